@@ -1,0 +1,44 @@
+# Two commands from a fresh clone: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INPUT ?= inputs/hartford/hartford.xlsx
+OUT ?= outputs/roster.xlsx
+
+.PHONY: run test lint typecheck check bench sample clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/python main.py solve $(INPUT) --out $(OUT)
+
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check scheduler tests benchmarks main.py
+	$(BIN)/ruff format --check scheduler tests benchmarks main.py
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy scheduler
+
+check: lint typecheck test
+
+sample: $(VENV)/.installed
+	$(BIN)/python main.py sample inputs/hartford
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/bench_solve.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Reading and writing workbooks, CSV folders and other formats."""

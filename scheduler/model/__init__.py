@@ -1,0 +1,38 @@
+"""Pure problem and roster data. Never imports OR-Tools."""
+
+from scheduler.model.problem import (
+    DemandRow,
+    PairKind,
+    PairRule,
+    Person,
+    PersonRules,
+    Pin,
+    Problem,
+    Role,
+    Rules,
+    ShiftTemplate,
+    Team,
+    TimeOff,
+    TimeOffKind,
+    Zone,
+)
+from scheduler.model.roster import Assignment, Roster
+
+__all__ = [
+    "Assignment",
+    "DemandRow",
+    "PairKind",
+    "PairRule",
+    "Person",
+    "PersonRules",
+    "Pin",
+    "Problem",
+    "Role",
+    "Roster",
+    "Rules",
+    "ShiftTemplate",
+    "Team",
+    "TimeOff",
+    "TimeOffKind",
+    "Zone",
+]

@@ -1,0 +1,237 @@
+"""Absolute time for the rules: shift instances, weeks, slots, demand and time off.
+
+Everything here is a pure function of the problem. Both the solver and the
+checker read the data through it, so they agree on what the data *means*; the
+checker still recomputes every rule from a roster on its own.
+
+Minutes are counted from the horizon's start (`start_date` 00:00); a slot `i`
+is `[i * slot_minutes, (i + 1) * slot_minutes)`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from scheduler.model.problem import (
+    MINUTES_PER_DAY,
+    Problem,
+    ShiftTemplate,
+    Team,
+    TimeOff,
+    TimeOffKind,
+)
+
+
+@dataclass(frozen=True, order=True)
+class ShiftInstance:
+    """A template started on one day of the horizon (day may be negative in history)."""
+
+    day: int
+    shift_id: str
+    start: int  # absolute minutes
+    end: int  # absolute minutes, exclusive
+    paid_minutes: int
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.start < end and start < self.end
+
+
+def instance(day: int, template: ShiftTemplate) -> ShiftInstance:
+    start = day * MINUTES_PER_DAY + template.start_minute
+    return ShiftInstance(
+        day=day,
+        shift_id=template.shift_id,
+        start=start,
+        end=start + template.duration_minutes,
+        paid_minutes=template.paid_minutes,
+    )
+
+
+def shift_instances(problem: Problem) -> list[ShiftInstance]:
+    """Every template on every day of the horizon, in (day, start, id) order."""
+    found = [instance(day, t) for day in range(problem.days) for t in problem.shifts]
+    return sorted(found, key=lambda s: (s.day, s.start, s.shift_id))
+
+
+@dataclass(frozen=True)
+class Week:
+    """A 7-day window starting on `start_date` (the last may be shorter)."""
+
+    index: int
+    first_day: int
+    n_days: int
+
+    @property
+    def days(self) -> range:
+        return range(self.first_day, self.first_day + self.n_days)
+
+    def min_days_off(self, per_full_week: int) -> int:
+        """Days off a window needs: a shorter last window needs fewer."""
+        return max(0, per_full_week - (7 - self.n_days))
+
+
+def weeks(problem: Problem) -> list[Week]:
+    return [
+        Week(index=i, first_day=first, n_days=min(7, problem.days - first))
+        for i, first in enumerate(range(0, problem.days, 7))
+    ]
+
+
+def week_of_day(day: int) -> int:
+    return day // 7
+
+
+def slot_count(problem: Problem) -> int:
+    return problem.horizon_minutes // problem.slot_minutes
+
+
+def slots_covered(problem: Problem, start: int, end: int) -> range:
+    """Slots of the horizon that lie entirely inside `[start, end)`."""
+    size = problem.slot_minutes
+    first = max(0, -(-start // size))
+    last = min(slot_count(problem), end // size)
+    return range(first, max(first, last))
+
+
+def slots_touched(problem: Problem, start: int, end: int) -> range:
+    """Slots of the horizon that any part of `[start, end)` falls in."""
+    size = problem.slot_minutes
+    first = max(0, start // size)
+    last = min(slot_count(problem), -(-end // size))
+    return range(first, max(first, last))
+
+
+CoverKey = tuple[Team, str, int]  # team, zone, slot
+
+
+@dataclass(frozen=True)
+class Requirement:
+    required: int
+    target: int
+
+
+def coverage_requirements(problem: Problem) -> dict[CoverKey, Requirement]:
+    """Units needed per team, zone and slot, with weekday/date rules applied.
+
+    Weekday rows repeat every week, including the day before `start_date` (a
+    window that runs past midnight into the horizon). A `date` row replaces that
+    day's weekday rows for its team and zone. Overlapping windows take the
+    largest value; a slot is in a window if any part of it is.
+    """
+    dated: set[tuple[Team, str, dt.date]] = {
+        (row.team, row.zone, row.date) for row in problem.demand if row.date is not None
+    }
+    need: dict[CoverKey, list[int]] = defaultdict(lambda: [0, 0])
+    for day in range(-1, problem.days):
+        date = problem.date_of(day)
+        for row in problem.demand:
+            if row.date is not None:
+                if row.date != date:
+                    continue
+            elif row.weekday != date.weekday() or (row.team, row.zone, date) in dated:
+                continue
+            start = day * MINUTES_PER_DAY + row.start_minute
+            for slot in slots_touched(problem, start, start + row.duration_minutes):
+                values = need[(row.team, row.zone, slot)]
+                values[0] = max(values[0], row.required_units)
+                values[1] = max(values[1], row.target)
+    return {
+        key: Requirement(required=req, target=max(req, tgt))
+        for key, (req, tgt) in sorted(need.items())
+        if req > 0 or tgt > 0
+    }
+
+
+def time_off_window(problem: Problem, item: TimeOff) -> tuple[int, int]:
+    return problem.minute_of(item.start), problem.minute_of(item.end)
+
+
+def time_off_applies(problem: Problem, item: TimeOff, shift: ShiftInstance) -> bool:
+    """Whether a time-off row speaks about this shift.
+
+    Whole dates: without `shift_id`, any shift that overlaps those days (a night
+    shift ending that morning included), except that `prefer_on` means "a shift
+    starting on those days"; with `shift_id`, that template starting on those
+    dates. Date-times: a shift (of that template, if given) that overlaps them.
+    """
+    if item.shift_id is not None and item.shift_id != shift.shift_id:
+        return False
+    start, end = time_off_window(problem, item)
+    if item.whole_days and (item.shift_id is not None or item.kind is TimeOffKind.PREFER_ON):
+        return start <= shift.day * MINUTES_PER_DAY < end
+    return shift.overlaps(start, end)
+
+
+def requests(problem: Problem) -> list[TimeOff]:
+    """Soft requests, one item per calendar day for whole-date rows.
+
+    Each item is honoured or not as a whole, so a 3-day `prefer_off` counts as
+    three requests of its weight.
+    """
+    items: list[TimeOff] = []
+    for row in problem.time_off:
+        if row.kind is TimeOffKind.UNAVAILABLE:
+            continue
+        if not row.whole_days:
+            items.append(row)
+            continue
+        day = row.start
+        while day < row.end:
+            following = day + dt.timedelta(days=1)
+            items.append(row.model_copy(update={"start": day, "end": following}))
+            day = following
+    return items
+
+
+def request_in_horizon(problem: Problem, item: TimeOff) -> bool:
+    start, end = time_off_window(problem, item)
+    return start < problem.horizon_minutes and end > 0
+
+
+def is_unavailable(problem: Problem, employee_id: str, shift: ShiftInstance) -> TimeOff | None:
+    """The `unavailable` row that forbids this shift for this person, if any."""
+    for item in unavailability(problem).get(employee_id, ()):
+        if time_off_applies(problem, item, shift):
+            return item
+    return None
+
+
+def unavailability(problem: Problem) -> dict[str, list[TimeOff]]:
+    found: dict[str, list[TimeOff]] = defaultdict(list)
+    for item in problem.time_off:
+        if item.kind is TimeOffKind.UNAVAILABLE:
+            found[item.employee_id].append(item)
+    return found
+
+
+def is_night(shift: ShiftInstance) -> bool:
+    """A night shift: any part of it between 00:00 and 06:00, or ending after 22:00."""
+    for day_start in range(
+        (shift.start // MINUTES_PER_DAY) * MINUTES_PER_DAY, shift.end, MINUTES_PER_DAY
+    ):
+        if shift.overlaps(day_start, day_start + 6 * 60):
+            return True
+    return False
+
+
+def is_evening(shift: ShiftInstance) -> bool:
+    """An evening shift: it runs past 20:00 on its start day."""
+    return shift.end > shift.day * MINUTES_PER_DAY + 20 * 60
+
+
+def is_weekend_day(problem: Problem, day: int) -> bool:
+    return problem.date_of(day).weekday() >= 5
+
+
+def day_runs(days_worked: Iterable[int]) -> list[tuple[int, int]]:
+    """Maximal runs of consecutive days as (first_day, length)."""
+    runs: list[tuple[int, int]] = []
+    for day in sorted(set(days_worked)):
+        if runs and runs[-1][0] + runs[-1][1] == day:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+        else:
+            runs.append((day, 1))
+    return runs

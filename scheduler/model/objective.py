@@ -1,0 +1,38 @@
+"""Objective weights, shared by the solver and the checker.
+
+Required and target coverage are optimised first, lexicographically (stage 1 of
+the solve); the other parts are then minimised as one weighted sum (stage 2)
+without giving back any coverage. The weights below make the stage-2 parts
+roughly ordered by importance; they are prices, not a strict lexicographic
+order, and are printed in the `Summary` sheet.
+"""
+
+from __future__ import annotations
+
+from scheduler.model.report import ObjectiveParts
+
+#: Points per unit of each stage-2 part.
+STAGE2_WEIGHTS: dict[str, int] = {
+    # 1 minute below contract ~ 3x the overtime price of a $50/h person's minute.
+    "contract_shortfall_minutes": 20_000,
+    # Base unit: one overtime minute at one cent per hour; $75/h -> 7,500 a minute.
+    "overtime_cost_cent_minutes": 1,
+    # One request (weight 1) ~ one hour of overtime at $75/h.
+    "request_penalty": 450_000,
+    "consecutive_excess_days": 200_000,
+    "peer_shifts_away_from_home": 50_000,
+    "extra_partners": 20_000,
+    "pair_preference_penalty": 20_000,
+}
+
+STAGE1_PARTS = ("required_shortfall", "target_shortfall")
+
+
+def stage2_total(parts: ObjectiveParts) -> int:
+    values = parts.as_dict()
+    return sum(weight * values[name] for name, weight in STAGE2_WEIGHTS.items())
+
+
+def stage1_total(parts: ObjectiveParts, target_weight_base: int) -> int:
+    """Required shortfall strictly before target shortfall."""
+    return parts.required_shortfall * target_weight_base + parts.target_shortfall

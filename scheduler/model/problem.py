@@ -1,0 +1,273 @@
+"""The validated program: frozen pydantic models, built once by the readers.
+
+Times of day are minutes after midnight; a template whose end is at or before its
+start ends the next day. Everything the rules need in absolute time is derived in
+`scheduler.model.calendar`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from functools import cached_property
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+MINUTES_PER_DAY = 24 * 60
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Team(StrEnum):
+    ADULT = "adult"
+    JUVENILE = "juvenile"
+
+
+class Role(StrEnum):
+    CLINICIAN = "clinician"
+    PEER = "peer"
+
+
+class TimeOffKind(StrEnum):
+    UNAVAILABLE = "unavailable"
+    PREFER_OFF = "prefer_off"
+    PREFER_ON = "prefer_on"
+
+
+class PairKind(StrEnum):
+    PREFER = "prefer"
+    AVOID = "avoid"
+    FORBID = "forbid"
+
+
+TRAINEE_SKILL = "trainee"
+
+NonNegative = Annotated[float, Field(ge=0)]
+
+
+class Rules(Frozen):
+    """Labor rules that apply to everyone unless a `Staff` column overrides them."""
+
+    min_rest_hours: NonNegative = 10
+    max_consecutive_days: Annotated[int, Field(ge=1)] = 6
+    preferred_max_consecutive_days: Annotated[int, Field(ge=1)] = 5
+    min_days_off_per_week: Annotated[int, Field(ge=0, le=7)] = 2
+    overtime_after_hours: NonNegative = 40
+    overtime_multiplier: Annotated[float, Field(ge=1)] = 1.5
+    max_shift_hours: Annotated[float, Field(gt=0, le=24)] = 12
+
+
+#: Rules a `Staff` column may override per person (everything but validation limits).
+PERSON_RULE_NAMES = (
+    "min_rest_hours",
+    "max_consecutive_days",
+    "preferred_max_consecutive_days",
+    "min_days_off_per_week",
+    "overtime_after_hours",
+    "overtime_multiplier",
+)
+
+
+class PersonRules(Frozen):
+    """The labor rules in force for one person (program rules plus overrides)."""
+
+    min_rest_hours: NonNegative
+    max_consecutive_days: Annotated[int, Field(ge=1)]
+    preferred_max_consecutive_days: Annotated[int, Field(ge=1)]
+    min_days_off_per_week: Annotated[int, Field(ge=0, le=7)]
+    overtime_after_hours: NonNegative
+    overtime_multiplier: Annotated[float, Field(ge=1)]
+
+    @classmethod
+    def from_rules(cls, rules: Rules, **overrides: float | int) -> PersonRules:
+        values = {name: getattr(rules, name) for name in PERSON_RULE_NAMES}
+        values.update(overrides)
+        return cls.model_validate(values)
+
+
+class Person(Frozen):
+    employee_id: str
+    name: str
+    role: Role
+    teams: tuple[Team, ...]
+    home_zone: str
+    min_hours_per_week: NonNegative = 0
+    max_hours_per_week: NonNegative | None = None  # None: no cap
+    hourly_rate: NonNegative = 0
+    skills: tuple[str, ...] = ()
+    overtime_eligible: bool = True
+    rules: PersonRules
+    row: int | None = None  # Excel row in `Staff`, for messages
+
+    @property
+    def is_trainee(self) -> bool:
+        return TRAINEE_SKILL in self.skills
+
+    @property
+    def overtime_rate_cents_per_hour(self) -> int:
+        """What one overtime hour costs, in whole cents (rate x multiplier)."""
+        if not self.overtime_eligible:
+            return 0
+        return round(self.hourly_rate * self.rules.overtime_multiplier * 100)
+
+
+class Zone(Frozen):
+    zone_id: str
+    name: str
+    neighborhoods: tuple[str, ...] = ()
+    travel_minutes: NonNegative | None = None
+
+
+class ShiftTemplate(Frozen):
+    shift_id: str
+    start_minute: Annotated[int, Field(ge=0, lt=MINUTES_PER_DAY)]
+    end_minute: Annotated[int, Field(ge=0, lt=MINUTES_PER_DAY)]
+    unpaid_break_minutes: Annotated[int, Field(ge=0)] = 0
+    teams: tuple[Team, ...] = ()  # empty: every team
+
+    @property
+    def duration_minutes(self) -> int:
+        length = self.end_minute - self.start_minute
+        return length if length > 0 else length + MINUTES_PER_DAY
+
+    @property
+    def paid_minutes(self) -> int:
+        return max(0, self.duration_minutes - self.unpaid_break_minutes)
+
+    def allows(self, team: Team) -> bool:
+        return not self.teams or team in self.teams
+
+
+class DemandRow(Frozen):
+    team: Team
+    zone: str
+    weekday: Annotated[int, Field(ge=0, le=6)] | None = None  # 0 = Monday
+    date: dt.date | None = None
+    start_minute: Annotated[int, Field(ge=0, lt=MINUTES_PER_DAY)]
+    end_minute: Annotated[int, Field(ge=0, lt=MINUTES_PER_DAY)]
+    required_units: Annotated[int, Field(ge=0)]
+    target_units: Annotated[int, Field(ge=0)] | None = None
+    row: int | None = None
+
+    @model_validator(mode="after")
+    def _one_day_kind(self) -> DemandRow:
+        if (self.weekday is None) == (self.date is None):
+            raise ValueError("give exactly one of weekday or date")
+        if self.target_units is not None and self.target_units < self.required_units:
+            raise ValueError("target_units must be at least required_units")
+        return self
+
+    @property
+    def duration_minutes(self) -> int:
+        length = self.end_minute - self.start_minute
+        return length if length > 0 else length + MINUTES_PER_DAY
+
+    @property
+    def target(self) -> int:
+        return self.required_units if self.target_units is None else self.target_units
+
+
+class TimeOff(Frozen):
+    """Unavailability or a request. `start`/`end` are absolute; `end` is exclusive.
+
+    Whole-date rows (`whole_days`) run from the first date 00:00 to the day after
+    the last date 00:00.
+    """
+
+    employee_id: str
+    start: dt.datetime
+    end: dt.datetime
+    whole_days: bool
+    kind: TimeOffKind
+    shift_id: str | None = None
+    weight: Annotated[int, Field(ge=0)] = 1
+    row: int | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TimeOff:
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
+class Pin(Frozen):
+    employee_id: str
+    date: dt.date
+    shift_id: str
+    team: Team | None = None
+    zone: str | None = None
+    row: int | None = None
+
+
+class PairRule(Frozen):
+    clinician_id: str
+    peer_id: str
+    kind: PairKind
+    row: int | None = None
+
+
+class Problem(Frozen):
+    """One program's rostering problem, validated and immutable."""
+
+    name: str
+    start_date: dt.date
+    days: Annotated[int, Field(ge=1, le=366)] = 7
+    slot_minutes: Annotated[int, Field(ge=15, le=MINUTES_PER_DAY)] = 60
+    rules: Rules = Rules()
+    staff: tuple[Person, ...]
+    zones: tuple[Zone, ...]
+    shifts: tuple[ShiftTemplate, ...]
+    demand: tuple[DemandRow, ...] = ()
+    time_off: tuple[TimeOff, ...] = ()
+    pins: tuple[Pin, ...] = ()
+    pairs: tuple[PairRule, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Problem:
+        if MINUTES_PER_DAY % self.slot_minutes:
+            raise ValueError("slot_minutes must divide a day")
+        return self
+
+    @property
+    def horizon_start(self) -> dt.datetime:
+        return dt.datetime.combine(self.start_date, dt.time())
+
+    @property
+    def horizon_minutes(self) -> int:
+        return self.days * MINUTES_PER_DAY
+
+    @cached_property
+    def people_by_id(self) -> dict[str, Person]:
+        return {p.employee_id: p for p in self.staff}
+
+    @cached_property
+    def shifts_by_id(self) -> dict[str, ShiftTemplate]:
+        return {s.shift_id: s for s in self.shifts}
+
+    def person(self, employee_id: str) -> Person:
+        return self.people_by_id[employee_id]
+
+    def shift(self, shift_id: str) -> ShiftTemplate:
+        return self.shifts_by_id[shift_id]
+
+    @property
+    def zone_ids(self) -> tuple[str, ...]:
+        return tuple(z.zone_id for z in self.zones)
+
+    def date_of(self, day: int) -> dt.date:
+        return self.start_date + dt.timedelta(days=day)
+
+    def day_of(self, date: dt.date) -> int:
+        return (date - self.start_date).days
+
+    def minute_of(self, moment: dt.datetime) -> int:
+        """Minutes from the horizon's start (negative before it)."""
+        return int((moment - self.horizon_start).total_seconds() // 60)
+
+    def moment(self, minute: int) -> dt.datetime:
+        return self.horizon_start + dt.timedelta(minutes=minute)

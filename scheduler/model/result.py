@@ -1,0 +1,65 @@
+"""What a solve returns: a status, the roster (possibly empty) and honest numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from scheduler.model.roster import Roster
+
+
+class SolveStatus(StrEnum):
+    OPTIMAL = "optimal"  # proven best for both stages
+    FEASIBLE = "feasible"  # a roster, optimality not proven within the limits
+    INFEASIBLE = "infeasible"  # the hard rules cannot all hold
+    NO_SOLUTION = "no_solution"  # limits reached before any roster was found
+    INTERRUPTED = "interrupted"  # stopped by the user; best roster so far
+
+    @property
+    def has_roster(self) -> bool:
+        return self in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE, SolveStatus.INTERRUPTED)
+
+
+@dataclass(frozen=True)
+class SolveParams:
+    time_limit: float = 30.0  # seconds, for both stages together
+    workers: int = 2
+    seed: int = 0
+    deterministic: bool = False  # same input + seed -> same roster (uses deterministic time)
+    relative_gap: float = 0.0  # stop stage 2 when within this gap of the bound
+    log: bool = False  # CP-SAT's own search log to stderr
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    stage: int
+    seconds: float
+    objective: float | None
+    bound: float | None
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    status: SolveStatus
+    roster: Roster
+    objective: float | None  # stage-2 weighted objective
+    bound: float | None  # stage-2 best bound
+    stage1_objective: float | None
+    stage1_bound: float | None
+    stage1_optimal: bool
+    seconds: float
+    seconds_to_first: float | None
+    params: SolveParams
+    variables: int = 0
+    constraints: int = 0
+    progress: tuple[ProgressEvent, ...] = field(default_factory=tuple)
+    message: str = ""
+
+    @property
+    def gap(self) -> float | None:
+        """Relative gap of stage 2 (0 when proven optimal)."""
+        if self.objective is None or self.bound is None:
+            return None
+        if self.objective == 0:
+            return 0.0
+        return max(0.0, (self.objective - self.bound) / abs(self.objective))

@@ -1,0 +1,40 @@
+"""A roster: the rows of the `Assignments` sheet, whoever made them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict
+
+from scheduler.model.problem import Role, Team
+
+
+class Assignment(BaseModel):
+    """One person on one shift in one unit (a row of `Assignments`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    date: dt.date
+    shift_id: str
+    start: dt.datetime
+    end: dt.datetime
+    team: Team
+    zone: str
+    unit_id: str
+    employee_id: str
+    role: Role
+    row: int | None = None  # Excel row when read back from a workbook
+
+
+class Roster(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    assignments: tuple[Assignment, ...] = ()
+
+    def sorted(self) -> Roster:
+        """Assignments in a stable order: start, team, zone, unit, role."""
+        ordered = sorted(
+            self.assignments,
+            key=lambda a: (a.start, a.team, a.zone, a.unit_id, a.role, a.employee_id),
+        )
+        return Roster(assignments=tuple(ordered))

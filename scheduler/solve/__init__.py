@@ -1,0 +1,1 @@
+"""The CP-SAT solver. The only package that imports OR-Tools."""
