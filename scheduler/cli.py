@@ -1,0 +1,185 @@
+"""The command line: thin commands over the library.
+
+Exit codes: 0 done, 1 a roster breaks a hard rule, 2 bad input, 3 infeasible.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from scheduler.errors import EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_VIOLATIONS, InputError
+from scheduler.model.problem import Problem
+from scheduler.model.report import Evaluation
+from scheduler.model.result import ProgressEvent, SolveParams, SolveResult, SolveStatus
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Roster optimizer for crisis response teams (clinician + peer responder units).",
+    pretty_exceptions_enable=False,
+)
+
+DEFAULT_INPUT = Path("inputs/hartford/hartford.xlsx")
+DEFAULT_OUTPUT = Path("outputs/roster.xlsx")
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _load(path: Path) -> Problem:
+    from scheduler.io.read_workbook import read_problem
+
+    try:
+        problem = read_problem(path)
+    except InputError as error:
+        _err(f"Cannot use {path}: {len(error.issues)} problem(s) found.")
+        _err(error.render())
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    for warning in problem.warnings:
+        _err(f"warning: {warning}")
+    return problem
+
+
+class _ProgressPrinter:
+    """Prints the best objective and bound as they improve, at most twice a second."""
+
+    def __init__(self) -> None:
+        self.last_printed = -1.0
+        self.last_event: ProgressEvent | None = None
+
+    def __call__(self, event: ProgressEvent) -> None:
+        self.last_event = event
+        if event.seconds - self.last_printed >= 0.5:
+            self.print(event)
+
+    def print(self, event: ProgressEvent) -> None:
+        self.last_printed = event.seconds
+        stage = "coverage" if event.stage == 1 else "cost    "
+        _err(
+            f"  {event.seconds:7.1f} s  stage {event.stage} ({stage})  "
+            f"best {event.objective:,.0f}  bound {event.bound:,.0f}"
+        )
+
+    def flush(self) -> None:
+        if self.last_event is not None and self.last_event.seconds != self.last_printed:
+            self.print(self.last_event)
+
+
+@app.command()
+def solve(
+    input_path: Annotated[
+        Path, typer.Argument(help="Input workbook (.xlsx) or folder of CSV files.")
+    ] = DEFAULT_INPUT,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Roster workbook to write.")] = (
+        DEFAULT_OUTPUT
+    ),
+    time_limit: Annotated[
+        float, typer.Option(help="Seconds for the whole solve (both stages).", min=0.1)
+    ] = 30.0,
+    workers: Annotated[int, typer.Option(help="Parallel search workers.", min=1)] = 2,
+    seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
+    deterministic: Annotated[
+        bool,
+        typer.Option(
+            "--deterministic",
+            help="Same input and seed give the same roster (time limit in deterministic units).",
+        ),
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+) -> None:
+    """Make a roster from a program's workbook and write the roster workbook."""
+    from scheduler.evaluate import evaluate
+    from scheduler.io.write_workbook import write_roster_workbook
+    from scheduler.solve import solve as run_solver
+
+    problem = _load(input_path)
+    params = SolveParams(
+        time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic
+    )
+    printer = None if quiet else _ProgressPrinter()
+    if printer is not None:
+        _err(
+            f"Solving {problem.name}: {len(problem.staff)} staff, {problem.days} days, "
+            f"{len(problem.zones)} zones, time limit {time_limit:g} s, {workers} workers"
+        )
+    result = run_solver(problem, params, on_progress=printer)
+    if printer is not None:
+        printer.flush()
+    if not result.status.has_roster:
+        _err(f"No roster: {result.status.value}. {result.message}".strip())
+        raise typer.Exit(EXIT_INFEASIBLE if result.status is SolveStatus.INFEASIBLE else 1)
+    evaluation = evaluate(problem, result.roster)
+    written = write_roster_workbook(out, problem, evaluation, result)
+    _print_summary(result, evaluation, written)
+    if not evaluation.feasible:
+        _err("Internal check failed: the roster breaks hard rules (see the Violations sheet).")
+        raise typer.Exit(EXIT_VIOLATIONS)
+
+
+def _print_summary(result: SolveResult, evaluation: Evaluation, written: Path) -> None:
+    parts = evaluation.parts
+    gap = result.gap
+    gap_text = f", gap {100 * gap:.2f}%" if gap is not None else ""
+    lines = [
+        f"Status: {result.status.value}{gap_text} in {result.seconds:.1f} s",
+        f"Coverage met: {evaluation.coverage_pct:.1f}% of {evaluation.required_unit_slots} "
+        "required unit-slots",
+    ]
+    short = ", ".join(f"{team} {n}" for team, n in evaluation.shortfall_by_team.items() if n)
+    lines.append(
+        f"Shortfall (unit-slots): {short or 'none'}; below target: {parts.target_shortfall}"
+    )
+    lines.append(f"Units rostered: {evaluation.unit_count}")
+    lines.append(
+        f"Overtime: {evaluation.overtime_hours:.1f} h, cost {parts.overtime_cost:,.2f}; "
+        f"below contract: {parts.contract_shortfall_minutes / 60:.1f} h"
+    )
+    lines.append(f"Requests honoured: {evaluation.requests_met} of {evaluation.requests_total}")
+    lines.append(f"Roster written to {written}")
+    typer.echo("\n".join(lines))
+
+
+@app.command()
+def template(
+    out: Annotated[Path, typer.Argument(help="Where to write the blank input workbook.")] = Path(
+        "outputs/input_template.xlsx"
+    ),
+) -> None:
+    """Write a blank input workbook with drop-downs, to start a new program."""
+    from scheduler.io.template import write_template
+
+    write_template(out)
+    typer.echo(f"Blank input template written to {out}")
+
+
+@app.command()
+def sample(
+    folder: Annotated[Path, typer.Argument(help="CSV folder of a program.")] = Path(
+        "inputs/hartford"
+    ),
+    out: Annotated[
+        Path | None, typer.Option(help="Workbook to write (default: <folder>/<folder name>.xlsx).")
+    ] = None,
+) -> None:
+    """Build an input workbook from a CSV folder (the CSVs are what git reviews)."""
+    from scheduler.io.template import csv_folder_to_workbook
+
+    _load(folder)  # validate first: never build a workbook from a broken program
+    target = out or folder / f"{folder.name}.xlsx"
+    csv_folder_to_workbook(folder, target)
+    typer.echo(f"Input workbook written to {target}")
+
+
+def main() -> None:  # pragma: no cover - console entry
+    started = time.monotonic()
+    try:
+        app()
+    finally:
+        del started
+    sys.exit(0)

@@ -1,0 +1,420 @@
+"""The output roster workbook (`/work/shared/spec/workbook.md`, output section).
+
+`Assignments` and `Coverage` are read by other tools, so their columns and text
+formats are a contract; the other sheets are for people. The file is written to
+a temporary file next to the target and moved into place only once complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+import tempfile
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import fields
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from scheduler.io.safe_cells import CellValue, write_cell
+from scheduler.model.calendar import weeks
+from scheduler.model.objective import STAGE2_WEIGHTS, stage2_total
+from scheduler.model.problem import WEEKDAYS, Problem, Role, Team
+from scheduler.model.report import Evaluation, PersonHours, Violation
+from scheduler.model.result import SolveResult
+from scheduler.model.roster import Assignment, Roster
+
+ASSIGNMENT_COLUMNS = (
+    "date",
+    "shift_id",
+    "start",
+    "end",
+    "team",
+    "zone",
+    "unit_id",
+    "employee_id",
+    "role",
+)
+COVERAGE_COLUMNS = ("slot_start", "team", "zone", "required", "target", "scheduled", "shortfall")
+UNIT_COLUMNS = (
+    "date",
+    "shift_id",
+    "start",
+    "end",
+    "team",
+    "zone",
+    "unit_id",
+    "clinician_id",
+    "clinician_name",
+    "peer_id",
+    "peer_name",
+)
+GAP_COLUMNS = (
+    "team",
+    "zone",
+    "start",
+    "end",
+    "required",
+    "scheduled",
+    "unit_slots_short",
+    "reason",
+)
+VIOLATION_COLUMNS = ("severity", "rule", "employee_id", "when", "detail", "amount", "penalty")
+ROSTER_PERSON_COLUMNS = ("employee_id", "name", "role")
+
+HEADER_FILL = PatternFill(fill_type="solid", start_color="FFD9D9D9")
+WEEKEND_HEADER_FILL = PatternFill(fill_type="solid", start_color="FFFFE699")
+TEAM_FILLS = {
+    Team.ADULT: PatternFill(fill_type="solid", start_color="FFDDEBF7"),
+    Team.JUVENILE: PatternFill(fill_type="solid", start_color="FFE2EFDA"),
+}
+BOLD = Font(bold=True)
+MAX_COLUMN_WIDTH = 60
+MIN_COLUMN_WIDTH = 8
+LINE_HEIGHT_POINTS = 15
+
+
+def write_roster_workbook(
+    path: str | Path,
+    problem: Problem,
+    evaluation: Evaluation,
+    result: SolveResult | None = None,
+    roster: Roster | None = None,
+) -> Path:
+    """Write the output workbook to `path`, replacing any file there only when complete.
+
+    `roster` defaults to `result.roster`; one of the two must be given.
+    """
+    if roster is None:
+        if result is None:
+            raise ValueError("give a roster or a solve result")
+        roster = result.roster
+    ordered = roster.sorted().assignments
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    _summary_sheet(workbook.create_sheet("Summary"), problem, evaluation, result)
+    _table_sheet(
+        workbook.create_sheet("Assignments"),
+        ASSIGNMENT_COLUMNS,
+        [_assignment_row(a) for a in ordered],
+    )
+    _table_sheet(
+        workbook.create_sheet("Coverage"),
+        COVERAGE_COLUMNS,
+        [
+            (
+                _iso_minute(c.slot_start),
+                c.team.value,
+                c.zone,
+                c.required,
+                c.target,
+                c.scheduled,
+                c.shortfall,
+            )
+            for c in evaluation.coverage
+        ],
+    )
+    _roster_sheet(workbook.create_sheet("Roster"), problem, evaluation, ordered)
+    _table_sheet(workbook.create_sheet("Units"), UNIT_COLUMNS, _unit_rows(problem, ordered))
+    _hours_sheet(workbook.create_sheet("Hours"), problem, evaluation.hours)
+    _table_sheet(
+        workbook.create_sheet("Gaps"),
+        GAP_COLUMNS,
+        [
+            (
+                g.team.value,
+                g.zone,
+                _iso_minute(g.start),
+                _iso_minute(g.end),
+                g.required,
+                g.scheduled,
+                g.unit_slots_short,
+                g.reason,
+            )
+            for g in evaluation.gaps
+        ],
+    )
+    _table_sheet(
+        workbook.create_sheet("Violations"),
+        VIOLATION_COLUMNS,
+        [_violation_row(v) for v in (*evaluation.hard_violations, *evaluation.soft_violations)],
+    )
+    return _save_atomically(workbook, Path(path))
+
+
+def _save_atomically(workbook: Workbook, target: Path) -> Path:
+    """Save next to `target`, then rename over it: readers never see half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".xlsx", delete=False
+    ) as handle:
+        temporary = Path(handle.name)
+    try:
+        workbook.save(temporary)
+        # The temporary file is private (0600); give the roster the usual permissions.
+        os.chmod(temporary, _file_mode(target))
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _file_mode(target: Path) -> int:
+    """The previous file's permissions, or what a newly created file would get."""
+    if target.exists():
+        return stat.S_IMODE(target.stat().st_mode)
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _iso_minute(moment: dt.datetime) -> str:
+    return f"{moment:%Y-%m-%dT%H:%M}"
+
+
+def _assignment_row(a: Assignment) -> tuple[CellValue, ...]:
+    return (
+        a.date.isoformat(),
+        a.shift_id,
+        _iso_minute(a.start),
+        _iso_minute(a.end),
+        a.team.value,
+        a.zone,
+        a.unit_id,
+        a.employee_id,
+        a.role.value,
+    )
+
+
+def _violation_row(v: Violation) -> tuple[CellValue, ...]:
+    return (
+        "hard" if v.hard else "soft",
+        v.rule,
+        v.employee_id,
+        v.when,
+        v.detail,
+        v.amount,
+        v.penalty,
+    )
+
+
+def _unit_rows(problem: Problem, ordered: Sequence[Assignment]) -> list[tuple[CellValue, ...]]:
+    """One row per unit, in roster order; a broken unit lists every member with `;`."""
+    members: dict[str, list[Assignment]] = defaultdict(list)
+    for a in ordered:
+        members[a.unit_id].append(a)
+
+    def ids_and_names(unit: list[Assignment], role: Role) -> tuple[str, str]:
+        ids = [a.employee_id for a in unit if a.role is role]
+        names = [_person_name(problem, employee_id) for employee_id in ids]
+        return ";".join(ids), ";".join(names)
+
+    rows: list[tuple[CellValue, ...]] = []
+    for unit_id, unit in members.items():
+        first = unit[0]
+        rows.append(
+            (
+                first.date.isoformat(),
+                first.shift_id,
+                _iso_minute(first.start),
+                _iso_minute(first.end),
+                first.team.value,
+                first.zone,
+                unit_id,
+                *ids_and_names(unit, Role.CLINICIAN),
+                *ids_and_names(unit, Role.PEER),
+            )
+        )
+    return rows
+
+
+def _person_name(problem: Problem, employee_id: str) -> str:
+    person = problem.people_by_id.get(employee_id)
+    return person.name if person is not None else ""
+
+
+def _hours_sheet(sheet: Worksheet, problem: Problem, hours: Sequence[PersonHours]) -> None:
+    """Every `PersonHours` field as a column; weekly hours spread to `week_N_hours`."""
+    week_count = max([len(weeks(problem)), *(len(h.weekly_paid_hours) for h in hours)])
+    headers: list[str] = []
+    for f in fields(PersonHours):
+        if f.name == "weekly_paid_hours":
+            headers.extend(f"week_{i}_hours" for i in range(1, week_count + 1))
+        else:
+            headers.append(f.name)
+    rows: list[list[CellValue]] = []
+    for h in hours:
+        row: list[CellValue] = []
+        for f in fields(PersonHours):
+            value = getattr(h, f.name)
+            if f.name == "weekly_paid_hours":
+                row.extend(value)
+                row.extend([None] * (week_count - len(value)))
+            elif isinstance(value, Role):
+                row.append(value.value)
+            else:
+                row.append(value)
+        rows.append(row)
+    _table_sheet(sheet, headers, rows)
+
+
+def _summary_sheet(
+    sheet: Worksheet, problem: Problem, evaluation: Evaluation, result: SolveResult | None
+) -> None:
+    parts = evaluation.parts
+    rows: list[tuple[str, CellValue]] = [
+        ("program", problem.name),
+        ("horizon start", problem.start_date.isoformat()),
+        ("horizon days", problem.days),
+        ("horizon last day", problem.date_of(problem.days - 1).isoformat()),
+        ("generated at", dt.datetime.now().astimezone().isoformat(timespec="seconds")),
+        ("status", result.status.value if result is not None else "checked"),
+        ("coverage met %", round(evaluation.coverage_pct, 1)),
+        ("required unit-slots", evaluation.required_unit_slots),
+        *(
+            (f"shortfall unit-slots: {team.value}", evaluation.shortfall_by_team.get(team.value, 0))
+            for team in Team
+        ),
+        ("target shortfall unit-slots", parts.target_shortfall),
+        ("units rostered", evaluation.unit_count),
+        ("hard violations", len(evaluation.hard_violations)),
+        ("soft violations", len(evaluation.soft_violations)),
+        ("overtime hours", round(evaluation.overtime_hours, 2)),
+        ("overtime cost", round(parts.overtime_cost, 2)),
+        ("requests honoured", f"{evaluation.requests_met} of {evaluation.requests_total}"),
+        *((f"part: {name}", value) for name, value in parts.as_dict().items()),
+        ("stage-2 weighted total (checker)", stage2_total(parts)),
+    ]
+    if result is not None:
+        gap = result.gap
+        rows += [
+            ("stage-2 objective", _or_na(result.objective)),
+            ("stage-2 bound", _or_na(result.bound)),
+            ("stage-2 gap %", _or_na(None if gap is None else round(100 * gap, 2))),
+            ("stage-1 objective", _or_na(result.stage1_objective)),
+            ("solve seconds", round(result.seconds, 2)),
+            (
+                "seconds to first roster",
+                _or_na(
+                    None if result.seconds_to_first is None else round(result.seconds_to_first, 2)
+                ),
+            ),
+            ("workers", result.params.workers),
+            ("seed", result.params.seed),
+            ("deterministic", result.params.deterministic),
+            ("time limit", result.params.time_limit),
+        ]
+    rows += [(f"weight: {name}", weight) for name, weight in STAGE2_WEIGHTS.items()]
+    if result is not None and result.message:
+        rows.append(("message", result.message))
+    rows += [("warning", warning) for warning in problem.warnings]
+
+    _table_sheet(sheet, ("key", "value"), rows)
+    for row in range(2, len(rows) + 2):
+        sheet.cell(row=row, column=1).font = BOLD
+
+
+def _or_na(value: float | None) -> CellValue:
+    return "n/a" if value is None else value
+
+
+def _roster_sheet(
+    sheet: Worksheet, problem: Problem, evaluation: Evaluation, ordered: Sequence[Assignment]
+) -> None:
+    """People down, days across, one cell per day with that day's shifts, coloured by team."""
+    dates = [problem.date_of(day) for day in range(problem.days)]
+    date_column = {date: len(ROSTER_PERSON_COLUMNS) + 1 + i for i, date in enumerate(dates)}
+    paid_column = len(ROSTER_PERSON_COLUMNS) + len(dates) + 1
+
+    headers: list[tuple[str, PatternFill]] = [(name, HEADER_FILL) for name in ROSTER_PERSON_COLUMNS]
+    headers += [
+        (
+            f"{WEEKDAYS[date.weekday()]} {date:%m-%d}",
+            WEEKEND_HEADER_FILL if date.weekday() >= 5 else HEADER_FILL,
+        )
+        for date in dates
+    ]
+    headers.append(("paid_hours", HEADER_FILL))
+    for column, (title, fill) in enumerate(headers, start=1):
+        cell = write_cell(sheet, 1, column, title)
+        cell.font = BOLD
+        cell.fill = fill
+
+    # Staff in input order, then anyone the roster names who is not on the staff list.
+    people: dict[str, tuple[str, str]] = {
+        p.employee_id: (p.name, p.role.value) for p in problem.staff
+    }
+    for a in ordered:
+        people.setdefault(a.employee_id, ("", a.role.value))
+    shifts_by_cell: dict[tuple[str, dt.date], list[Assignment]] = defaultdict(list)
+    for a in ordered:
+        if a.date in date_column:
+            shifts_by_cell[(a.employee_id, a.date)].append(a)
+    paid_hours = {h.employee_id: h.paid_hours for h in evaluation.hours}
+
+    for row, (employee_id, (name, role)) in enumerate(people.items(), start=2):
+        for column, value in enumerate((employee_id, name, role), start=1):
+            write_cell(sheet, row, column, value)
+        lines = 1
+        for date, column in date_column.items():
+            day_shifts = shifts_by_cell.get((employee_id, date))
+            if not day_shifts:
+                continue
+            text = "\n".join(f"{a.shift_id} {a.team.value}/{a.zone}" for a in day_shifts)
+            cell = write_cell(sheet, row, column, text)
+            cell.fill = TEAM_FILLS[day_shifts[0].team]
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            lines = max(lines, len(day_shifts))
+        write_cell(sheet, row, paid_column, paid_hours.get(employee_id))
+        if lines > 1:
+            sheet.row_dimensions[row].height = LINE_HEIGHT_POINTS * lines
+
+    last_person_row = len(people) + 1
+    sheet.freeze_panes = sheet.cell(row=2, column=len(ROSTER_PERSON_COLUMNS) + 1).coordinate
+    sheet.auto_filter.ref = f"A1:{get_column_letter(paid_column)}{last_person_row}"
+
+    legend_row = last_person_row + 2
+    write_cell(sheet, legend_row, 1, "legend").font = BOLD
+    legend = [(team.value, TEAM_FILLS[team]) for team in Team]
+    legend.append(("weekend", WEEKEND_HEADER_FILL))
+    for column, (label, fill) in enumerate(legend, start=2):
+        write_cell(sheet, legend_row, column, label).fill = fill
+    _fit_widths(sheet)
+
+
+def _table_sheet(
+    sheet: Worksheet, headers: Sequence[str], rows: Sequence[Sequence[CellValue]]
+) -> None:
+    """A header row (bold, filled, frozen, filterable) and the rows below it."""
+    for column, title in enumerate(headers, start=1):
+        cell = write_cell(sheet, 1, column, title)
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+    for row, values in enumerate(rows, start=2):
+        for column, value in enumerate(values, start=1):
+            write_cell(sheet, row, column, value)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+    _fit_widths(sheet)
+
+
+def _fit_widths(sheet: Worksheet) -> None:
+    """Column widths from the longest line in each column, within sensible bounds."""
+    widths: dict[int, int] = defaultdict(int)
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value is None:
+                continue
+            longest = max(len(line) for line in str(cell.value).split("\n"))
+            widths[cell.column] = max(widths[cell.column], longest)
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = min(
+            MAX_COLUMN_WIDTH, max(MIN_COLUMN_WIDTH, width + 2)
+        )

@@ -1,0 +1,181 @@
+"""Decision variables of the roster model.
+
+A person's choice on a day is one *option*: a shift instance (template started
+that day), a team and a zone, or nothing. `x[p][day][option]` is that choice.
+Units are formed by pairing variables `pair[c, p, day]` between a clinician and
+a peer who chose the same option. Options are pruned up front: eligibility,
+shift-team restrictions and unavailability are never variables at all.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from scheduler.model.calendar import (
+    Requirement,
+    ShiftInstance,
+    coverage_requirements,
+    is_unavailable,
+    shift_instances,
+    slots_covered,
+)
+from scheduler.model.problem import PairKind, Person, Problem, Role, Team
+from scheduler.solve.rules import total
+
+
+@dataclass(frozen=True, order=True)
+class Option:
+    """A shift instance worked on a team in a zone; `index` >= 1 identifies it."""
+
+    index: int
+    shift: ShiftInstance
+    team: Team
+    zone: str
+
+
+@dataclass
+class RosterVariables:
+    """Every variable of the model and the index structures the rules share."""
+
+    problem: Problem
+    model: cp_model.CpModel
+    requirements: dict[tuple[Team, str, int], Requirement]
+    options: list[Option]
+    # x[person index][day] -> {option index: BoolVar}
+    x: list[list[dict[int, cp_model.IntVar]]]
+    works: list[list[cp_model.IntVar]]  # works[person][day]: a shift starts that day
+    # on[person][(day, shift_id)]: the person works that shift instance (any team/zone)
+    on: list[dict[tuple[int, str], cp_model.LinearExpr]]
+    instances: dict[tuple[int, str], ShiftInstance]  # (day, shift_id) -> instance
+    # units[option index]: units working that option (= its clinicians = its peers)
+    units: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    # pair[(clinician index, peer index, day)]
+    pair: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
+    # pair_on[(clinician index, peer index, option index)], when pairing is explicit
+    pair_on: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
+    problems_found: list[str] = field(default_factory=list)
+
+    @property
+    def people(self) -> tuple[Person, ...]:
+        return self.problem.staff
+
+    def option(self, index: int) -> Option:
+        return self.options[index - 1]
+
+    def paid_minutes(self, person: int, days: range) -> cp_model.LinearExpr:
+        return total(
+            self.option(k).shift.paid_minutes * var
+            for day in days
+            for k, var in self.x[person][day].items()
+        )
+
+
+def useful_options(problem: Problem) -> list[Option]:
+    """Options whose shift covers a slot with demand for its team and zone, plus pinned ones."""
+    requirements = coverage_requirements(problem)
+    demanded = {
+        (team, zone, slot) for (team, zone, slot), req in requirements.items() if req.target
+    }
+    pinned = {(pin.date, pin.shift_id) for pin in problem.pins}
+    found: list[Option] = []
+    for shift in shift_instances(problem):
+        template = problem.shift(shift.shift_id)
+        is_pinned = (problem.date_of(shift.day), shift.shift_id) in pinned
+        for team in Team:
+            if not template.allows(team):
+                continue
+            for zone in problem.zone_ids:
+                covered = slots_covered(problem, shift.start, shift.end)
+                if is_pinned or any((team, zone, slot) in demanded for slot in covered):
+                    found.append(Option(len(found) + 1, shift, team, zone))
+    return found
+
+
+def pin_allows(problem: Problem, person: Person, option: Option) -> bool:
+    """False when a pin of this person on this day asks for another shift, team or zone."""
+    for pin in problem.pins:
+        if pin.employee_id != person.employee_id:
+            continue
+        if problem.day_of(pin.date) != option.shift.day:
+            continue
+        if pin.shift_id != option.shift.shift_id:
+            return False
+        if pin.team is not None and pin.team != option.team:
+            return False
+        if pin.zone is not None and pin.zone != option.zone:
+            return False
+    return True
+
+
+def build_variables(problem: Problem, model: cp_model.CpModel) -> RosterVariables:
+    options = useful_options(problem)
+    by_day: dict[int, list[Option]] = defaultdict(list)
+    for option in options:
+        by_day[option.shift.day].append(option)
+
+    x: list[list[dict[int, cp_model.IntVar]]] = []
+    works: list[list[cp_model.IntVar]] = []
+    on: list[dict[tuple[int, str], cp_model.LinearExpr]] = []
+    for p, person in enumerate(problem.staff):
+        unavailable: dict[ShiftInstance, bool] = {}
+        person_x: list[dict[int, cp_model.IntVar]] = []
+        person_works: list[cp_model.IntVar] = []
+        person_on: dict[tuple[int, str], list[cp_model.IntVar]] = defaultdict(list)
+        for day in range(problem.days):
+            day_x: dict[int, cp_model.IntVar] = {}
+            for option in by_day[day]:
+                if option.team not in person.teams or not pin_allows(problem, person, option):
+                    continue
+                if option.shift not in unavailable:
+                    unavailable[option.shift] = (
+                        is_unavailable(problem, person.employee_id, option.shift) is not None
+                    )
+                if unavailable[option.shift]:
+                    continue
+                var = model.new_bool_var(f"x_p{p}_o{option.index}")
+                day_x[option.index] = var
+                person_on[(day, option.shift.shift_id)].append(var)
+            # At most one shift starts per person and day (a solver restriction).
+            worked = model.new_bool_var(f"works_p{p}_d{day}")
+            model.add(total(day_x.values()) == worked)
+            person_x.append(day_x)
+            person_works.append(worked)
+        x.append(person_x)
+        works.append(person_works)
+        on.append({key: total(vars_) for key, vars_ in person_on.items()})
+
+    return RosterVariables(
+        problem=problem,
+        model=model,
+        requirements=coverage_requirements(problem),
+        options=options,
+        x=x,
+        works=works,
+        on=on,
+        instances={(o.shift.day, o.shift.shift_id): o.shift for o in options},
+    )
+
+
+def pair_candidates(problem: Problem) -> list[tuple[int, int]]:
+    """Clinician-peer index pairs that may ever form a unit."""
+    forbidden = {
+        (rule.clinician_id, rule.peer_id) for rule in problem.pairs if rule.kind is PairKind.FORBID
+    }
+    found: list[tuple[int, int]] = []
+    for c, clinician in enumerate(problem.staff):
+        if clinician.role is not Role.CLINICIAN:
+            continue
+        for p, peer in enumerate(problem.staff):
+            if peer.role is not Role.PEER:
+                continue
+            if (clinician.employee_id, peer.employee_id) in forbidden:
+                continue
+            if clinician.is_trainee and peer.is_trainee:
+                continue
+            if not set(clinician.teams) & set(peer.teams):
+                continue
+            found.append((c, p))
+    return found
