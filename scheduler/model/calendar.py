@@ -208,7 +208,7 @@ def unavailability(problem: Problem) -> dict[str, list[TimeOff]]:
 
 
 def is_night(shift: ShiftInstance) -> bool:
-    """A night shift: any part of it between 00:00 and 06:00, or ending after 22:00."""
+    """A night shift: any part of it falls between 00:00 and 06:00."""
     for day_start in range(
         (shift.start // MINUTES_PER_DAY) * MINUTES_PER_DAY, shift.end, MINUTES_PER_DAY
     ):

@@ -1,0 +1,951 @@
+"""The independent roster checker: the executable form of docs/rules.md.
+
+`evaluate` recomputes every hard rule, the coverage, the gaps, the hours and the
+objective parts from the roster rows alone; it never sees solver variables, so
+the solver is tested against it. It never raises on a hand-edited roster: a row
+that does not match the program (unknown employee, shift or zone, wrong shift
+times, a date outside the horizon) becomes a hard violation and is left out of
+everything else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from itertools import combinations
+
+from scheduler.model import calendar
+from scheduler.model.calendar import ShiftInstance, Week
+from scheduler.model.objective import STAGE2_WEIGHTS
+from scheduler.model.problem import (
+    MINUTES_PER_DAY,
+    WEEKDAYS,
+    PairKind,
+    Person,
+    Problem,
+    Role,
+    Team,
+    TimeOff,
+    TimeOffKind,
+)
+from scheduler.model.report import (
+    CoverageRow,
+    Evaluation,
+    Gap,
+    ObjectiveParts,
+    PersonHours,
+    Violation,
+)
+from scheduler.model.roster import Assignment, Roster
+
+#: Longest `Gap.reason`; the list of people who were not free is cut to fit.
+MAX_REASON_CHARS = 120
+
+
+def evaluate(problem: Problem, roster: Roster) -> Evaluation:
+    """Check a roster against the program: hard rules, coverage, hours, objective."""
+    shifts, row_findings = _match_rows(problem, roster.assignments)
+    data = _Data.build(problem, shifts)
+    units, pairing_findings = _pair_units(data)
+    hard = [
+        *row_findings,
+        *pairing_findings,
+        *_team_rules(data),
+        *_unavailable(data),
+        *_overlap_and_rest(data),
+        *_weekly_cap(data),
+        *_day_rules(data),
+        *_pins(data),
+        *_pair_rules(data),
+    ]
+    coverage = _coverage(problem, units)
+    requests = _requests(data)
+    soft = [
+        *_contract_and_overtime(data),
+        *_request_findings(data, requests),
+        *_consecutive_excess(data),
+        *_home_zone(data),
+        *_extra_partners(data, units),
+        *_pair_preferences(data, units),
+    ]
+    return Evaluation(
+        hard_violations=_ordered(hard),
+        soft_violations=_ordered(soft),
+        coverage=tuple(coverage),
+        gaps=tuple(_gaps(data, coverage)),
+        hours=tuple(_person_hours(data, requests)),
+        parts=_parts(coverage, soft),
+        unit_count=len(units),
+        shortfall_by_team=_shortfall_by_team(coverage),
+    )
+
+
+# --- What the checker works on ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Shift:
+    """A roster row that matches the program: one known person on one shift instance."""
+
+    row: Assignment
+    person: Person
+    instance: ShiftInstance
+
+    @property
+    def employee_id(self) -> str:
+        return self.person.employee_id
+
+    @property
+    def start(self) -> int:
+        return self.instance.start
+
+    @property
+    def end(self) -> int:
+        return self.instance.end
+
+
+def _shift_order(shift: _Shift) -> tuple[int, int, str, str, str, str, str, str]:
+    """Start order; ties broken by every row field, so the input order never matters."""
+    row = shift.row
+    return (
+        shift.start,
+        shift.end,
+        row.shift_id,
+        row.unit_id,
+        shift.employee_id,
+        row.team,
+        row.zone,
+        row.role,
+    )
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """A valid unit: one clinician and one peer on the same shift, team and zone."""
+
+    unit_id: str
+    clinician: _Shift
+    peer: _Shift
+
+    @property
+    def instance(self) -> ShiftInstance:
+        return self.clinician.instance
+
+    @property
+    def team(self) -> Team:
+        return self.clinician.row.team
+
+    @property
+    def zone(self) -> str:
+        return self.clinician.row.zone
+
+
+@dataclass(frozen=True)
+class _Data:
+    """The matched rows, indexed once for every rule."""
+
+    problem: Problem
+    weeks: list[Week]
+    by_person: dict[str, list[_Shift]]  # every Staff id, shifts in start order
+    by_unit: dict[str, list[_Shift]]  # unit ids in sorted order
+    weekly_minutes: dict[str, list[int]]  # paid minutes per Staff id and week
+    unavailable: dict[str, list[TimeOff]]  # `unavailable` rows per employee id
+
+    @classmethod
+    def build(cls, problem: Problem, shifts: list[_Shift]) -> _Data:
+        weeks = calendar.weeks(problem)
+        ordered = sorted(shifts, key=_shift_order)
+        by_person: dict[str, list[_Shift]] = {p.employee_id: [] for p in problem.staff}
+        by_unit: dict[str, list[_Shift]] = defaultdict(list)
+        weekly_minutes = {p.employee_id: [0] * len(weeks) for p in problem.staff}
+        for shift in ordered:
+            by_person[shift.employee_id].append(shift)
+            by_unit[shift.row.unit_id].append(shift)
+            week = calendar.week_of_day(shift.instance.day)
+            weekly_minutes[shift.employee_id][week] += shift.instance.paid_minutes
+        return cls(
+            problem=problem,
+            weeks=weeks,
+            by_person=by_person,
+            by_unit=dict(sorted(by_unit.items())),
+            weekly_minutes=weekly_minutes,
+            unavailable=calendar.unavailability(problem),
+        )
+
+    def days_worked(self, employee_id: str) -> list[int]:
+        return sorted({s.instance.day for s in self.by_person.get(employee_id, ())})
+
+
+@dataclass(frozen=True)
+class _Finding:
+    """A violation with the minute it is sorted by and, if soft, the part it adds to."""
+
+    minute: int
+    violation: Violation
+    part: str = ""
+    part_amount: int = 0
+
+    @property
+    def key(self) -> tuple[int, str, str, str]:
+        v = self.violation
+        return (self.minute, v.employee_id or "", v.rule, v.detail)
+
+
+def _hard(
+    minute: int, rule: str, employee_id: str | None, when: str, detail: str, amount: float
+) -> _Finding:
+    violation = Violation(rule, employee_id, when, detail, hard=True, amount=float(amount))
+    return _Finding(minute, violation)
+
+
+def _soft(
+    minute: int, part: str, rule: str, employee_id: str | None, when: str, detail: str, amount: int
+) -> _Finding:
+    penalty = float(STAGE2_WEIGHTS[part] * amount)
+    violation = Violation(
+        rule, employee_id, when, detail, hard=False, amount=float(amount), penalty=penalty
+    )
+    return _Finding(minute, violation, part=part, part_amount=amount)
+
+
+def _ordered(findings: list[_Finding]) -> tuple[Violation, ...]:
+    return tuple(f.violation for f in sorted(findings, key=lambda f: f.key))
+
+
+# --- Text ---------------------------------------------------------------------------
+
+
+def _moment_text(problem: Problem, minute: int) -> str:
+    """`Tue 2026-03-03 20:00`."""
+    moment = problem.moment(minute)
+    return f"{WEEKDAYS[moment.weekday()]} {moment:%Y-%m-%d %H:%M}"
+
+
+def _clock_text(problem: Problem, minute: int) -> str:
+    """`Tue 22:00`, for details where the date is already in `when`."""
+    moment = problem.moment(minute)
+    return f"{WEEKDAYS[moment.weekday()]} {moment:%H:%M}"
+
+
+def _date_text(date: dt.date) -> str:
+    return f"{WEEKDAYS[date.weekday()]} {date.isoformat()}"
+
+
+def _days_text(problem: Problem, first_day: int, last_day: int) -> str:
+    """`Mon 2026-03-02 - Sun 2026-03-08` (one date when first and last agree)."""
+    first = _date_text(problem.date_of(first_day))
+    if last_day == first_day:
+        return first
+    return f"{first} - {_date_text(problem.date_of(last_day))}"
+
+
+def _week_text(problem: Problem, week: Week) -> str:
+    return _days_text(problem, week.first_day, week.first_day + week.n_days - 1)
+
+
+def _shift_text(problem: Problem, shift: _Shift) -> str:
+    """`D8 Tue 08:00-16:30`."""
+    end = problem.moment(shift.end)
+    return f"{shift.row.shift_id} {_clock_text(problem, shift.start)}-{end:%H:%M}"
+
+
+def _time_off_text(problem: Problem, item: TimeOff) -> str:
+    if item.whole_days:
+        last = item.end.date() - dt.timedelta(days=1)
+        span = _date_text(item.start.date())
+        if last != item.start.date():
+            span += f" - {_date_text(last)}"
+    else:
+        start, end = calendar.time_off_window(problem, item)
+        span = f"{_moment_text(problem, start)} - {_moment_text(problem, end)}"
+    return span if item.shift_id is None else f"{span} ({item.shift_id} only)"
+
+
+def _number(value: float) -> str:
+    """A rule value as written: 10, 10.5."""
+    return f"{value:g}"
+
+
+def _to_hours(minutes: int) -> float:
+    return minutes / 60
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _unit_when(problem: Problem, members: list[_Shift]) -> tuple[int, str]:
+    minute = min(m.start for m in members)
+    return minute, _moment_text(problem, minute)
+
+
+def _names(members: Iterable[_Shift]) -> str:
+    return ", ".join(m.employee_id for m in members)
+
+
+def _one_person(members: list[_Shift]) -> str | None:
+    """The employee a unit-level finding is about, or None when it concerns several."""
+    ids = {m.employee_id for m in members}
+    return ids.pop() if len(ids) == 1 else None
+
+
+# --- Rows that do not match the program ---------------------------------------------
+
+
+def _match_rows(
+    problem: Problem, rows: Iterable[Assignment]
+) -> tuple[list[_Shift], list[_Finding]]:
+    shifts: list[_Shift] = []
+    findings: list[_Finding] = []
+    for row in rows:
+        issues = list(_row_issues(problem, row))
+        if issues:
+            findings.extend(issues)
+            continue
+        shift = calendar.instance(problem.day_of(row.date), problem.shift(row.shift_id))
+        shifts.append(_Shift(row, problem.person(row.employee_id), shift))
+    return shifts, findings
+
+
+def _row_issues(problem: Problem, row: Assignment) -> Iterator[_Finding]:
+    day = problem.day_of(row.date)
+    template = problem.shifts_by_id.get(row.shift_id)
+    minute = day * MINUTES_PER_DAY + (template.start_minute if template else 0)
+    when = _moment_text(problem, minute)
+    who = row.employee_id
+    what = f"{row.shift_id} on {_date_text(row.date)} (unit {row.unit_id})"
+    if row.employee_id not in problem.people_by_id:
+        yield _hard(minute, "unknown_employee", who, when, f"{who} is not in Staff: {what}", 1)
+    if template is None:
+        detail = f"shift {row.shift_id} of {who} is not in Shifts (unit {row.unit_id})"
+        yield _hard(minute, "unknown_shift", who, when, detail, 1)
+    else:
+        if not _times_match(problem, row, calendar.instance(day, template)):
+            detail = (
+                f"{who}'s {what} runs {row.start:%Y-%m-%d %H:%M} to {row.end:%Y-%m-%d %H:%M};"
+                f" the template runs {_clock(template.start_minute)}-{_clock(template.end_minute)}"
+            )
+            yield _hard(minute, "shift_times", who, when, detail, 1)
+    if row.zone not in problem.zone_ids:
+        detail = f"zone {row.zone} of {who}'s {what} is not in Zones"
+        yield _hard(minute, "unknown_zone", who, when, detail, 1)
+    if not 0 <= day < problem.days:
+        horizon = _days_text(problem, 0, problem.days - 1)
+        detail = f"{who}'s {what} starts outside the horizon {horizon}"
+        yield _hard(minute, "outside_horizon", who, when, detail, 1)
+
+
+def _times_match(problem: Problem, row: Assignment, expected: ShiftInstance) -> bool:
+    """Whether a row's start and end are exactly the template's on its date."""
+    if row.start.tzinfo is not None or row.end.tzinfo is not None:
+        return False
+    offsets = (row.start - problem.horizon_start, row.end - problem.horizon_start)
+    return offsets == (dt.timedelta(minutes=expected.start), dt.timedelta(minutes=expected.end))
+
+
+def _clock(minute_of_day: int) -> str:
+    return f"{minute_of_day // 60:02d}:{minute_of_day % 60:02d}"
+
+
+# --- Hard rules ---------------------------------------------------------------------
+
+
+# Row fields the two people of a unit share (start and end follow from date and shift).
+_UNIT_FIELDS: dict[str, Callable[[Assignment], str]] = {
+    "date": lambda row: str(row.date),
+    "shift": lambda row: row.shift_id,
+    "team": lambda row: str(row.team),
+    "zone": lambda row: row.zone,
+}
+
+
+def _pair_units(data: _Data) -> tuple[list[_Unit], list[_Finding]]:
+    """Valid units, and `pairing` findings for the others and for wrong role columns."""
+    problem = data.problem
+    units: list[_Unit] = []
+    findings: list[_Finding] = []
+    for unit_id, members in data.by_unit.items():
+        minute, when = _unit_when(problem, members)
+        wrong_roles = [m for m in members if m.row.role is not m.person.role]
+        for m in wrong_roles:
+            detail = (
+                f"{m.employee_id} is a {m.person.role} in Staff"
+                f" but listed as {m.row.role} in unit {unit_id}"
+            )
+            row_when = _moment_text(problem, m.start)
+            findings.append(_hard(m.start, "pairing", m.employee_id, row_when, detail, 1))
+        clinicians = [m for m in members if m.person.role is Role.CLINICIAN]
+        peers = [m for m in members if m.person.role is Role.PEER]
+        problems: list[str] = []
+        if len(clinicians) != 1 or len(peers) != 1:
+            problems.append(
+                f"has {_count(len(clinicians), 'clinician')} ({_names(clinicians) or '-'}) and"
+                f" {_count(len(peers), 'peer')} ({_names(peers) or '-'}); it needs one of each"
+            )
+        differing = [
+            name for name, value in _UNIT_FIELDS.items() if len({value(m.row) for m in members}) > 1
+        ]
+        if differing:
+            rows = ", ".join(
+                f"{m.employee_id} {m.row.shift_id} {m.row.date} {m.row.team} {m.row.zone}"
+                for m in members
+            )
+            problems.append(f"rows differ in {' and '.join(differing)} ({rows})")
+        if problems:
+            detail = f"unit {unit_id} {'; '.join(problems)}"
+            findings.append(_hard(minute, "pairing", _one_person(members), when, detail, 1))
+        elif not wrong_roles:
+            units.append(_Unit(unit_id, clinicians[0], peers[0]))
+    return units, findings
+
+
+def _team_rules(data: _Data) -> Iterator[_Finding]:
+    """`team_eligibility` per person and shift, `shift_team` per unit."""
+    problem = data.problem
+    for shifts in data.by_person.values():
+        for s in shifts:
+            if s.row.team not in s.person.teams:
+                teams = ", ".join(s.person.teams)
+                detail = (
+                    f"{s.employee_id} works {s.row.team} in unit {s.row.unit_id}"
+                    f" but may only work {teams}"
+                )
+                when = _moment_text(problem, s.start)
+                yield _hard(s.start, "team_eligibility", s.employee_id, when, detail, 1)
+    for unit_id, members in data.by_unit.items():
+        for shift_id, team in sorted({(m.row.shift_id, m.row.team) for m in members}):
+            template = problem.shift(shift_id)
+            if template.allows(team):
+                continue
+            involved = [m for m in members if (m.row.shift_id, m.row.team) == (shift_id, team)]
+            minute, when = _unit_when(problem, involved)
+            detail = (
+                f"unit {unit_id} ({_names(involved)}) works {team} on {shift_id},"
+                f" which only allows {', '.join(template.teams)}"
+            )
+            yield _hard(minute, "shift_team", _one_person(involved), when, detail, 1)
+
+
+def _unavailable(data: _Data) -> Iterator[_Finding]:
+    problem = data.problem
+    for employee_id, shifts in data.by_person.items():
+        items = data.unavailable.get(employee_id, [])
+        for s in shifts:
+            item = next(
+                (i for i in items if calendar.time_off_applies(problem, i, s.instance)), None
+            )
+            if item is None:
+                continue
+            detail = (
+                f"{employee_id} works {_shift_text(problem, s)}"
+                f" but is unavailable {_time_off_text(problem, item)}"
+            )
+            when = _moment_text(problem, s.start)
+            yield _hard(s.start, "unavailable", employee_id, when, detail, 1)
+
+
+def _overlap_and_rest(data: _Data) -> Iterator[_Finding]:
+    """Overlapping shifts pairwise; rest from the latest end so far to each next start."""
+    problem = data.problem
+    for employee_id, shifts in data.by_person.items():
+        if not shifts:
+            continue
+        needed = round(shifts[0].person.rules.min_rest_hours * 60)
+        latest: _Shift | None = None  # the earlier shift that ends last
+        for i, s in enumerate(shifts):
+            for later in shifts[i + 1 :]:
+                if later.start >= s.end:
+                    break
+                overlap = min(s.end, later.end) - later.start
+                detail = (
+                    f"{_shift_text(problem, s)} (unit {s.row.unit_id}) and"
+                    f" {_shift_text(problem, later)} (unit {later.row.unit_id})"
+                    f" overlap by {_to_hours(overlap):.1f} h"
+                )
+                when = _moment_text(problem, later.start)
+                yield _hard(later.start, "overlap", employee_id, when, detail, _to_hours(overlap))
+            if latest is not None and latest.end <= s.start < latest.end + needed:
+                rest = s.start - latest.end
+                detail = (
+                    f"rest {_to_hours(rest):.1f} h between {latest.row.shift_id} ending"
+                    f" {_clock_text(problem, latest.end)} and {s.row.shift_id} starting"
+                    f" {_clock_text(problem, s.start)}; needs"
+                    f" {_number(s.person.rules.min_rest_hours)} h"
+                )
+                when = _moment_text(problem, s.start)
+                yield _hard(s.start, "rest", employee_id, when, detail, _to_hours(needed - rest))
+            if latest is None or s.end > latest.end:
+                latest = s
+
+
+def _weekly_cap(data: _Data) -> Iterator[_Finding]:
+    problem = data.problem
+    for person in problem.staff:
+        cap = person.max_hours_per_week
+        if cap is None:
+            continue
+        cap_minutes = round(cap * 60)
+        for week, paid in zip(data.weeks, data.weekly_minutes[person.employee_id], strict=True):
+            if paid <= cap_minutes:
+                continue
+            detail = (
+                f"{person.employee_id} is paid {_to_hours(paid):.1f} h in the week"
+                f" {_week_text(problem, week)}; the cap is {_number(cap)} h"
+            )
+            minute = week.first_day * MINUTES_PER_DAY
+            when = _week_text(problem, week)
+            yield _hard(
+                minute,
+                "max_hours_per_week",
+                person.employee_id,
+                when,
+                detail,
+                _to_hours(paid - cap_minutes),
+            )
+
+
+def _day_rules(data: _Data) -> Iterator[_Finding]:
+    """`max_consecutive_days` per run of days worked, `min_days_off` per week window."""
+    problem = data.problem
+    for person in problem.staff:
+        rules = person.rules
+        days = data.days_worked(person.employee_id)
+        for first, length in calendar.day_runs(days):
+            if length <= rules.max_consecutive_days:
+                continue
+            when = _days_text(problem, first, first + length - 1)
+            detail = (
+                f"{person.employee_id} works {length} days in a row ({when});"
+                f" the most is {rules.max_consecutive_days}"
+            )
+            yield _hard(
+                first * MINUTES_PER_DAY,
+                "max_consecutive_days",
+                person.employee_id,
+                when,
+                detail,
+                length - rules.max_consecutive_days,
+            )
+        worked = set(days)
+        for week in data.weeks:
+            days_off = sum(1 for day in week.days if day not in worked)
+            needed = week.min_days_off(rules.min_days_off_per_week)
+            if days_off >= needed:
+                continue
+            when = _week_text(problem, week)
+            detail = (
+                f"{person.employee_id} has {_count(days_off, 'day')} off in {when}; needs {needed}"
+            )
+            yield _hard(
+                week.first_day * MINUTES_PER_DAY,
+                "min_days_off",
+                person.employee_id,
+                when,
+                detail,
+                needed - days_off,
+            )
+
+
+def _pins(data: _Data) -> Iterator[_Finding]:
+    problem = data.problem
+    for pin in problem.pins:
+        honoured = any(
+            s.row.date == pin.date
+            and s.row.shift_id == pin.shift_id
+            and (pin.team is None or s.row.team is pin.team)
+            and (pin.zone is None or s.row.zone == pin.zone)
+            for s in data.by_person.get(pin.employee_id, ())
+        )
+        if honoured:
+            continue
+        template = problem.shifts_by_id.get(pin.shift_id)
+        minute = problem.day_of(pin.date) * MINUTES_PER_DAY + (
+            template.start_minute if template else 0
+        )
+        where = "".join(f" {value}" for value in (pin.team, pin.zone) if value is not None)
+        detail = (
+            f"{pin.employee_id} is pinned to {pin.shift_id}{where}"
+            f" on {_date_text(pin.date)} but does not work it"
+        )
+        when = _moment_text(problem, minute)
+        yield _hard(minute, "pin", pin.employee_id, when, detail, 1)
+
+
+def _pair_rules(data: _Data) -> Iterator[_Finding]:
+    """`forbidden_pair` and `trainee_pair`, over everyone listed in a unit."""
+    problem = data.problem
+    forbidden = {
+        frozenset((p.clinician_id, p.peer_id)) for p in problem.pairs if p.kind is PairKind.FORBID
+    }
+    for unit_id, members in data.by_unit.items():
+        minute, when = _unit_when(problem, members)
+        ids = sorted({m.employee_id for m in members})
+        for first, second in combinations(ids, 2):
+            if frozenset((first, second)) in forbidden:
+                detail = f"unit {unit_id} pairs {first} and {second}, a forbidden pair"
+                yield _hard(minute, "forbidden_pair", None, when, detail, 1)
+        trainees = [i for i in ids if problem.person(i).is_trainee]
+        if len(trainees) > 1:
+            detail = f"unit {unit_id} pairs trainees {' and '.join(trainees)}"
+            yield _hard(minute, "trainee_pair", None, when, detail, 1)
+
+
+# --- Coverage and gaps --------------------------------------------------------------
+
+
+def _coverage(problem: Problem, units: list[_Unit]) -> list[CoverageRow]:
+    scheduled: Counter[calendar.CoverKey] = Counter()
+    for unit in units:
+        for slot in calendar.slots_covered(problem, unit.instance.start, unit.instance.end):
+            scheduled[(unit.team, unit.zone, slot)] += 1
+    requirements = calendar.coverage_requirements(problem)
+    keys = sorted(set(requirements) | set(scheduled), key=lambda k: (k[2], k[0], k[1]))
+    rows: list[CoverageRow] = []
+    for key in keys:
+        team, zone, slot = key
+        need = requirements.get(key)
+        rows.append(
+            CoverageRow(
+                slot_start=problem.moment(slot * problem.slot_minutes),
+                team=team,
+                zone=zone,
+                required=need.required if need else 0,
+                target=need.target if need else 0,
+                scheduled=scheduled[key],
+            )
+        )
+    return rows
+
+
+def _gaps(data: _Data, coverage: list[CoverageRow]) -> list[Gap]:
+    """Runs of consecutive short slots per team and zone, each with a reason."""
+    problem = data.problem
+    size = problem.slot_minutes
+    short: dict[tuple[Team, str], list[tuple[int, CoverageRow]]] = defaultdict(list)
+    for row in coverage:
+        if row.shortfall > 0:
+            short[(row.team, row.zone)].append((problem.minute_of(row.slot_start) // size, row))
+    gaps: list[Gap] = []
+    for (team, zone), rows in short.items():
+        runs: list[list[CoverageRow]] = []
+        previous_slot = None
+        for slot, row in rows:
+            if previous_slot is None or slot != previous_slot + 1:
+                runs.append([])
+            runs[-1].append(row)
+            previous_slot = slot
+        for run in runs:
+            start = problem.minute_of(run[0].slot_start)
+            end = problem.minute_of(run[-1].slot_start) + size
+            gaps.append(
+                Gap(
+                    team=team,
+                    zone=zone,
+                    start=problem.moment(start),
+                    end=problem.moment(end),
+                    required=max(r.required for r in run),
+                    scheduled=min(r.scheduled for r in run),
+                    unit_slots_short=sum(r.shortfall for r in run),
+                    reason=_gap_reason(data, team, start, end),
+                )
+            )
+    return sorted(gaps, key=lambda g: (g.start, g.team, g.zone))
+
+
+def _gap_reason(data: _Data, team: Team, start: int, end: int) -> str:
+    """Who of each role could have filled the whole span: eligible, available, not working."""
+    problem = data.problem
+    free: dict[Role, int] = {Role.CLINICIAN: 0, Role.PEER: 0}
+    busy: dict[Role, list[str]] = {Role.CLINICIAN: [], Role.PEER: []}
+    for person in problem.staff:
+        if team not in person.teams:
+            continue
+        employee_id = person.employee_id
+        windows = [
+            calendar.time_off_window(problem, item)
+            for item in data.unavailable.get(employee_id, [])
+            if item.shift_id is None
+        ]
+        if any(off_start < end and start < off_end for off_start, off_end in windows):
+            busy[person.role].append(f"{employee_id} unavailable")
+        elif any(s.instance.overlaps(start, end) for s in data.by_person[employee_id]):
+            busy[person.role].append(f"{employee_id} working")
+        else:
+            free[person.role] += 1
+    missing = [role for role in (Role.CLINICIAN, Role.PEER) if free[role] == 0]
+    if not missing:
+        return (
+            f"{_count(free[Role.CLINICIAN], 'clinician')} and {_count(free[Role.PEER], 'peer')}"
+            f" eligible for {team} were free"
+        )
+    head = f"no {' or '.join(missing)} eligible for {team} was free"
+    reasons = [reason for role in missing for reason in busy[role]]
+    if not reasons:
+        return f"{head} (none on staff)"
+    return _fit(head, reasons)
+
+
+def _fit(head: str, reasons: list[str]) -> str:
+    """`head (a, b, +3 more)`, as many reasons as fit in MAX_REASON_CHARS."""
+    for shown in range(len(reasons), 0, -1):
+        hidden = len(reasons) - shown
+        listed = ", ".join(reasons[:shown]) + (f", +{hidden} more" if hidden else "")
+        text = f"{head} ({listed})"
+        if len(text) <= MAX_REASON_CHARS:
+            return text
+    return f"{head} ({len(reasons)} not free)"
+
+
+def _shortfall_by_team(coverage: list[CoverageRow]) -> dict[str, int]:
+    """Required unit-slots short per team that has a coverage row, in Team order."""
+    totals: dict[str, int] = {}
+    for team in Team:
+        rows = [row for row in coverage if row.team is team]
+        if rows:
+            totals[team.value] = sum(row.shortfall for row in rows)
+    return totals
+
+
+# --- Requests and hours -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Request:
+    """One request item (a day of a whole-date row, or a date-time row) and its outcome."""
+
+    item: TimeOff
+    spoken_about: list[_Shift]  # the worked shifts the request speaks about
+    met: bool
+
+
+def _requests(data: _Data) -> list[_Request]:
+    """Request items of Staff people that touch the horizon, in `calendar.requests` order."""
+    problem = data.problem
+    outcomes: list[_Request] = []
+    for item in calendar.requests(problem):
+        if item.employee_id not in data.by_person or not calendar.request_in_horizon(problem, item):
+            continue
+        spoken = [
+            s
+            for s in data.by_person[item.employee_id]
+            if calendar.time_off_applies(problem, item, s.instance)
+        ]
+        met = not spoken if item.kind is TimeOffKind.PREFER_OFF else bool(spoken)
+        outcomes.append(_Request(item, spoken, met))
+    return outcomes
+
+
+def _overtime_minutes(person: Person, paid: int) -> int:
+    """Overtime in one week; none for people who are not overtime-eligible."""
+    if not person.overtime_eligible:
+        return 0
+    return max(0, paid - round(person.rules.overtime_after_hours * 60))
+
+
+def _contract_minutes(person: Person, week: Week) -> int:
+    return round(person.min_hours_per_week * 60 * week.n_days / 7)
+
+
+def _person_hours(data: _Data, requests: list[_Request]) -> Iterator[PersonHours]:
+    problem = data.problem
+    asked: Counter[str] = Counter(r.item.employee_id for r in requests)
+    met: Counter[str] = Counter(r.item.employee_id for r in requests if r.met)
+    for person in problem.staff:
+        employee_id = person.employee_id
+        shifts = data.by_person[employee_id]
+        weekly = data.weekly_minutes[employee_id]
+        overtime = sum(_overtime_minutes(person, paid) for paid in weekly)
+        yield PersonHours(
+            employee_id=employee_id,
+            name=person.name,
+            role=person.role,
+            shifts=len(shifts),
+            paid_hours=_to_hours(sum(weekly)),
+            contract_hours=sum(person.min_hours_per_week * w.n_days / 7 for w in data.weeks),
+            max_hours_per_week=person.max_hours_per_week,
+            overtime_hours=_to_hours(overtime),
+            overtime_cost=overtime * person.overtime_rate_cents_per_hour / 6000,
+            weekly_paid_hours=tuple(_to_hours(paid) for paid in weekly),
+            nights=sum(1 for s in shifts if calendar.is_night(s.instance)),
+            evenings=sum(1 for s in shifts if calendar.is_evening(s.instance)),
+            weekend_days=len(
+                {s.instance.day for s in shifts if calendar.is_weekend_day(problem, s.instance.day)}
+            ),
+            requests=asked[employee_id],
+            requests_met=met[employee_id],
+        )
+
+
+# --- Soft rules (stage 2 of the objective) -----------------------------------------
+
+
+def _contract_and_overtime(data: _Data) -> Iterator[_Finding]:
+    """Per person and week: minutes below contract, and overtime cost."""
+    problem = data.problem
+    for person in problem.staff:
+        employee_id = person.employee_id
+        for week, paid in zip(data.weeks, data.weekly_minutes[employee_id], strict=True):
+            minute = week.first_day * MINUTES_PER_DAY
+            when = _week_text(problem, week)
+            contract = _contract_minutes(person, week)
+            if paid < contract:
+                detail = (
+                    f"{employee_id} is paid {_to_hours(paid):.1f} h, {contract - paid} min below"
+                    f" the contract's {_to_hours(contract):.1f} h for {when}"
+                )
+                yield _soft(
+                    minute,
+                    "contract_shortfall_minutes",
+                    "contract_hours",
+                    employee_id,
+                    when,
+                    detail,
+                    contract - paid,
+                )
+            overtime = _overtime_minutes(person, paid)
+            cost = overtime * person.overtime_rate_cents_per_hour
+            if cost > 0:
+                detail = (
+                    f"{employee_id} works {_to_hours(overtime):.1f} h overtime in {when},"
+                    f" costing {cost / 6000:.2f}"
+                )
+                yield _soft(
+                    minute,
+                    "overtime_cost_cent_minutes",
+                    "overtime",
+                    employee_id,
+                    when,
+                    detail,
+                    cost,
+                )
+
+
+def _request_findings(data: _Data, requests: list[_Request]) -> Iterator[_Finding]:
+    """Each request item not honoured costs its weight."""
+    problem = data.problem
+    for request in requests:
+        item = request.item
+        if request.met or item.weight == 0:
+            continue
+        minute = calendar.time_off_window(problem, item)[0]
+        when = _time_off_text(problem, item)
+        if item.kind is TimeOffKind.PREFER_OFF:
+            worked = ", ".join(_shift_text(problem, s) for s in request.spoken_about)
+            detail = f"{item.employee_id} asked to be off but works {worked}"
+        else:
+            detail = f"{item.employee_id} asked to work but has no such shift"
+        detail += f" (weight {item.weight})"
+        yield _soft(
+            minute, "request_penalty", str(item.kind), item.employee_id, when, detail, item.weight
+        )
+
+
+def _consecutive_excess(data: _Data) -> Iterator[_Finding]:
+    problem = data.problem
+    for person in problem.staff:
+        preferred = person.rules.preferred_max_consecutive_days
+        for first, length in calendar.day_runs(data.days_worked(person.employee_id)):
+            if length <= preferred:
+                continue
+            when = _days_text(problem, first, first + length - 1)
+            detail = (
+                f"{person.employee_id} works {length} days in a row; prefers at most {preferred}"
+            )
+            yield _soft(
+                first * MINUTES_PER_DAY,
+                "consecutive_excess_days",
+                "preferred_consecutive_days",
+                person.employee_id,
+                when,
+                detail,
+                length - preferred,
+            )
+
+
+def _home_zone(data: _Data) -> Iterator[_Finding]:
+    problem = data.problem
+    for employee_id, shifts in data.by_person.items():
+        for s in shifts:
+            if s.person.role is not Role.PEER or s.row.zone == s.person.home_zone:
+                continue
+            detail = (
+                f"peer {employee_id} works {_shift_text(problem, s)} in zone {s.row.zone},"
+                f" not in home zone {s.person.home_zone}"
+            )
+            when = _moment_text(problem, s.start)
+            yield _soft(
+                s.start, "peer_shifts_away_from_home", "home_zone", employee_id, when, detail, 1
+            )
+
+
+def _extra_partners(data: _Data, units: list[_Unit]) -> Iterator[_Finding]:
+    """Per clinician and week: distinct peers in valid units beyond the first."""
+    problem = data.problem
+    partners: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for unit in units:
+        week_index = calendar.week_of_day(unit.instance.day)
+        partners[(unit.clinician.employee_id, week_index)].add(unit.peer.employee_id)
+    for (employee_id, week_index), peers in sorted(partners.items()):
+        if len(peers) < 2:
+            continue
+        week = data.weeks[week_index]
+        when = _week_text(problem, week)
+        detail = f"{employee_id} works with {len(peers)} peers ({', '.join(sorted(peers))})"
+        yield _soft(
+            week.first_day * MINUTES_PER_DAY,
+            "extra_partners",
+            "extra_partners",
+            employee_id,
+            when,
+            detail,
+            len(peers) - 1,
+        )
+
+
+def _pair_preferences(data: _Data, units: list[_Unit]) -> Iterator[_Finding]:
+    """`avoid`: each valid unit the pair shares; `prefer`: per day, works + works - 2 x shares."""
+    problem = data.problem
+    shared: dict[frozenset[str], list[_Unit]] = defaultdict(list)
+    for unit in units:
+        shared[frozenset((unit.clinician.employee_id, unit.peer.employee_id))].append(unit)
+    for pair in problem.pairs:
+        together = shared.get(frozenset((pair.clinician_id, pair.peer_id)), [])
+        names = f"{pair.clinician_id} and {pair.peer_id}"
+        if pair.kind is PairKind.AVOID:
+            for unit in together:
+                minute = unit.instance.start
+                detail = f"{names} should not be paired but share unit {unit.unit_id}"
+                when = _moment_text(problem, minute)
+                yield _soft(minute, "pair_preference_penalty", "pair_avoid", None, when, detail, 1)
+        elif pair.kind is PairKind.PREFER:
+            clinician_days = set(data.days_worked(pair.clinician_id))
+            peer_days = set(data.days_worked(pair.peer_id))
+            shared_days = {unit.instance.day for unit in together}
+            for day in range(problem.days):
+                apart = (day in clinician_days) + (day in peer_days) - 2 * (day in shared_days)
+                if apart <= 0:
+                    continue
+                if apart == 2:
+                    detail = f"{names} prefer to work together but work in different units"
+                else:
+                    worker = pair.clinician_id if day in clinician_days else pair.peer_id
+                    detail = f"{names} prefer to work together but only {worker} works"
+                minute = day * MINUTES_PER_DAY
+                when = _date_text(problem.date_of(day))
+                yield _soft(
+                    minute, "pair_preference_penalty", "pair_prefer", None, when, detail, apart
+                )
+
+
+def _parts(coverage: list[CoverageRow], soft: list[_Finding]) -> ObjectiveParts:
+    """Coverage shortfalls plus the soft findings summed per part."""
+    totals: Counter[str] = Counter()
+    for finding in soft:
+        totals[finding.part] += finding.part_amount
+    return ObjectiveParts(
+        required_shortfall=sum(row.shortfall for row in coverage),
+        target_shortfall=sum(row.target_shortfall for row in coverage),
+        **{part: totals[part] for part in STAGE2_WEIGHTS},
+    )
