@@ -1,0 +1,776 @@
+"""Read a program (input workbook or CSV folder) and a roster (`Assignments`).
+
+Everything wrong with the input is collected and raised once as `InputError`,
+each issue located as Excel shows it (`Staff!D7 (role): ...`). A reference to
+another sheet (a zone, an employee, a shift) is checked only when that sheet
+could be read, so one broken sheet does not turn into dozens of errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from scheduler.errors import InputError, InputIssue
+from scheduler.io.read_cells import (
+    CellError,
+    Parser,
+    bounded,
+    choice,
+    choice_list,
+    non_negative,
+    one_of,
+    parse_bool,
+    parse_date,
+    parse_date_or_date_time,
+    parse_date_time,
+    parse_int,
+    parse_list,
+    parse_minute_of_day,
+    parse_number,
+    parse_text,
+    parse_weekday,
+    shown,
+)
+from scheduler.io.tables import DataRow, Table, Tables, load_tables
+from scheduler.io.tables_spec import (
+    ASSIGNMENTS,
+    DEMAND,
+    INPUT_SHEETS,
+    INPUT_SHEETS_BY_KEY,
+    PAIRS,
+    PINS,
+    PROGRAM,
+    PROGRAM_DEFAULTS,
+    README_SHEET,
+    RULES,
+    SHIFTS,
+    STAFF,
+    TIME_OFF,
+    ZONES,
+    SheetSpec,
+)
+from scheduler.model.problem import (
+    MINUTES_PER_DAY,
+    PERSON_RULE_NAMES,
+    DemandRow,
+    PairKind,
+    PairRule,
+    Person,
+    PersonRules,
+    Pin,
+    Problem,
+    Role,
+    Rules,
+    ShiftTemplate,
+    Team,
+    TimeOff,
+    TimeOffKind,
+    Zone,
+)
+from scheduler.model.roster import Assignment, Roster
+
+T = TypeVar("T")
+
+SLOT_MINUTES_ALLOWED = (15, 30, 60)
+MAX_DAYS = 366  # as Problem.days allows
+PROGRAM_PARSERS: dict[str, Parser[Any]] = {
+    "name": parse_text,
+    "start_date": parse_date,
+    "days": bounded(parse_int, 1, MAX_DAYS),
+    "slot_minutes": one_of(parse_int, SLOT_MINUTES_ALLOWED),
+}
+PROGRAM_REQUIRED_KEYS = ("name", "start_date")
+
+_USED_SHEET_KEYS = frozenset(sheet.key for sheet in INPUT_SHEETS if sheet.used)
+#: How many known ids an "unknown reference" message lists before it stops.
+_MAX_LISTED_IDS = 12
+
+
+def read_problem(path: str | Path) -> Problem:
+    """Read and validate an input workbook (.xlsx) or a folder of `<Sheet>.csv` files."""
+    return _ProblemReader(load_tables(path)).read()
+
+
+def read_roster(path: str | Path) -> Roster:
+    """Read the `Assignments` sheet of a roster workbook, or `Assignments.csv` in a folder.
+
+    Only the values are checked here (dates, times, team, role); whether they
+    match the program is the checker's job.
+    """
+    reader = _Reader(load_tables(path, only={ASSIGNMENTS.key}), frozenset({ASSIGNMENTS.key}))
+    table, _ = reader.sheet(ASSIGNMENTS, warn_unknown_columns=False)
+    assignments: list[Assignment] = []
+    for row in reader.rows(table):
+        values = {
+            "date": row.need("date", parse_date),
+            "shift_id": row.need("shift_id", parse_text),
+            "start": row.need("start", parse_date_time),
+            "end": row.need("end", parse_date_time),
+            "team": row.need("team", choice(Team)),
+            "zone": row.need("zone", parse_text),
+            "unit_id": row.need("unit_id", parse_text),
+            "employee_id": row.need("employee_id", parse_text),
+            "role": row.need("role", choice(Role)),
+        }
+        if row.ok:
+            assignment = row.build(Assignment, dict(**values, row=row.number))
+            if assignment is not None:
+                assignments.append(assignment)
+    reader.raise_issues()
+    return Roster(assignments=tuple(assignments))
+
+
+class _Row:
+    """One data row: parses its cells and records issues against them."""
+
+    def __init__(self, table: Table, data: DataRow, issues: list[InputIssue]) -> None:
+        self.table = table
+        self.number = data.number
+        self.cells = data.cells
+        self.issues = issues
+        self.ok = True
+
+    def get(self, column: str, parse: Parser[T], label: str | None = None) -> T | None:
+        """The parsed cell, or None when it is blank or wrong (wrong is recorded)."""
+        raw = self.cells.get(column)
+        if raw is None:
+            return None
+        try:
+            return parse(raw, label or column)
+        except CellError as error:
+            self.error(column, str(error))
+            return None
+
+    def need(self, column: str, parse: Parser[T], label: str | None = None) -> T | None:
+        """Like `get`, but a blank cell is an issue too."""
+        if column in self.cells:
+            return self.get(column, parse, label)
+        if column in self.table.columns:
+            self.error(column, f"{label or column} is required but the cell is blank")
+        else:
+            self.ok = False  # the missing column is reported once for the sheet
+        return None
+
+    def located(self, column: str | None, message: str) -> InputIssue:
+        return InputIssue(
+            sheet=self.table.sheet,
+            row=self.number,
+            column=column,
+            column_letter=self.table.letter(column) if column else None,
+            message=message,
+        )
+
+    def error(self, column: str | None, message: str) -> None:
+        self.issues.append(self.located(column, message))
+        self.ok = False
+
+    def build(
+        self, model: Callable[..., T], values: dict[str, Any], column: str | None = None
+    ) -> T | None:
+        """Construct a model; whatever it still refuses becomes an issue.
+
+        Issues go to `column` when given, else to the column named like the field.
+        """
+        try:
+            return model(**values)
+        except ValidationError as error:
+            for detail in error.errors():
+                field, message = _validation_message(detail)
+                target = column or (field if field in self.table.columns else None)
+                self.error(target, message)
+            return None
+
+
+_EXPECTATIONS = {
+    "greater_than_equal": "{ge} or more",
+    "greater_than": "more than {gt}",
+    "less_than_equal": "{le} or less",
+    "less_than": "less than {lt}",
+}
+
+
+def _validation_message(detail: ErrorDetails) -> tuple[str | None, str]:
+    """The field a pydantic error is about and a message in this module's words."""
+    field = str(detail["loc"][0]) if detail["loc"] else None
+    expectation = _EXPECTATIONS.get(detail["type"])
+    if field is None:
+        return None, detail["msg"]
+    if expectation is None:
+        return field, f"{field} {shown(detail['input'])}: {detail['msg']}"
+    limits = {name: shown(value) for name, value in detail.get("ctx", {}).items()}
+    expected = expectation.format(**limits)
+    return field, f"{field} {shown(detail['input'])} is out of range; expected {expected}"
+
+
+class _Reader:
+    """Sheets of one file and the issues and warnings found in them."""
+
+    def __init__(self, tables: Tables, used_sheets: frozenset[str]) -> None:
+        self.tables = tables
+        self.issues: list[InputIssue] = []
+        self.warnings: list[str] = list(tables.warnings)
+        # A sheet that cannot be read but is not used is only worth a warning.
+        for issue in tables.issues:
+            if issue.sheet.lower() in used_sheets:
+                self.issues.append(issue)
+            else:
+                self.warnings.append(f"{issue} (the sheet is not used)")
+
+    def sheet(
+        self, spec: SheetSpec, warn_unknown_columns: bool = True
+    ) -> tuple[Table | None, bool]:
+        """The sheet's table (None if absent or unreadable) and whether it has every
+        required column. Missing required sheets and columns are recorded here."""
+        table = self.tables.by_key.get(spec.key)
+        if table is None:
+            if spec.required and spec.key not in self.tables.failed:
+                where = self.tables.where_missing(spec.name)
+                self.issues.append(
+                    InputIssue(sheet=spec.name, message=f"required sheet is missing ({where})")
+                )
+            return None, False
+        if warn_unknown_columns:
+            for name in sorted(table.columns, key=table.columns.__getitem__):
+                if name not in spec.known_columns:
+                    self.warnings.append(f"{table.sheet}: column '{name}' is not used")
+        missing = [name for name in spec.required_columns if name not in table.columns]
+        if missing and (spec.required or table.rows):
+            names = ", ".join(f"'{name}'" for name in missing)
+            expected = ", ".join(column.name for column in spec.template_columns)
+            plural = "s" if len(missing) > 1 else ""
+            self.issues.append(
+                InputIssue(
+                    sheet=table.sheet,
+                    message=f"missing column{plural} {names} (the columns are {expected})",
+                )
+            )
+        return table, not missing
+
+    def rows(self, table: Table | None) -> Iterable[_Row]:
+        if table is None:
+            return
+        for data in table.rows:
+            yield _Row(table, data, self.issues)
+
+    def raise_issues(self) -> None:
+        if self.issues:
+            raise InputError(self.issues)
+
+
+def _check_reference(row: _Row, column: str, value: str, known: set[str] | None, what: str) -> bool:
+    """Record an issue when `value` is not among the ids of a sheet that could be read."""
+    if known is None or value in known:
+        return True
+    listed = ""
+    if known and len(known) <= _MAX_LISTED_IDS:
+        listed = f" (known: {', '.join(sorted(known))})"
+    row.error(column, f"{column} '{value}' is not {what}{listed}")
+    return False
+
+
+def _duplicate(row: _Row, column: str, value: str, first_rows: dict[str, int]) -> bool:
+    """Record an issue when `value` was already used in an earlier row."""
+    if value in first_rows:
+        row.error(column, f"{column} '{value}' is already used in row {first_rows[value]}")
+        return True
+    first_rows[value] = row.number
+    return False
+
+
+def _rule_parser(rule: str) -> Parser[float]:
+    return parse_int if Rules.model_fields[rule].annotation is int else parse_number
+
+
+def _hours(minutes: int) -> str:
+    return f"{minutes / 60:g}"
+
+
+class _ProblemReader(_Reader):
+    def __init__(self, tables: Tables) -> None:
+        super().__init__(tables, _USED_SHEET_KEYS)
+        self.program: dict[str, Any] = {}
+        self.rules = Rules()
+        self.max_shift_hours: float | None = self.rules.max_shift_hours
+        # Ids of sheets that could be read (None: unknown, so references are not checked).
+        self.zone_ids: set[str] | None = None
+        self.staff_ids: set[str] | None = None
+        self.staff_roles: dict[str, Role] = {}
+        self.staff_teams: dict[str, tuple[Team, ...]] = {}
+        self.shift_ids: set[str] | None = None
+        self.shift_teams: dict[str, tuple[Team, ...]] = {}
+
+    def read(self) -> Problem:
+        self._warn_about_sheets()
+        self._read_program()
+        self._read_rules()
+        zones = self._read_zones()
+        staff = self._read_staff()
+        shifts = self._read_shifts()
+        demand = self._read_demand()
+        time_off = self._read_time_off()
+        pins = self._read_pins()
+        pairs = self._read_pairs()
+        self.raise_issues()
+        try:
+            return Problem(
+                **self.program,
+                rules=self.rules,
+                staff=tuple(staff),
+                zones=tuple(zones),
+                shifts=tuple(shifts),
+                demand=tuple(demand),
+                time_off=tuple(time_off),
+                pins=tuple(pins),
+                pairs=tuple(pairs),
+                warnings=tuple(self.warnings),
+            )
+        except ValidationError as error:
+            issues = [
+                InputIssue(sheet=PROGRAM.name, message=_validation_message(detail)[1])
+                for detail in error.errors()
+            ]
+            raise InputError(issues) from None
+
+    def _warn_about_sheets(self) -> None:
+        for key, table in self.tables.by_key.items():
+            spec = INPUT_SHEETS_BY_KEY.get(key)
+            if spec is None:
+                if key != README_SHEET.lower():
+                    used = ", ".join(s.name for s in INPUT_SHEETS if s.used)
+                    self.warnings.append(
+                        f"{table.sheet}: sheet is not used (the input sheets are {used})"
+                    )
+            elif not spec.used and table.rows:
+                self.warnings.append(
+                    f"{table.sheet}: this version does not use this sheet yet; "
+                    f"its {len(table.rows)} rows were ignored"
+                )
+
+    # -- Program and Rules: key/value sheets -------------------------------------------
+
+    def _horizon(self) -> tuple[dt.date, int] | None:
+        start = self.program.get("start_date")
+        if start is None or "days" not in self.program:
+            return None
+        return start, self.program["days"]
+
+    def _read_program(self) -> None:
+        table, complete = self.sheet(PROGRAM)
+        self.program = dict(PROGRAM_DEFAULTS)
+        first_rows: dict[str, int] = {}
+        for row in self.rows(table):
+            key = row.need("key", parse_text)
+            if key is None:
+                continue
+            key = key.lower()
+            if key not in PROGRAM_PARSERS:
+                row.error("key", f"key '{key}' is not one of {', '.join(PROGRAM_PARSERS)}")
+                continue
+            if _duplicate(row, "key", key, first_rows):
+                continue
+            if key in PROGRAM_REQUIRED_KEYS:
+                value = row.need("value", PROGRAM_PARSERS[key], label=key)
+            else:
+                value = row.get("value", PROGRAM_PARSERS[key], label=key)
+            if value is not None:
+                self.program[key] = value
+            elif not row.ok:
+                self.program.pop(key, None)  # unknown, so nothing is checked against it
+        if table is None or not complete:
+            return
+        for key in PROGRAM_REQUIRED_KEYS:
+            if key not in first_rows:
+                self.issues.append(
+                    InputIssue(
+                        sheet=table.sheet,
+                        message=f"key '{key}' is missing; add a row with key {key} and its value",
+                    )
+                )
+
+    def _read_rules(self) -> None:
+        table, _ = self.sheet(RULES)
+        values: dict[str, float] = {}
+        first_rows: dict[str, int] = {}
+        for row in self.rows(table):
+            rule = row.need("rule", parse_text)
+            if rule is None:
+                continue
+            rule = rule.lower()
+            if rule not in Rules.model_fields:
+                row.error("rule", f"rule '{rule}' is not one of {', '.join(Rules.model_fields)}")
+                continue
+            if _duplicate(row, "rule", rule, first_rows):
+                continue
+            value = row.get("value", _rule_parser(rule), label=rule)  # blank: the default
+            if value is not None and row.build(Rules, {rule: value}, column="value") is not None:
+                values[rule] = value
+            elif not row.ok and rule == "max_shift_hours":
+                self.max_shift_hours = None  # unknown, so shift lengths are not checked
+        self.rules = Rules(**values)
+        if self.max_shift_hours is not None:
+            self.max_shift_hours = self.rules.max_shift_hours
+
+    # -- Zones, Staff, Shifts -----------------------------------------------------------
+
+    def _read_zones(self) -> list[Zone]:
+        table, complete = self.sheet(ZONES)
+        zones: list[Zone] = []
+        first_rows: dict[str, int] = {}
+        for row in self.rows(table):
+            zone_id = row.need("zone_id", parse_text)
+            complete = complete and zone_id is not None
+            if zone_id is not None and _duplicate(row, "zone_id", zone_id, first_rows):
+                zone_id = None  # the first row with this id is the one others refer to
+            name = row.get("name", parse_text)
+            neighborhoods = row.get("neighborhoods", parse_list) or ()
+            travel_minutes = row.get("travel_minutes", non_negative(parse_number))
+            if row.ok and zone_id is not None:
+                zone = row.build(
+                    Zone,
+                    dict(
+                        zone_id=zone_id,
+                        name=name or zone_id,
+                        neighborhoods=neighborhoods,
+                        travel_minutes=travel_minutes,
+                    ),
+                )
+                if zone is not None:
+                    zones.append(zone)
+        if complete:  # with an id missing, a reference may have meant that row
+            self.zone_ids = set(first_rows)
+        return zones
+
+    def _read_staff(self) -> list[Person]:
+        table, complete = self.sheet(STAFF)
+        staff: list[Person] = []
+        first_rows: dict[str, int] = {}
+        for row in self.rows(table):
+            employee_id = row.need("employee_id", parse_text)
+            complete = complete and employee_id is not None
+            if employee_id is not None and _duplicate(row, "employee_id", employee_id, first_rows):
+                employee_id = None  # the first row with this id is the one others refer to
+            role = row.need("role", choice(Role))
+            teams = row.need("teams", choice_list(Team))
+            home_zone = row.need("home_zone", parse_text)
+            if home_zone is not None:
+                _check_reference(row, "home_zone", home_zone, self.zone_ids, "a zone_id in Zones")
+            min_hours = row.get("min_hours_per_week", non_negative(parse_number))
+            max_hours = row.get("max_hours_per_week", non_negative(parse_number))
+            if min_hours is not None and max_hours is not None and max_hours < min_hours:
+                row.error(
+                    "max_hours_per_week",
+                    f"max_hours_per_week {max_hours:g} is below min_hours_per_week {min_hours:g}",
+                )
+            hourly_rate = row.get("hourly_rate", non_negative(parse_number))
+            skills = tuple(skill.lower() for skill in row.get("skills", parse_list) or ())
+            overtime_eligible = row.get("overtime_eligible", parse_bool)
+            name = row.get("name", parse_text)
+            overrides = {
+                rule: value
+                for rule in PERSON_RULE_NAMES
+                if (value := row.get(rule, _rule_parser(rule))) is not None
+            }
+            person_rules = row.build(PersonRules.from_rules, dict(rules=self.rules, **overrides))
+            if employee_id is not None:
+                if role is not None:
+                    self.staff_roles[employee_id] = role
+                if teams is not None:
+                    self.staff_teams[employee_id] = teams
+            if not row.ok or employee_id is None or person_rules is None:
+                continue
+            person = row.build(
+                Person,
+                dict(
+                    employee_id=employee_id,
+                    name=name or employee_id,
+                    role=role,
+                    teams=teams,
+                    home_zone=home_zone,
+                    min_hours_per_week=min_hours or 0,
+                    max_hours_per_week=max_hours,
+                    hourly_rate=hourly_rate or 0,
+                    skills=skills,
+                    overtime_eligible=True if overtime_eligible is None else overtime_eligible,
+                    rules=person_rules,
+                    row=row.number,
+                ),
+            )
+            if person is not None:
+                staff.append(person)
+        if complete:  # with an id missing, a reference may have meant that row
+            self.staff_ids = set(first_rows)
+        return staff
+
+    def _read_shifts(self) -> list[ShiftTemplate]:
+        table, complete = self.sheet(SHIFTS)
+        shifts: list[ShiftTemplate] = []
+        first_rows: dict[str, int] = {}
+        for row in self.rows(table):
+            shift_id = row.need("shift_id", parse_text)
+            complete = complete and shift_id is not None
+            if shift_id is not None and _duplicate(row, "shift_id", shift_id, first_rows):
+                shift_id = None  # the first row with this id is the one others refer to
+            start = row.need("start", parse_minute_of_day)
+            end = row.need("end", parse_minute_of_day)
+            unpaid_break = row.get("unpaid_break_minutes", non_negative(parse_int)) or 0
+            teams = row.get("teams", choice_list(Team)) or ()
+            if shift_id is not None:
+                self.shift_teams[shift_id] = teams
+            if start is None or end is None:
+                continue
+            duration = (end - start) % MINUTES_PER_DAY or MINUTES_PER_DAY
+            if unpaid_break >= duration:
+                row.error(
+                    "unpaid_break_minutes",
+                    f"unpaid_break_minutes {unpaid_break} is not shorter than the shift "
+                    f"({duration} minutes)",
+                )
+            if self.max_shift_hours is not None and duration > self.max_shift_hours * 60:
+                row.error(
+                    "end",
+                    f"{f'shift {shift_id}' if shift_id else 'the shift'} is "
+                    f"{_hours(duration)} h long, longer than "
+                    f"max_shift_hours {self.max_shift_hours:g} (Rules)",
+                )
+            if row.ok and shift_id is not None:
+                shift = row.build(
+                    ShiftTemplate,
+                    dict(
+                        shift_id=shift_id,
+                        start_minute=start,
+                        end_minute=end,
+                        unpaid_break_minutes=unpaid_break,
+                        teams=teams,
+                    ),
+                )
+                if shift is not None:
+                    shifts.append(shift)
+        if complete:  # with an id missing, a reference may have meant that row
+            self.shift_ids = set(first_rows)
+        return shifts
+
+    # -- Demand, TimeOff, Pins, Pairs ---------------------------------------------------
+
+    def _read_demand(self) -> list[DemandRow]:
+        table, _ = self.sheet(DEMAND)
+        if table is not None and not {"weekday", "date"} & set(table.columns):
+            self.issues.append(
+                InputIssue(
+                    sheet=table.sheet,
+                    message="missing column 'weekday' or 'date' (each row needs one of them)",
+                )
+            )
+            return []
+        horizon = self._horizon()
+        demand: list[DemandRow] = []
+        for row in self.rows(table):
+            team = row.need("team", choice(Team))
+            zone = row.need("zone", parse_text)
+            if zone is not None:
+                _check_reference(row, "zone", zone, self.zone_ids, "a zone_id in Zones")
+            weekday = row.get("weekday", parse_weekday)
+            date = row.get("date", parse_date)
+            if "weekday" in row.cells and "date" in row.cells:
+                row.error("date", "give a weekday or a date, not both")
+            elif "weekday" not in row.cells and "date" not in row.cells:
+                column = "weekday" if "weekday" in row.table.columns else "date"
+                row.error(column, "give a weekday (Mon ... Sun) or a date; both are blank")
+            start = row.need("start", parse_minute_of_day)
+            end = row.need("end", parse_minute_of_day)
+            required = row.need("required_units", non_negative(parse_int))
+            target = row.get("target_units", non_negative(parse_int))
+            if required is not None and target is not None and target < required:
+                row.error(
+                    "target_units", f"target_units {target} is below required_units {required}"
+                )
+            if date is not None and horizon is not None:
+                first, days = horizon
+                if not first - dt.timedelta(days=1) <= date < first + dt.timedelta(days=days):
+                    last = first + dt.timedelta(days=days - 1)
+                    self.warnings.append(
+                        str(
+                            row.located(
+                                "date",
+                                f"date {date} is outside the roster ({first} to {last}, "
+                                "or the day before for a window past midnight); "
+                                "the row does nothing",
+                            )
+                        )
+                    )
+            if row.ok:
+                item = row.build(
+                    DemandRow,
+                    dict(
+                        team=team,
+                        zone=zone,
+                        weekday=weekday,
+                        date=date,
+                        start_minute=start,
+                        end_minute=end,
+                        required_units=required,
+                        target_units=target,
+                        row=row.number,
+                    ),
+                )
+                if item is not None:
+                    demand.append(item)
+        return demand
+
+    def _read_time_off(self) -> list[TimeOff]:
+        table, _ = self.sheet(TIME_OFF)
+        time_off: list[TimeOff] = []
+        for row in self.rows(table):
+            employee_id = row.need("employee_id", parse_text)
+            if employee_id is not None:
+                _check_reference(
+                    row, "employee_id", employee_id, self.staff_ids, "an employee_id in Staff"
+                )
+            start = row.need("start", parse_date_or_date_time)
+            end = row.need("end", parse_date_or_date_time)
+            kind = row.need("kind", choice(TimeOffKind))
+            shift_id = row.get("shift_id", parse_text)
+            if shift_id is not None:
+                _check_reference(row, "shift_id", shift_id, self.shift_ids, "a shift_id in Shifts")
+            weight: int = TimeOff.model_fields["weight"].default
+            if kind is not TimeOffKind.UNAVAILABLE:  # a hard rule has no weight
+                given = row.get("weight", non_negative(parse_int))
+                weight = weight if given is None else given
+            window = _time_off_window(row, start, end)
+            if row.ok and window is not None:
+                item = row.build(
+                    TimeOff,
+                    dict(
+                        employee_id=employee_id,
+                        start=window[0],
+                        end=window[1],
+                        whole_days=window[2],
+                        kind=kind,
+                        shift_id=shift_id,
+                        weight=weight,
+                        row=row.number,
+                    ),
+                )
+                if item is not None:
+                    time_off.append(item)
+        return time_off
+
+    def _read_pins(self) -> list[Pin]:
+        table, _ = self.sheet(PINS)
+        horizon = self._horizon()
+        pins: list[Pin] = []
+        for row in self.rows(table):
+            employee_id = row.need("employee_id", parse_text)
+            if employee_id is not None:
+                _check_reference(
+                    row, "employee_id", employee_id, self.staff_ids, "an employee_id in Staff"
+                )
+            date = row.need("date", parse_date)
+            if date is not None and horizon is not None:
+                first, days = horizon
+                if not first <= date < first + dt.timedelta(days=days):
+                    last = first + dt.timedelta(days=days - 1)
+                    row.error("date", f"date {date} is outside the roster ({first} to {last})")
+            shift_id = row.need("shift_id", parse_text)
+            if shift_id is not None:
+                _check_reference(row, "shift_id", shift_id, self.shift_ids, "a shift_id in Shifts")
+            team = row.get("team", choice(Team))
+            zone = row.get("zone", parse_text)
+            if zone is not None:
+                _check_reference(row, "zone", zone, self.zone_ids, "a zone_id in Zones")
+            if team is not None:
+                person_teams = self.staff_teams.get(employee_id or "")
+                if person_teams is not None and team not in person_teams:
+                    row.error(
+                        "team",
+                        f"{employee_id} cannot work on the {team} team "
+                        f"(Staff teams: {';'.join(person_teams)})",
+                    )
+                shift_teams = self.shift_teams.get(shift_id or "")
+                if shift_teams and team not in shift_teams:
+                    row.error(
+                        "team",
+                        f"shift {shift_id} is not for the {team} team "
+                        f"(Shifts teams: {';'.join(shift_teams)})",
+                    )
+            if row.ok:
+                pin = row.build(
+                    Pin,
+                    dict(
+                        employee_id=employee_id,
+                        date=date,
+                        shift_id=shift_id,
+                        team=team,
+                        zone=zone,
+                        row=row.number,
+                    ),
+                )
+                if pin is not None:
+                    pins.append(pin)
+        return pins
+
+    def _read_pairs(self) -> list[PairRule]:
+        table, _ = self.sheet(PAIRS)
+        pairs: list[PairRule] = []
+        for row in self.rows(table):
+            clinician_id = row.need("clinician_id", parse_text)
+            if clinician_id is not None:
+                self._check_role(row, "clinician_id", clinician_id, Role.CLINICIAN)
+            peer_id = row.need("peer_id", parse_text)
+            if peer_id is not None:
+                self._check_role(row, "peer_id", peer_id, Role.PEER)
+            kind = row.need("kind", choice(PairKind))
+            if row.ok:
+                pair = row.build(
+                    PairRule,
+                    dict(clinician_id=clinician_id, peer_id=peer_id, kind=kind, row=row.number),
+                )
+                if pair is not None:
+                    pairs.append(pair)
+        return pairs
+
+    def _check_role(self, row: _Row, column: str, employee_id: str, expected: Role) -> None:
+        if not _check_reference(
+            row, column, employee_id, self.staff_ids, "an employee_id in Staff"
+        ):
+            return
+        role = self.staff_roles.get(employee_id)
+        if role is not None and role is not expected:
+            row.error(
+                column, f"{column} '{employee_id}' is a {role} in Staff; expected a {expected}"
+            )
+
+
+def _time_off_window(
+    row: _Row, start: dt.date | dt.datetime | None, end: dt.date | dt.datetime | None
+) -> tuple[dt.datetime, dt.datetime, bool] | None:
+    """Absolute `[start, end)` and whether it is whole days; None (recorded) if wrong."""
+    if start is None or end is None:
+        return None
+    start_is_moment = isinstance(start, dt.datetime)
+    if start_is_moment != isinstance(end, dt.datetime):
+        row.error(
+            "end",
+            f"start {shown(start)} and end {shown(end)} mix a date and a date-time; "
+            "give both as dates (whole days) or both as date-times",
+        )
+        return None
+    if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
+        if end <= start:
+            row.error("end", f"end {shown(end)} is not after start {shown(start)}")
+            return None
+        return start, end, False
+    if end < start:
+        row.error("end", f"end {shown(end)} is before start {shown(start)}")
+        return None
+    midnight = dt.time()
+    return (
+        dt.datetime.combine(start, midnight),
+        dt.datetime.combine(end + dt.timedelta(days=1), midnight),
+        True,
+    )

@@ -1,0 +1,258 @@
+"""The workbook contract as data: sheets, their columns and what each means.
+
+The reader uses it for required and known columns, the template for headers and
+header comments. Names follow /work/shared/spec/workbook.md exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scheduler.model.problem import PERSON_RULE_NAMES
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    meaning: str
+    required: bool = False
+    in_template: bool = True  # per-person rule overrides are optional extras
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    name: str
+    meaning: str
+    columns: tuple[ColumnSpec, ...]
+    required: bool = False
+    used: bool = True  # False: accepted but not read by this version
+
+    @property
+    def key(self) -> str:
+        """How the sheet is looked up: names match case-insensitively."""
+        return self.name.lower()
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    @property
+    def known_columns(self) -> frozenset[str]:
+        return frozenset(c.name for c in self.columns)
+
+    @property
+    def template_columns(self) -> tuple[ColumnSpec, ...]:
+        return tuple(c for c in self.columns if c.in_template)
+
+
+def _col(name: str, meaning: str, required: bool = False) -> ColumnSpec:
+    return ColumnSpec(name=name, meaning=meaning, required=required)
+
+
+PROGRAM_KEY_MEANINGS = {
+    "name": "Program name, shown on every output (required).",
+    "start_date": "First day of the roster, YYYY-MM-DD (a Monday for weekly rosters; required).",
+    "days": "Length of the roster in days (7, 14, 28, ...). Default 7.",
+    "slot_minutes": "Length of a coverage slot in minutes: 60, 30 or 15. Default 60.",
+}
+
+#: Values of the optional `Program` keys when the key or its value is left out.
+PROGRAM_DEFAULTS = {"days": 7, "slot_minutes": 60}
+
+RULE_MEANINGS = {
+    "min_rest_hours": "Minimum hours between the end of one shift and the start of the next.",
+    "max_consecutive_days": "Most calendar days in a row with a shift start (hard limit).",
+    "preferred_max_consecutive_days": "Soft limit on days in a row; penalised above it.",
+    "min_days_off_per_week": "Days off needed in every 7-day window starting on start_date.",
+    "overtime_after_hours": "Paid hours per week above which overtime is paid.",
+    "overtime_multiplier": "Overtime pay rate multiplier.",
+    "max_shift_hours": "Longest shift allowed in Shifts (checked when reading).",
+}
+
+_ASSIGNMENT_COLUMNS = (
+    _col("date", "Date the shift starts, YYYY-MM-DD.", required=True),
+    _col("shift_id", "Shift template code.", required=True),
+    _col("start", "Start of the shift, YYYY-MM-DDTHH:MM.", required=True),
+    _col("end", "End of the shift, YYYY-MM-DDTHH:MM (may be the next day).", required=True),
+    _col("team", "adult or juvenile.", required=True),
+    _col("zone", "Zone id where the unit works.", required=True),
+    _col("unit_id", "The paired unit: one clinician and one peer share it.", required=True),
+    _col("employee_id", "Who works.", required=True),
+    _col("role", "clinician or peer.", required=True),
+)
+
+PROGRAM = SheetSpec(
+    "Program",
+    "Program settings: one row per key.",
+    (
+        _col("key", "Setting name: name, start_date, days or slot_minutes.", required=True),
+        _col("value", "The setting's value.", required=True),
+    ),
+    required=True,
+)
+RULES = SheetSpec(
+    "Rules",
+    "Labor rules for everyone unless a Staff column overrides them; blank value = default.",
+    (
+        _col("rule", "Rule name (" + ", ".join(RULE_MEANINGS) + ").", required=True),
+        _col("value", "The rule's value.", required=True),
+    ),
+)
+STAFF = SheetSpec(
+    "Staff",
+    "One row per person.",
+    (
+        _col("employee_id", "Unique id (text).", required=True),
+        _col("name", "Display name; blank = the employee_id."),
+        _col("role", "clinician or peer.", required=True),
+        _col(
+            "teams",
+            "Teams the person may work on: adult, juvenile or adult;juvenile.",
+            required=True,
+        ),
+        _col("home_zone", "Zone id the person knows best (a zone_id of Zones).", required=True),
+        _col("min_hours_per_week", "Paid hours the person should get (contract); default 0."),
+        _col(
+            "max_hours_per_week",
+            "Hard cap on paid hours per week, overtime included; blank = no cap.",
+        ),
+        _col("hourly_rate", "Base pay per hour; default 0."),
+        _col("skills", "Optional list separated by ; (spanish;driver;trainee)."),
+        _col("overtime_eligible", "yes or no; blank = yes."),
+        *(
+            ColumnSpec(
+                name=rule,
+                meaning=f"Overrides the rule {rule} for this person; blank = the Rules value.",
+                in_template=False,
+            )
+            for rule in PERSON_RULE_NAMES
+        ),
+    ),
+    required=True,
+)
+ZONES = SheetSpec(
+    "Zones",
+    "One row per zone.",
+    (
+        _col("zone_id", "Unique zone id.", required=True),
+        _col("name", "Display name; blank = the zone_id."),
+        _col("neighborhoods", "Neighborhoods in the zone, separated by ;."),
+        _col("travel_minutes", "Optional typical travel time in the zone, minutes."),
+    ),
+    required=True,
+)
+SHIFTS = SheetSpec(
+    "Shifts",
+    "Shift templates.",
+    (
+        _col("shift_id", "Unique code (D8, L10, N12).", required=True),
+        _col("start", "Start time HH:MM (24 h).", required=True),
+        _col(
+            "end", "End time HH:MM; at or before start means it ends the next day.", required=True
+        ),
+        _col("unpaid_break_minutes", "Subtracted from paid hours; default 0."),
+        _col("teams", "Optional list of teams the shift is for; blank = every team."),
+    ),
+    required=True,
+)
+DEMAND = SheetSpec(
+    "Demand",
+    "Paired units needed per team, zone and time window.",
+    (
+        _col("team", "adult or juvenile.", required=True),
+        _col("zone", "A zone_id of Zones.", required=True),
+        _col("weekday", "Mon ... Sun (repeats every week); give this or date."),
+        _col(
+            "date", "One date YYYY-MM-DD; give this or weekday. Replaces that day's weekday rows."
+        ),
+        _col("start", "Window start HH:MM.", required=True),
+        _col("end", "Window end HH:MM; at or before start means the next day.", required=True),
+        _col("required_units", "Minimum units on duty in every slot of the window.", required=True),
+        _col("target_units", "Optional desired units (at least required_units)."),
+    ),
+    required=True,
+)
+TIME_OFF = SheetSpec(
+    "TimeOff",
+    "Availability and requests.",
+    (
+        _col("employee_id", "Who (an employee_id of Staff).", required=True),
+        _col(
+            "start",
+            "First date YYYY-MM-DD (whole days) or date-time YYYY-MM-DDTHH:MM.",
+            required=True,
+        ),
+        _col("end", "Last date (inclusive) or end date-time (exclusive).", required=True),
+        _col("kind", "unavailable (hard), prefer_off or prefer_on (soft).", required=True),
+        _col("shift_id", "Optional: the request is about this shift only."),
+        _col("weight", "Optional penalty weight for prefer_off / prefer_on; default 1."),
+    ),
+)
+PINS = SheetSpec(
+    "Pins",
+    "Assignments that must stay.",
+    (
+        _col("employee_id", "Who (an employee_id of Staff).", required=True),
+        _col("date", "Date the shift starts, inside the roster.", required=True),
+        _col("shift_id", "Shift template code.", required=True),
+        _col("team", "Optional team: adult or juvenile."),
+        _col("zone", "Optional zone id."),
+    ),
+)
+PAIRS = SheetSpec(
+    "Pairs",
+    "Pairing wishes between a clinician and a peer.",
+    (
+        _col("clinician_id", "A clinician's employee_id.", required=True),
+        _col("peer_id", "A peer's employee_id.", required=True),
+        _col("kind", "prefer, avoid or forbid.", required=True),
+    ),
+)
+HIRING = SheetSpec(
+    "Hiring",
+    "People the program could hire, for planning (not used by this version yet).",
+    (
+        _col("hire_id", "Id of this kind of hire."),
+        _col("role", "clinician or peer."),
+        _col("teams", "adult, juvenile or adult;juvenile."),
+        _col("home_zone", "Zone id."),
+        _col("min_hours_per_week", "Contract hours."),
+        _col("max_hours_per_week", "Cap on paid hours per week."),
+        _col("annual_cost", "Yearly cost of one hire (or give hourly_rate)."),
+        _col("hourly_rate", "Base pay per hour (or give annual_cost)."),
+        _col("max_count", "How many of this kind at most."),
+    ),
+    used=False,
+)
+HISTORY = SheetSpec(
+    "History",
+    "Shifts worked before start_date, as in the output's Assignments (not used yet).",
+    tuple(ColumnSpec(c.name, c.meaning) for c in _ASSIGNMENT_COLUMNS),
+    used=False,
+)
+
+#: Input sheets in the order the template shows them.
+INPUT_SHEETS = (
+    PROGRAM,
+    RULES,
+    STAFF,
+    ZONES,
+    SHIFTS,
+    DEMAND,
+    TIME_OFF,
+    PINS,
+    PAIRS,
+    HIRING,
+    HISTORY,
+)
+INPUT_SHEETS_BY_KEY = {sheet.key: sheet for sheet in INPUT_SHEETS}
+
+#: The template's instructions sheet; reading it back is not worth a warning.
+README_SHEET = "README"
+
+ASSIGNMENTS = SheetSpec(
+    "Assignments",
+    "One row per person and shift worked.",
+    _ASSIGNMENT_COLUMNS,
+    required=True,
+)

@@ -1,0 +1,247 @@
+"""The blank input workbook program managers fill, and CSV folders turned into workbooks.
+
+Both give every sheet a bold, frozen header row with a comment on each known
+column, drop-down lists where a column takes fixed values, and readable column
+widths. Text is always written as text, never as a formula (`write_cell`).
+Both write to a temporary file next to the target and move it into
+place, so a failure never leaves a half-written workbook.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from scheduler.errors import InputError, InputIssue
+from scheduler.io.read_cells import LIST_SEPARATOR
+from scheduler.io.safe_cells import write_cell
+from scheduler.io.tables import CSV_SUFFIX
+from scheduler.io.tables_spec import (
+    INPUT_SHEETS,
+    INPUT_SHEETS_BY_KEY,
+    PROGRAM,
+    PROGRAM_DEFAULTS,
+    PROGRAM_KEY_MEANINGS,
+    README_SHEET,
+    RULE_MEANINGS,
+    RULES,
+    ZONES,
+    SheetSpec,
+)
+from scheduler.model.problem import WEEKDAYS, PairKind, Role, Rules, Team, TimeOffKind
+
+#: Drop-downs cover the data rows down to this row (or the last filled row, if lower).
+DROP_DOWN_LAST_ROW = 1000
+
+COMMENT_AUTHOR = "crisis-roster"
+_DEFAULT_FILE_MODE = 0o666  # before the umask, as open() would create the file
+MIN_COLUMN_WIDTH = 12
+MAX_COLUMN_WIDTH = 50
+
+_TEAM_CHOICES = (*(team.value for team in Team), LIST_SEPARATOR.join(team.value for team in Team))
+
+#: (sheet, column) -> the values its drop-down offers.
+DROP_DOWNS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("Staff", "role"): tuple(role.value for role in Role),
+    ("Staff", "teams"): _TEAM_CHOICES,
+    ("Shifts", "teams"): _TEAM_CHOICES,
+    ("Demand", "team"): tuple(team.value for team in Team),
+    ("Demand", "weekday"): WEEKDAYS,
+    ("TimeOff", "kind"): tuple(kind.value for kind in TimeOffKind),
+    ("Pins", "team"): tuple(team.value for team in Team),
+    ("Pairs", "kind"): tuple(kind.value for kind in PairKind),
+}
+#: Columns whose drop-down lists the zone ids typed into the `Zones` sheet.
+ZONE_DROP_DOWNS = (("Staff", "home_zone"), ("Demand", "zone"), ("Pins", "zone"))
+
+README_LINES = (
+    "Crisis response roster: input workbook",
+    "",
+    "Fill the sheets in this order: Program, Rules, Zones, Staff, Shifts, Demand, "
+    "then TimeOff, Pins and Pairs if you need them.",
+    "Hover over a column header to see what the column means. Row 1 is the header: "
+    "keep the column names as they are; the column order does not matter.",
+    "Program: fill in name and start_date (YYYY-MM-DD, a Monday for weekly rosters).",
+    "Rules: the defaults are filled in; change a value, or clear it to use the default.",
+    "Staff: a column named like a rule (min_rest_hours, max_consecutive_days, ...) "
+    "overrides that rule for one person; leave its cell blank to use the Rules value.",
+    "Lists go in one cell separated by ; (adult;juvenile). "
+    "Dates are YYYY-MM-DD, times HH:MM (24 h), date-times YYYY-MM-DDTHH:MM.",
+    "A shift or demand window whose end is at or before its start ends the next day.",
+    "Drop-downs suggest the allowed values; zone drop-downs list the zone ids of Zones.",
+    "Hiring and History are part of the format but not used by this version yet.",
+    "Blank rows are ignored. Every error names the sheet, cell and column to fix.",
+)
+
+
+def write_template(path: str | Path) -> None:
+    """Write a blank input workbook with headers, defaults, comments and drop-downs."""
+    book = Workbook()
+    readme = book.active
+    readme.title = README_SHEET
+    for line in README_LINES:
+        readme.append([line])
+    readme["A1"].font = Font(bold=True, size=14)
+    readme.column_dimensions["A"].width = 110
+    for spec in INPUT_SHEETS:
+        sheet = book.create_sheet(spec.name)
+        names = [column.name for column in spec.template_columns]
+        _write_header(sheet, names, spec)
+        if spec is PROGRAM:
+            _write_key_rows(sheet, PROGRAM_KEY_MEANINGS, PROGRAM_DEFAULTS)
+        elif spec is RULES:
+            defaults = {name: _plain_number(value) for name, value in Rules().model_dump().items()}
+            _write_key_rows(sheet, RULE_MEANINGS, defaults)
+        _set_widths(sheet, names, [])
+    _add_drop_downs(book)
+    _save(book, path)
+
+
+def csv_folder_to_workbook(folder: str | Path, path: str | Path) -> None:
+    """Build an input .xlsx from a folder of `<Sheet>.csv` files.
+
+    Cells keep the CSV text exactly, except numbers, which become numbers. Known
+    sheets come first, in the template's order.
+    """
+    source = Path(folder)
+    if not source.is_dir():
+        raise InputError(InputIssue(sheet=source.name, message=f"no such folder: {source}"))
+    files = sorted(p for p in source.iterdir() if p.suffix.lower() == CSV_SUFFIX)
+    if not files:
+        raise InputError(InputIssue(sheet=source.name, message=f"no .csv files in {source}"))
+    order = {spec.key: index for index, spec in enumerate(INPUT_SHEETS)}
+    files.sort(key=lambda file: (order.get(file.stem.lower(), len(order)), file.stem))
+    book = Workbook()
+    book.remove(book.active)
+    for file in files:
+        try:
+            with file.open(encoding="utf-8-sig", newline="") as handle:
+                rows = list(csv.reader(handle))
+        except (UnicodeDecodeError, csv.Error) as error:
+            raise InputError(
+                InputIssue(sheet=file.stem, message=f"{file.name} cannot be read ({error})")
+            ) from None
+        sheet = book.create_sheet(file.stem)
+        header = [name.strip() for name in rows[0]] if rows else []
+        _write_header(sheet, header, INPUT_SHEETS_BY_KEY.get(file.stem.lower()))
+        for row, values in enumerate(rows[1:], start=2):
+            for position, text in enumerate(values, start=1):
+                write_cell(sheet, row, position, _csv_value(text))
+        _set_widths(sheet, header, rows[1:])
+    _add_drop_downs(book)
+    _save(book, path)
+
+
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d{0,14})(?:\.\d+)?")
+
+
+def _csv_value(text: str) -> str | int | float | None:
+    """A CSV cell as a workbook value: blank, a number, or the text as written."""
+    if text == "":
+        return None
+    if _NUMBER.fullmatch(text):
+        return float(text) if "." in text else int(text)
+    return text
+
+
+def _plain_number(value: Any) -> Any:
+    """8.0 as 8, so a default shows as people write it."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _write_header(sheet: Any, names: Sequence[str], spec: SheetSpec | None) -> None:
+    meanings = {column.name: column.meaning for column in spec.columns} if spec else {}
+    for position, name in enumerate(names, start=1):
+        cell = write_cell(sheet, 1, position, name)
+        cell.font = Font(bold=True)
+        meaning = meanings.get(name.lower())
+        if meaning:
+            cell.comment = Comment(meaning, COMMENT_AUTHOR, width=300, height=80)
+    sheet.freeze_panes = "A2"
+
+
+def _write_key_rows(sheet: Any, meanings: dict[str, str], values: dict[str, Any]) -> None:
+    """Rows of a key/value sheet, each key explained in a comment."""
+    for row, (key, meaning) in enumerate(meanings.items(), start=2):
+        cell = write_cell(sheet, row, 1, key)
+        cell.comment = Comment(meaning, COMMENT_AUTHOR, width=300, height=60)
+        write_cell(sheet, row, 2, values.get(key))
+
+
+def _set_widths(sheet: Any, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    for position, name in enumerate(header):
+        longest = max((len(row[position]) for row in rows if position < len(row)), default=0)
+        width = min(MAX_COLUMN_WIDTH, max(MIN_COLUMN_WIDTH, len(name) + 4, longest + 2))
+        sheet.column_dimensions[get_column_letter(position + 1)].width = width
+
+
+def _header_letters(sheet: Any) -> dict[str, str]:
+    """Column name (stripped, lower-case) -> letter, from the header row."""
+    letters: dict[str, str] = {}
+    for cell in sheet[1]:
+        if isinstance(cell.value, str) and cell.value.strip():
+            letters.setdefault(cell.value.strip().lower(), cell.column_letter)
+    return letters
+
+
+def _add_drop_downs(book: Any) -> None:
+    sheets = {sheet.title.lower(): sheet for sheet in book.worksheets}
+    zone_list: str | None = None
+    zones = sheets.get(ZONES.key)
+    zone_letter = _header_letters(zones).get("zone_id") if zones is not None else None
+    if zones is not None and zone_letter is not None:
+        last = max(DROP_DOWN_LAST_ROW, zones.max_row)
+        zone_list = f"{quote_sheetname(zones.title)}!${zone_letter}$2:${zone_letter}${last}"
+    wanted: dict[tuple[str, str], str] = {
+        key: '"' + ",".join(values) + '"' for key, values in DROP_DOWNS.items()
+    }
+    if zone_list is not None:
+        wanted.update(dict.fromkeys(ZONE_DROP_DOWNS, zone_list))
+    for (sheet_name, column), formula in wanted.items():
+        sheet = sheets.get(sheet_name.lower())
+        letter = _header_letters(sheet).get(column) if sheet is not None else None
+        if sheet is None or letter is None:
+            continue
+        validation = DataValidation(
+            type="list",
+            formula1=formula,
+            allow_blank=True,
+            showErrorMessage=True,
+            errorStyle="warning",
+            errorTitle=f"{column}: value not in the list",
+            error="This value is not one of the listed ones; the program may refuse it.",
+        )
+        validation.add(f"{letter}2:{letter}{max(DROP_DOWN_LAST_ROW, sheet.max_row)}")
+        sheet.add_data_validation(validation)
+
+
+def _save(book: Any, path: str | Path) -> None:
+    target = Path(path)
+    handle, temporary = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.stem}-", suffix=target.suffix or ".xlsx"
+    )
+    os.close(handle)
+    try:
+        book.save(temporary)
+        os.chmod(temporary, _DEFAULT_FILE_MODE & ~_current_umask())  # mkstemp makes it 0600
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

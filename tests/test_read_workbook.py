@@ -1,0 +1,477 @@
+"""Reading valid programs and rosters: CSV folders, workbooks, Excel-typed cells."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from scheduler.errors import InputError
+from scheduler.io import tables
+from scheduler.io.read_cells import (
+    CellError,
+    parse_bool,
+    parse_int,
+    parse_list,
+    parse_minute_of_day,
+    parse_number,
+    parse_text,
+)
+from scheduler.io.read_workbook import read_problem, read_roster
+from scheduler.io.tables import CellValue
+from scheduler.io.template import csv_folder_to_workbook
+from scheduler.model.problem import (
+    DemandRow,
+    PairKind,
+    PairRule,
+    Person,
+    PersonRules,
+    Pin,
+    Role,
+    Rules,
+    ShiftTemplate,
+    Team,
+    TimeOff,
+    TimeOffKind,
+    Zone,
+)
+from scheduler.model.roster import Assignment
+
+SMALL = Path(__file__).parent / "data" / "valid" / "small"
+RULES = Rules(min_rest_hours=11)
+ADULT, JUVENILE = Team.ADULT, Team.JUVENILE
+
+
+def _person(
+    employee_id: str,
+    name: str,
+    role: Role,
+    teams: tuple[Team, ...],
+    home_zone: str,
+    row: int,
+    overrides: dict[str, float] | None = None,
+    **fields: Any,
+) -> Person:
+    return Person(
+        employee_id=employee_id,
+        name=name,
+        role=role,
+        teams=teams,
+        home_zone=home_zone,
+        rules=PersonRules.from_rules(RULES, **(overrides or {})),
+        row=row,
+        **fields,
+    )
+
+
+def _copy_small(tmp_path: Path) -> Path:
+    folder = tmp_path / "program"
+    shutil.copytree(SMALL, folder)
+    return folder
+
+
+def test_small_program_reads_to_exact_values() -> None:
+    problem = read_problem(SMALL)
+
+    assert problem.name == "Small Test Program"
+    assert problem.start_date == dt.date(2026, 3, 2)
+    assert (problem.days, problem.slot_minutes) == (7, 30)
+    assert problem.rules == RULES
+    assert problem.warnings == ()
+    assert problem.zones == (
+        Zone(
+            zone_id="N",
+            name="North",
+            neighborhoods=("Blue Hills", "Upper Albany", "Northeast"),
+            travel_minutes=8,
+        ),
+        Zone(zone_id="S", name="S", neighborhoods=("South End", "Barry Square")),
+    )
+    clinician, peer = Role.CLINICIAN, Role.PEER
+    assert problem.staff == (
+        _person(
+            "C1", "Ana Lopez", clinician, (ADULT, JUVENILE), "N", 2,
+            min_hours_per_week=32, max_hours_per_week=40, hourly_rate=38.5, skills=("spanish",),
+        ),
+        _person(
+            "C2", "Ben Carter", clinician, (ADULT,), "S", 3,
+            min_hours_per_week=24, hourly_rate=36, overtime_eligible=False,
+            overrides={"min_rest_hours": 12},
+        ),
+        _person(
+            "C3", "Cora Diaz", clinician, (JUVENILE,), "N", 4,
+            max_hours_per_week=32, hourly_rate=40, skills=("driver",),
+            overrides={"max_consecutive_days": 5},
+        ),
+        _person(
+            "P1", "Dan Evans", peer, (ADULT,), "N", 5,
+            min_hours_per_week=32, max_hours_per_week=40, hourly_rate=24,
+        ),
+        _person(
+            "P2", "Eve Fox", peer, (JUVENILE, ADULT), "S", 6,
+            min_hours_per_week=16, max_hours_per_week=24, hourly_rate=22.75,
+            skills=("spanish", "driver"),
+        ),
+        _person(
+            "P3", "Gus Hill", peer, (JUVENILE,), "S", 7,
+            max_hours_per_week=40, hourly_rate=21, skills=("trainee",),
+            overrides={"min_rest_hours": 8},
+        ),
+    )  # fmt: skip
+    assert problem.person("P3").is_trainee
+    assert problem.person("C2").rules.min_rest_hours == 12
+    assert problem.person("C1").rules.min_rest_hours == 11
+
+    assert problem.shifts == (
+        ShiftTemplate(shift_id="D8", start_minute=480, end_minute=990, unpaid_break_minutes=30),
+        ShiftTemplate(
+            shift_id="E8",
+            start_minute=810,
+            end_minute=1320,
+            unpaid_break_minutes=30,
+            teams=(ADULT, JUVENILE),
+        ),
+        ShiftTemplate(
+            shift_id="N12",
+            start_minute=1200,
+            end_minute=480,
+            unpaid_break_minutes=30,
+            teams=(ADULT,),
+        ),
+    )
+    night = problem.shift("N12")
+    assert (night.duration_minutes, night.paid_minutes) == (720, 690)
+
+    assert problem.demand == (
+        DemandRow(team=ADULT, zone="N", weekday=0, start_minute=480, end_minute=1320,
+                  required_units=1, target_units=2, row=2),
+        DemandRow(team=ADULT, zone="S", weekday=1, start_minute=480, end_minute=990,
+                  required_units=1, row=3),
+        DemandRow(team=JUVENILE, zone="N", weekday=2, start_minute=840, end_minute=1200,
+                  required_units=1, target_units=1, row=4),
+        DemandRow(team=ADULT, zone="N", date=dt.date(2026, 3, 7), start_minute=1200,
+                  end_minute=480, required_units=1, row=5),
+        DemandRow(team=JUVENILE, zone="S", date=dt.date(2026, 3, 4), start_minute=900,
+                  end_minute=1140, required_units=0, target_units=1, row=6),
+    )  # fmt: skip
+
+    at = dt.datetime
+    assert problem.time_off == (
+        TimeOff(employee_id="C1", start=at(2026, 3, 4), end=at(2026, 3, 6), whole_days=True,
+                kind=TimeOffKind.UNAVAILABLE, row=2),
+        TimeOff(employee_id="P1", start=at(2026, 3, 3, 12), end=at(2026, 3, 3, 18),
+                whole_days=False, kind=TimeOffKind.UNAVAILABLE, row=3),
+        TimeOff(employee_id="C2", start=at(2026, 3, 6), end=at(2026, 3, 7), whole_days=True,
+                kind=TimeOffKind.PREFER_OFF, weight=3, row=4),
+        TimeOff(employee_id="P2", start=at(2026, 3, 2, 20), end=at(2026, 3, 3, 8),
+                whole_days=False, kind=TimeOffKind.PREFER_OFF, shift_id="N12", row=5),
+        TimeOff(employee_id="C3", start=at(2026, 3, 7), end=at(2026, 3, 9), whole_days=True,
+                kind=TimeOffKind.PREFER_ON, weight=2, row=6),
+        TimeOff(employee_id="P3", start=at(2026, 3, 5, 8), end=at(2026, 3, 5, 16, 30),
+                whole_days=False, kind=TimeOffKind.PREFER_ON, shift_id="D8", row=7),
+    )  # fmt: skip
+    assert problem.pins == (
+        Pin(employee_id="C1", date=dt.date(2026, 3, 2), shift_id="D8", team=ADULT, zone="N", row=2),
+    )
+    assert problem.pairs == (
+        PairRule(clinician_id="C1", peer_id="P1", kind=PairKind.PREFER, row=2),
+        PairRule(clinician_id="C3", peer_id="P3", kind=PairKind.AVOID, row=3),
+    )
+
+
+def test_workbook_built_from_the_csv_folder_reads_to_an_equal_problem(tmp_path: Path) -> None:
+    workbook = tmp_path / "small.xlsx"
+    csv_folder_to_workbook(SMALL, workbook)
+    assert read_problem(workbook) == read_problem(SMALL)
+
+
+def _write_workbook(path: Path, sheets: dict[str, list[list[object]]]) -> None:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+
+
+def _tiny_sheets() -> dict[str, list[list[object]]]:
+    """A tiny program typed the way Excel stores it: numbers, dates and times as cells."""
+    return {
+        "Program": [
+            ["Key", "Value"],
+            ["name", "Typed"],
+            ["start_date", dt.date(2026, 3, 2)],
+            ["days", 14.0],
+        ],
+        "Staff": [
+            [" employee_id ", "role", "TEAMS", "home_zone", "max_hours_per_week"],
+            [101, "clinician", "adult", "N", 40.0],
+            [102.0, "peer", "adult", "N", None],
+            [None, None, None, None, None],  # blank rows are ignored
+        ],
+        "Zones": [["zone_id"], ["N"]],
+        "Shifts": [
+            ["shift_id", "start", "end", "unpaid_break_minutes"],
+            ["N12", dt.time(20, 0), dt.time(8, 0), 30.0],
+        ],
+        "Demand": [
+            ["team", "zone", "date", "start", "end", "required_units"],
+            ["adult", "N", dt.datetime(2026, 3, 3), dt.time(20), dt.time(23, 30), 1.0],
+        ],
+        "TimeOff": [
+            ["employee_id", "start", "end", "kind"],
+            [101, dt.date(2026, 3, 4), dt.date(2026, 3, 4), "unavailable"],
+            [102, dt.datetime(2026, 3, 5, 0, 0), dt.datetime(2026, 3, 5, 6, 0), "Prefer_Off"],
+        ],
+        "Pins": [["employee_id", "date", "shift_id"], ["101", dt.datetime(2026, 3, 2), "N12"]],
+    }
+
+
+def test_excel_typed_cells_are_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "typed.xlsx"
+    _write_workbook(path, _tiny_sheets())
+
+    problem = read_problem(path)
+
+    assert (problem.start_date, problem.days, problem.slot_minutes) == (dt.date(2026, 3, 2), 14, 60)
+    assert [p.employee_id for p in problem.staff] == ["101", "102"]
+    assert problem.person("101").max_hours_per_week == 40
+    assert problem.person("102").max_hours_per_week is None
+    assert problem.shifts == (
+        ShiftTemplate(shift_id="N12", start_minute=1200, end_minute=480, unpaid_break_minutes=30),
+    )
+    assert problem.demand[0].date == dt.date(2026, 3, 3)
+    assert (problem.demand[0].start_minute, problem.demand[0].end_minute) == (1200, 1410)
+    # A date cell is whole days; a date-time cell (even at midnight) is a moment.
+    first, second = problem.time_off
+    assert (first.start, first.end, first.whole_days) == (
+        dt.datetime(2026, 3, 4),
+        dt.datetime(2026, 3, 5),
+        True,
+    )
+    assert (second.start, second.end, second.whole_days, second.kind) == (
+        dt.datetime(2026, 3, 5),
+        dt.datetime(2026, 3, 5, 6),
+        False,
+        TimeOffKind.PREFER_OFF,
+    )
+    assert problem.pins == (
+        Pin(employee_id="101", date=dt.date(2026, 3, 2), shift_id="N12", row=2),
+    )
+
+
+def test_unknown_columns_and_sheets_are_warnings(tmp_path: Path) -> None:
+    folder = _copy_small(tmp_path)
+    staff = (folder / "Staff.csv").read_text(encoding="utf-8").splitlines()
+    staff = [staff[0] + ",favourite_colour"] + [line + ",blue" for line in staff[1:]]
+    (folder / "Staff.csv").write_text("\n".join(staff) + "\n", encoding="utf-8")
+    (folder / "Hiring.csv").write_text("hire_id,role\nH1,peer\nH2,clinician\n", encoding="utf-8")
+    (folder / "History.csv").write_text("date,shift_id\n", encoding="utf-8")  # empty: quiet
+    (folder / "Notes.csv").write_text("text\nhello\n", encoding="utf-8")
+    (folder / "notes.txt").write_text("not a sheet", encoding="utf-8")
+
+    problem = read_problem(folder)
+
+    assert problem.warnings == (
+        "Hiring: this version does not use this sheet yet; its 2 rows were ignored",
+        "Notes: sheet is not used (the input sheets are Program, Rules, Staff, Zones, Shifts, "
+        "Demand, TimeOff, Pins, Pairs)",
+        "Staff: column 'favourite_colour' is not used",
+    )
+    assert problem.staff == read_problem(SMALL).staff
+
+
+def test_demand_date_outside_the_roster_is_a_warning(tmp_path: Path) -> None:
+    folder = _copy_small(tmp_path)
+    with (folder / "Demand.csv").open("a", encoding="utf-8") as handle:
+        handle.write("adult,S,,2026-03-01,20:00,02:00,1,\nadult,S,,2026-03-09,08:00,10:00,1,\n")
+
+    problem = read_problem(folder)
+
+    assert problem.warnings == (
+        "Demand!D8 (date): date 2026-03-09 is outside the roster (2026-03-02 to 2026-03-08, "
+        "or the day before for a window past midnight); the row does nothing",
+    )
+    assert [row.date for row in problem.demand[-2:]] == [dt.date(2026, 3, 1), dt.date(2026, 3, 9)]
+
+
+def test_byte_order_mark_blank_rows_and_optional_sheets(tmp_path: Path) -> None:
+    folder = _copy_small(tmp_path)
+    for optional in ("Rules", "TimeOff", "Pins", "Pairs"):
+        (folder / f"{optional}.csv").unlink()
+    zones = (folder / "Zones.csv").read_text(encoding="utf-8").replace("\n", "\n,,,\n\n", 1)
+    (folder / "Zones.csv").write_text("\ufeff" + zones, encoding="utf-8")
+
+    problem = read_problem(folder)
+
+    assert problem.rules == Rules()
+    assert problem.zone_ids == ("N", "S")
+    assert problem.zones[1].zone_id == "S"
+    assert (problem.time_off, problem.pins, problem.pairs) == ((), (), ())
+
+
+def test_a_sheet_over_the_row_limit_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tables, "MAX_DATA_ROWS", 5)
+    with pytest.raises(InputError) as raised:
+        read_problem(SMALL)
+    assert raised.value.render().splitlines() == [
+        "Staff: more than 5 data rows; this tool reads at most 5 rows per sheet",
+        "TimeOff: more than 5 data rows; this tool reads at most 5 rows per sheet",
+    ]
+
+
+def test_a_file_over_the_size_limit_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workbook = tmp_path / "big.xlsx"
+    csv_folder_to_workbook(SMALL, workbook)
+    monkeypatch.setattr(tables, "MAX_FILE_BYTES", 1024 * 1024 // 2)
+    workbook.write_bytes(workbook.read_bytes() + b"\0" * (1024 * 1024))
+    with pytest.raises(InputError) as raised:
+        read_problem(workbook)
+    assert raised.value.issues[0].sheet == "big.xlsx"
+    assert "big.xlsx is 1.0 MB; files over 0.5 MB are refused" in raised.value.render()
+
+
+ASSIGNMENT_HEADER = [
+    "date", "shift_id", "start", "end", "team", "zone", "unit_id", "employee_id", "role",
+]  # fmt: skip
+
+
+def test_read_roster_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "roster.xlsx"
+    night_start, night_end = dt.datetime(2026, 3, 2, 20), dt.datetime(2026, 3, 3, 8)
+    _write_workbook(
+        path,
+        {
+            "Summary": [["key", "value"], ["status", "OPTIMAL"]],
+            "Assignments": [
+                [*ASSIGNMENT_HEADER, "note"],
+                ["2026-03-02", "D8", "2026-03-02T08:00", "2026-03-02T16:30", "adult", "N",
+                 "U1", "C1", "clinician", "kept"],
+                [dt.date(2026, 3, 2), "D8", "2026-03-02T08:00", "2026-03-02T16:30", "Adult",
+                 "N", "U1", "P1", "peer"],
+                [None] * 9,
+                [dt.date(2026, 3, 2), "N12", night_start, night_end, "adult", "S", 7, 101,
+                 "clinician"],
+            ],
+        },
+    )  # fmt: skip
+
+    roster = read_roster(path)
+
+    at = dt.datetime
+    assert roster.assignments == (
+        Assignment(date=dt.date(2026, 3, 2), shift_id="D8", start=at(2026, 3, 2, 8),
+                   end=at(2026, 3, 2, 16, 30), team=ADULT, zone="N", unit_id="U1",
+                   employee_id="C1", role=Role.CLINICIAN, row=2),
+        Assignment(date=dt.date(2026, 3, 2), shift_id="D8", start=at(2026, 3, 2, 8),
+                   end=at(2026, 3, 2, 16, 30), team=ADULT, zone="N", unit_id="U1",
+                   employee_id="P1", role=Role.PEER, row=3),
+        Assignment(date=dt.date(2026, 3, 2), shift_id="N12", start=night_start, end=night_end,
+                   team=ADULT, zone="S", unit_id="7", employee_id="101", role=Role.CLINICIAN,
+                   row=5),
+    )  # fmt: skip
+
+
+def test_read_roster_from_a_csv_folder(tmp_path: Path) -> None:
+    (tmp_path / "Assignments.csv").write_text(
+        ",".join(ASSIGNMENT_HEADER) + "\n"
+        "2026-03-03,N12,2026-03-03T20:00,2026-03-04T08:00,adult,S,U9,P2,peer\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "Coverage.csv").write_text("not,read\n", encoding="utf-8")
+
+    roster = read_roster(tmp_path)
+
+    assert roster.assignments == (
+        Assignment(date=dt.date(2026, 3, 3), shift_id="N12", start=dt.datetime(2026, 3, 3, 20),
+                   end=dt.datetime(2026, 3, 4, 8), team=ADULT, zone="S", unit_id="U9",
+                   employee_id="P2", role=Role.PEER, row=2),
+    )  # fmt: skip
+
+
+def test_read_roster_reports_every_unreadable_value(tmp_path: Path) -> None:
+    path = tmp_path / "roster.xlsx"
+    _write_workbook(
+        path,
+        {
+            "Assignments": [
+                list(ASSIGNMENT_HEADER),
+                ["2026-03-32", "D8", "2026-03-02T08:00", "2026-03-02T16:30", "adult", "N", "U1",
+                 "C1", "clinician"],
+                ["2026-03-02", "D8", "2026-03-02 08:00", "soon", "adult", "N", "U1", "P1",
+                 "nurse"],
+                ["2026-03-02", "D8", "2026-03-02T08:00", "2026-03-02T16:30", "adult", None, "U1",
+                 "P1", "peer"],
+            ]
+        },
+    )  # fmt: skip
+
+    with pytest.raises(InputError) as raised:
+        read_roster(path)
+
+    assert raised.value.render().splitlines() == [
+        "Assignments!A2 (date): date '2026-03-32' is not a date; expected YYYY-MM-DD",
+        "Assignments!D3 (end): end 'soon' is not a date-time; expected YYYY-MM-DDTHH:MM",
+        "Assignments!I3 (role): role 'nurse' is not one of clinician, peer",
+        "Assignments!F4 (zone): zone is required but the cell is blank",
+    ]
+
+
+def test_read_roster_needs_the_assignments_sheet(tmp_path: Path) -> None:
+    path = tmp_path / "roster.xlsx"
+    _write_workbook(path, {"Summary": [["key", "value"]]})
+    with pytest.raises(InputError) as raised:
+        read_roster(path)
+    assert raised.value.render() == (
+        "Assignments: required sheet is missing (the workbook has no sheet named Assignments)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "minute"),
+    [
+        ("08:00", 480),
+        ("8:30", 510),
+        ("23:59", 1439),
+        ("00:00", 0),
+        ("24:00", 0),
+        ("22:00:00", 1320),
+        (dt.time(13, 30), 810),
+        (dt.timedelta(hours=24), 0),
+        (dt.datetime(1900, 1, 1), 0),  # Excel's 24:00 in a time cell
+    ],
+)
+def test_times_of_day(value: CellValue, minute: int) -> None:
+    assert parse_minute_of_day(value, "start") == minute
+
+
+@pytest.mark.parametrize(
+    "value", ["25:00", "08:60", "24:30", "8", "08:00:30", "8am", dt.datetime(2026, 3, 2, 8)]
+)
+def test_not_times_of_day(value: CellValue) -> None:
+    with pytest.raises(CellError, match=r"is not a time of day; expected HH:MM \(24 h\)"):
+        parse_minute_of_day(value, "start")
+
+
+def test_numbers_booleans_and_lists() -> None:
+    assert [parse_int(v, "n") for v in (8, 8.0, "8", "8.0")] == [8] * 4
+    assert [parse_bool(v, "b") for v in ("yes", "NO", "true", "False", 1, 0, True)] == [
+        True, False, True, False, True, False, True,
+    ]  # fmt: skip
+    assert parse_list(" a ;; b;a ;", "l") == ("a", "b")
+    assert parse_text(101.0, "id") == "101"
+    with pytest.raises(CellError) as not_a_number:
+        parse_number("nan", "n")
+    assert str(not_a_number.value) == "n 'nan' is not a number"
+    with pytest.raises(CellError) as not_whole:
+        parse_int(True, "n")
+    assert str(not_whole.value) == "n True is not a whole number"

@@ -1,0 +1,221 @@
+"""The blank input template and CSV folders turned into workbooks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from scheduler.errors import InputError
+from scheduler.io.read_workbook import read_problem
+from scheduler.io.tables_spec import INPUT_SHEETS, RULE_MEANINGS
+from scheduler.io.template import csv_folder_to_workbook, write_template
+from scheduler.model.problem import Role, Rules, Team
+
+SMALL = Path(__file__).parent / "data" / "valid" / "small"
+
+SPEC_COLUMNS = {
+    "Program": ["key", "value"],
+    "Rules": ["rule", "value"],
+    "Staff": [
+        "employee_id", "name", "role", "teams", "home_zone", "min_hours_per_week",
+        "max_hours_per_week", "hourly_rate", "skills", "overtime_eligible",
+    ],
+    "Zones": ["zone_id", "name", "neighborhoods", "travel_minutes"],
+    "Shifts": ["shift_id", "start", "end", "unpaid_break_minutes", "teams"],
+    "Demand": [
+        "team", "zone", "weekday", "date", "start", "end", "required_units", "target_units",
+    ],
+    "TimeOff": ["employee_id", "start", "end", "kind", "shift_id", "weight"],
+    "Pins": ["employee_id", "date", "shift_id", "team", "zone"],
+    "Pairs": ["clinician_id", "peer_id", "kind"],
+    "Hiring": [
+        "hire_id", "role", "teams", "home_zone", "min_hours_per_week", "max_hours_per_week",
+        "annual_cost", "hourly_rate", "max_count",
+    ],
+    "History": [
+        "date", "shift_id", "start", "end", "team", "zone", "unit_id", "employee_id", "role",
+    ],
+}  # fmt: skip
+
+ZONE_LIST = "'Zones'!$A$2:$A$1000"
+EXPECTED_DROP_DOWNS = {
+    "Staff": {"C2:C1000": '"clinician,peer"', "D2:D1000": '"adult,juvenile,adult;juvenile"',
+              "E2:E1000": ZONE_LIST},
+    "Shifts": {"E2:E1000": '"adult,juvenile,adult;juvenile"'},
+    "Demand": {"A2:A1000": '"adult,juvenile"', "B2:B1000": ZONE_LIST,
+               "C2:C1000": '"Mon,Tue,Wed,Thu,Fri,Sat,Sun"'},
+    "TimeOff": {"D2:D1000": '"unavailable,prefer_off,prefer_on"'},
+    "Pins": {"D2:D1000": '"adult,juvenile"', "E2:E1000": ZONE_LIST},
+    "Pairs": {"C2:C1000": '"prefer,avoid,forbid"'},
+}  # fmt: skip
+
+
+def _drop_downs(sheet: Any) -> dict[str, str]:
+    return {str(dv.sqref): dv.formula1 for dv in sheet.data_validations.dataValidation}
+
+
+@pytest.fixture
+def template_path(tmp_path: Path) -> Path:
+    path = tmp_path / "template.xlsx"
+    write_template(path)
+    return path
+
+
+def test_template_has_every_sheet_and_column(template_path: Path) -> None:
+    book = openpyxl.load_workbook(template_path)
+
+    assert book.sheetnames == ["README", *SPEC_COLUMNS]
+    assert [spec.name for spec in INPUT_SHEETS] == list(SPEC_COLUMNS)
+    for name, columns in SPEC_COLUMNS.items():
+        sheet = book[name]
+        header = list(sheet[1])
+        assert [cell.value for cell in header] == columns, name
+        assert all(cell.font.b for cell in header), name
+        assert all(cell.comment is not None and cell.comment.text for cell in header), name
+        assert sheet.freeze_panes == "A2", name
+        for cell in header:
+            assert sheet.column_dimensions[cell.column_letter].width >= len(cell.value) + 4
+    assert book["Staff"]["D1"].comment.text == (
+        "Teams the person may work on: adult, juvenile or adult;juvenile."
+    )
+    assert book["README"]["A1"].value == "Crisis response roster: input workbook"
+
+
+def test_template_prefills_program_and_rules(template_path: Path) -> None:
+    book = openpyxl.load_workbook(template_path)
+
+    program = [[cell.value for cell in row] for row in book["Program"].iter_rows(min_row=2)]
+    assert program == [["name", None], ["start_date", None], ["days", 7], ["slot_minutes", 60]]
+    rules = [[cell.value for cell in row] for row in book["Rules"].iter_rows(min_row=2)]
+    assert rules == [
+        ["min_rest_hours", 10],
+        ["max_consecutive_days", 6],
+        ["preferred_max_consecutive_days", 5],
+        ["min_days_off_per_week", 2],
+        ["overtime_after_hours", 40],
+        ["overtime_multiplier", 1.5],
+        ["max_shift_hours", 12],
+    ]
+    assert set(RULE_MEANINGS) == set(Rules.model_fields)
+    assert book["Rules"]["A7"].comment.text == RULE_MEANINGS["overtime_multiplier"]
+
+
+def test_template_has_the_drop_downs(template_path: Path) -> None:
+    book = openpyxl.load_workbook(template_path)
+
+    found = {sheet.title: _drop_downs(sheet) for sheet in book.worksheets if _drop_downs(sheet)}
+    assert found == EXPECTED_DROP_DOWNS
+
+
+def test_filled_template_reads_back(template_path: Path) -> None:
+    book = openpyxl.load_workbook(template_path)
+    book["Program"]["B2"] = "Filled"
+    book["Program"]["B3"] = dt.date(2026, 3, 2)
+    book["Zones"].append(["N", "North", "Blue Hills;Northeast"])
+    book["Staff"].append(["C1", "Ana", "clinician", "adult;juvenile", "N", 32, 40, 38.5])
+    book["Staff"].append(["P1", "Dan", "peer", "adult", "N", None, None, 24, "trainee", "no"])
+    book["Shifts"].append(["D8", "08:00", "16:30", 30])
+    book["Demand"].append(["adult", "N", "Mon", None, "08:00", "16:30", 1, 2])
+    book["Pairs"].append(["C1", "P1", "forbid"])
+    filled = template_path.with_name("filled.xlsx")
+    book.save(filled)
+
+    problem = read_problem(filled)
+
+    assert (problem.name, problem.start_date, problem.days, problem.slot_minutes) == (
+        "Filled",
+        dt.date(2026, 3, 2),
+        7,
+        60,
+    )
+    assert problem.rules == Rules()
+    assert problem.warnings == ()
+    assert [(p.employee_id, p.role, p.teams) for p in problem.staff] == [
+        ("C1", Role.CLINICIAN, (Team.ADULT, Team.JUVENILE)),
+        ("P1", Role.PEER, (Team.ADULT,)),
+    ]
+    assert problem.person("P1").overtime_eligible is False
+    assert problem.person("P1").is_trainee
+    assert problem.shift("D8").paid_minutes == 480
+    assert [(d.weekday, d.required_units, d.target) for d in problem.demand] == [(0, 1, 2)]
+    assert len(problem.pairs) == 1
+
+
+def test_csv_folder_workbook_keeps_text_and_numbers(tmp_path: Path) -> None:
+    folder = tmp_path / "program"
+    shutil.copytree(SMALL, folder)
+    staff = folder / "Staff.csv"
+    lines = staff.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("Ana Lopez", '"=HYPERLINK(""http://x"",""y"")"')
+    lines[2] = lines[2].replace("Ben Carter", "@SUM(A1)")
+    lines[3] = lines[3].replace("Cora Diaz", "-Cora")
+    lines[4] = lines[4].replace("Dan Evans", "+1 555")
+    staff.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (folder / "Notes.csv").write_text("text,number\n007,1.50\n", encoding="utf-8")
+    workbook = tmp_path / "program.xlsx"
+
+    csv_folder_to_workbook(folder, workbook)
+
+    book = openpyxl.load_workbook(workbook)
+    assert book.sheetnames == [
+        "Program", "Rules", "Staff", "Zones", "Shifts", "Demand", "TimeOff", "Pins", "Pairs",
+        "Notes",
+    ]  # fmt: skip
+    names = [book["Staff"].cell(row=row, column=2) for row in range(2, 6)]
+    assert [cell.value for cell in names] == [
+        '=HYPERLINK("http://x","y")',
+        "@SUM(A1)",
+        "-Cora",
+        "+1 555",
+    ]
+    assert [cell.data_type for cell in names] == ["s"] * 4
+    assert book["Staff"]["F2"].value == 32
+    assert book["Staff"]["H2"].value == 38.5
+    assert book["Program"]["B3"].value == "2026-03-02"
+    assert (book["Notes"]["A2"].value, book["Notes"]["B2"].value) == ("007", 1.5)
+    assert book["Staff"]["A1"].font.b and book["Staff"].freeze_panes == "A2"
+    assert _drop_downs(book["Staff"]) == EXPECTED_DROP_DOWNS["Staff"]
+    assert _drop_downs(book["Demand"]) == EXPECTED_DROP_DOWNS["Demand"]
+
+    problem = read_problem(workbook)
+    assert [p.name for p in problem.staff[:4]] == [
+        '=HYPERLINK("http://x","y")',
+        "@SUM(A1)",
+        "-Cora",
+        "+1 555",
+    ]
+
+
+def test_a_failed_write_leaves_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "template.xlsx"
+    target.write_bytes(b"old contents")
+
+    def broken_save(self: Any, filename: str) -> None:
+        Path(filename).write_bytes(b"half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    with pytest.raises(OSError, match="disk full"):
+        write_template(target)
+    with pytest.raises(OSError, match="disk full"):
+        csv_folder_to_workbook(SMALL, tmp_path / "new.xlsx")
+
+    assert target.read_bytes() == b"old contents"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["template.xlsx"]
+
+
+def test_csv_folder_to_workbook_needs_a_folder_of_csv_files(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as missing:
+        csv_folder_to_workbook(tmp_path / "nowhere", tmp_path / "out.xlsx")
+    assert missing.value.render() == f"nowhere: no such folder: {tmp_path / 'nowhere'}"
+    with pytest.raises(InputError) as empty:
+        csv_folder_to_workbook(tmp_path, tmp_path / "out.xlsx")
+    assert empty.value.render() == f"{tmp_path.name}: no .csv files in {tmp_path}"
+    assert not (tmp_path / "out.xlsx").exists()
