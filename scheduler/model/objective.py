@@ -1,10 +1,12 @@
 """Objective weights, shared by the solver and the checker.
 
 Required and target coverage are optimised first, lexicographically (stage 1 of
-the solve); the other parts are then minimised as one weighted sum (stage 2)
-without giving back any coverage. The weights below make the stage-2 parts
-roughly ordered by importance; they are prices, not a strict lexicographic
-order, and are printed in the `Summary` sheet.
+the solve); the cost parts are then minimised as one weighted sum (stage 2)
+without giving back any coverage; last, with everyone's shifts fixed, the
+pairing parts (stage 3). The weights make the parts roughly ordered by
+importance; within stage 2 they are prices, not a strict lexicographic order.
+They are printed in the `Summary` sheet. `stage2_total` is the weighted sum of
+every part after coverage (stages 2 and 3 together).
 """
 
 from __future__ import annotations
@@ -26,6 +28,16 @@ STAGE2_WEIGHTS: dict[str, int] = {
 }
 
 STAGE1_PARTS = ("required_shortfall", "target_shortfall")
+#: Stage 2 decides who works when and where; stage 3 then decides who pairs with
+#: whom, so the pairing parts come after every other part.
+COST_PARTS = (
+    "contract_shortfall_minutes",
+    "overtime_cost_cent_minutes",
+    "request_penalty",
+    "consecutive_excess_days",
+    "peer_shifts_away_from_home",
+)
+PAIRING_PARTS = ("extra_partners", "pair_preference_penalty")
 
 
 def stage2_total(parts: ObjectiveParts) -> int:

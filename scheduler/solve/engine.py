@@ -1,7 +1,8 @@
 """Build the model from the rule families, solve in two stages, read the roster back.
 
 Stage 1 minimises coverage shortfall (required strictly before target). Stage 2
-keeps that coverage and minimises the weighted rest, warm-started from stage 1.
+keeps that coverage and minimises the weighted cost parts, warm-started from
+stage 1. Stage 3 pairs the people on each shift, team and zone into units.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from scheduler.model.objective import STAGE2_WEIGHTS
-from scheduler.model.problem import Problem
+from scheduler.model.objective import COST_PARTS, STAGE2_WEIGHTS
+from scheduler.model.problem import PairKind, Problem, Role
 from scheduler.model.result import ProgressEvent, SolveParams, SolveResult, SolveStatus
 from scheduler.model.roster import Assignment, Roster
+from scheduler.solve.matching import Pairs, match_units
 from scheduler.solve.rules import (
     Expr,
     coverage,
@@ -36,9 +38,6 @@ ProgressHandler = Callable[[ProgressEvent], None]
 #: Rule families in the order they are posted (pairing first: it creates units).
 RULE_FAMILIES = (pairing, coverage, pins, rest, hours, sequences, requests, zones)
 
-#: Share of the time limit stage 1 may use; it usually proves full coverage early.
-STAGE1_SHARE = 0.5
-
 
 @dataclass
 class BuiltModel:
@@ -56,7 +55,7 @@ def build_model(problem: Problem) -> BuiltModel:
         parts.update(family.add(variables))
     target_base = coverage.most_target_shortfall(variables) + 1
     stage1 = parts["required_shortfall"] * target_base + parts["target_shortfall"]
-    stage2 = total(weight * parts[name] for name, weight in STAGE2_WEIGHTS.items())
+    stage2 = total(STAGE2_WEIGHTS[name] * parts[name] for name in COST_PARTS)
     return BuiltModel(variables, parts, stage1, stage2)
 
 
@@ -80,11 +79,22 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             )
 
 
+#: Full-problem search workers, best first. On this model the LP-heavy worker
+#: with symmetry in the LP proves the bounds; a no-LP worker finds rosters fast.
+#: With 2 workers CP-SAT's default portfolio has no max-LP worker and stalls at
+#: gaps of 100% where this one proves optimality (measured in docs/benchmarks.md).
+PORTFOLIO = ("max_lp_sym", "no_lp", "default_lp", "quick_restart", "reduced_costs", "core")
+
+
 def _solver(params: SolveParams, seconds: float) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = params.workers
     solver.parameters.random_seed = params.seed
     solver.parameters.log_search_progress = params.log
+    if params.workers == 1:
+        solver.parameters.linearization_level = 2
+    else:
+        solver.parameters.subsolvers.extend(PORTFOLIO[: params.workers])
     if params.deterministic:
         # Wall-clock limits make parallel search depend on timing; deterministic
         # time and interleaved workers make the same input give the same roster.
@@ -95,19 +105,23 @@ def _solver(params: SolveParams, seconds: float) -> cp_model.CpSolver:
     return solver
 
 
-def _roster(problem: Problem, v: RosterVariables, solver: cp_model.CpSolver) -> Roster:
-    """Read the units back from the pair variables."""
-    units: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for (c, p, day), paired in sorted(v.pair.items()):
-        if solver.boolean_value(paired):
-            chosen = [k for k, var in v.x[c][day].items() if solver.boolean_value(var)]
-            units[chosen[0]].append((c, p))
+def _people_on(v: RosterVariables, solver: cp_model.CpSolver) -> dict[int, list[int]]:
+    people_on: dict[int, list[int]] = defaultdict(list)
+    for person, person_x in enumerate(v.x):
+        for day_x in person_x:
+            for k, var in day_x.items():
+                if solver.boolean_value(var):
+                    people_on[k].append(person)
+    return dict(people_on)
+
+
+def _roster(problem: Problem, v: RosterVariables, pairs: Pairs) -> Roster:
     rows: list[Assignment] = []
-    for k in sorted(units):
+    for k in sorted(pairs):
         option = v.option(k)
         shift = option.shift
         date = problem.date_of(shift.day)
-        ordered = sorted(units[k], key=lambda cp: problem.staff[cp[0]].employee_id)
+        ordered = sorted(pairs[k], key=lambda cp: problem.staff[cp[0]].employee_id)
         for n, (c, p) in enumerate(ordered, start=1):
             unit_id = f"{date:%Y%m%d}-{shift.shift_id}-{option.team}-{option.zone}-{n}"
             for person_index in (c, p):
@@ -128,6 +142,33 @@ def _roster(problem: Problem, v: RosterVariables, solver: cp_model.CpSolver) -> 
     return Roster(assignments=tuple(rows)).sorted()
 
 
+def _pairing_constant(problem: Problem, v: RosterVariables, solver: cp_model.CpSolver) -> int:
+    """The pairing points that do not depend on who pairs with whom.
+
+    Stage 3 minimises `w_e * partners used + w_p * (avoided - 2 * preferred pairs)`;
+    adding this constant gives exactly `w_e * extra_partners + w_p * pair_preference_penalty`.
+    """
+    clinician_weeks = {
+        (person, day // 7)
+        for person, (staff, person_works) in enumerate(zip(problem.staff, v.works, strict=True))
+        if staff.role is Role.CLINICIAN
+        for day, worked in enumerate(person_works)
+        if solver.boolean_value(worked)
+    }
+    index = {person.employee_id: i for i, person in enumerate(problem.staff)}
+    prefer_days = sum(
+        solver.boolean_value(v.works[index[rule.clinician_id]][day])
+        + solver.boolean_value(v.works[index[rule.peer_id]][day])
+        for rule in problem.pairs
+        if rule.kind is PairKind.PREFER
+        for day in range(problem.days)
+    )
+    return (
+        -STAGE2_WEIGHTS["extra_partners"] * len(clinician_weeks)
+        + STAGE2_WEIGHTS["pair_preference_penalty"] * prefer_days
+    )
+
+
 def _hint_from(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
     model.clear_hints()  # type: ignore[no-untyped-call]
     for index in range(len(model.proto.variables)):
@@ -143,59 +184,100 @@ def solve(
     built = build_model(problem)
     v, model = built.variables, built.variables.model
     proto_size = (len(model.proto.variables), len(model.proto.constraints))
-
     if v.problems_found:
         return _empty(SolveStatus.INFEASIBLE, params, started, proto_size, v.problems_found)
 
-    # Stage 1: coverage.
+    budget = _Budget(params, started)
+    # Stage 1: coverage, required strictly before target.
     model.minimize(built.stage1)
-    solver1 = _solver(params, params.time_limit * STAGE1_SHARE)
+    solver1 = _solver(params, budget.stage1())
     progress1 = _Progress(1, started, on_progress)
     status1 = solver1.solve(model, progress1)
     if status1 == cp_model.INFEASIBLE:
-        return _empty(
-            SolveStatus.INFEASIBLE, params, started, proto_size, ["the hard rules cannot all hold"]
-        )
+        reason = "the hard rules cannot all hold (pins against other rules?)"
+        return _empty(SolveStatus.INFEASIBLE, params, started, proto_size, [reason])
     if status1 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _empty(SolveStatus.NO_SOLUTION, params, started, proto_size, [])
     stage1_value = round(solver1.objective_value)
-    stage1_bound = solver1.best_objective_bound
     stage1_optimal = status1 == cp_model.OPTIMAL
 
-    # Stage 2: everything else, keeping stage 1's coverage.
+    # Stage 2: cost, keeping stage 1's coverage, warm-started from its roster.
     _hint_from(model, solver1)
     model.add(built.stage1 <= stage1_value)
     model.minimize(built.stage2)
-    remaining = params.time_limit - (time.monotonic() - started)
-    if params.deterministic:
-        remaining = params.time_limit * (1 - STAGE1_SHARE)
-    solver2 = _solver(params, remaining)
+    solver2 = _solver(params, budget.stage2())
     if params.relative_gap:
         solver2.parameters.relative_gap_limit = params.relative_gap
-    progress2 = _Progress(2, started, on_progress)
-    status2 = solver2.solve(model, progress2)
+    status2 = solver2.solve(model, _Progress(2, started, on_progress))
     if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         solver, stage2_optimal = solver2, status2 == cp_model.OPTIMAL
-        objective, bound = solver2.objective_value, solver2.best_objective_bound
-    else:  # no time left for stage 2: the stage-1 roster stands
-        solver, stage2_optimal, objective, bound = solver1, False, None, None
-    status = SolveStatus.OPTIMAL if stage1_optimal and stage2_optimal else SolveStatus.FEASIBLE
-    first = progress1.first_at
+        cost, cost_bound = solver2.objective_value, solver2.best_objective_bound
+    else:  # no time left for stage 2: the stage-1 roster stands, unproven
+        solver, stage2_optimal = solver1, False
+        cost, cost_bound = float(solver1.value(built.stage2)), 0.0
+
+    # Stage 3: who pairs with whom.
+    matching = match_units(
+        problem,
+        v.options,
+        _people_on(v, solver),
+        budget.stage3(),
+        params.workers,
+        params.seed,
+        params.deterministic,
+    )
+    pairing = matching.objective + _pairing_constant(problem, v, solver)
+    optimal = stage1_optimal and stage2_optimal and matching.optimal
     return SolveResult(
-        status=status,
-        roster=_roster(problem, v, solver),
-        objective=objective,
-        bound=bound,
+        status=SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE,
+        roster=_roster(problem, v, matching.pairs),
+        objective=cost + pairing,
+        # Lexicographic: the pairing stage is optimised for the stage-2 roster.
+        bound=cost_bound + pairing if matching.optimal else cost_bound,
         stage1_objective=float(stage1_value),
-        stage1_bound=stage1_bound,
+        stage1_bound=solver1.best_objective_bound,
         stage1_optimal=stage1_optimal,
         seconds=time.monotonic() - started,
-        seconds_to_first=first,
+        seconds_to_first=progress1.first_at,
         params=params,
         variables=proto_size[0],
         constraints=proto_size[1],
         message="",
     )
+
+
+class _Budget:
+    """Splits the time limit: stage 1 up to about half, stage 3 a small reserve.
+
+    In deterministic mode the split is fixed (deterministic time units), so
+    timing noise cannot change the result.
+    """
+
+    STAGE1_SHARE = 0.45
+    STAGE3_SHARE = 0.1
+
+    def __init__(self, params: SolveParams, started: float) -> None:
+        self.limit = params.time_limit
+        self.deterministic = params.deterministic
+        self.started = started
+
+    def _left(self) -> float:
+        return self.limit - (time.monotonic() - self.started)
+
+    def stage1(self) -> float:
+        if self.deterministic:
+            return self.limit * self.STAGE1_SHARE
+        return self._left() * self.STAGE1_SHARE
+
+    def stage2(self) -> float:
+        if self.deterministic:
+            return self.limit * (1 - self.STAGE1_SHARE - self.STAGE3_SHARE)
+        return self._left() - self.limit * self.STAGE3_SHARE
+
+    def stage3(self) -> float:
+        if self.deterministic:
+            return self.limit * self.STAGE3_SHARE
+        return max(self._left(), 0.5)
 
 
 def _empty(

@@ -1,10 +1,9 @@
 """Decision variables of the roster model.
 
 A person's choice on a day is one *option*: a shift instance (template started
-that day), a team and a zone, or nothing. `x[p][day][option]` is that choice.
-Units are formed by pairing variables `pair[c, p, day]` between a clinician and
-a peer who chose the same option. Options are pruned up front: eligibility,
-shift-team restrictions and unavailability are never variables at all.
+that day), a team and a zone, or nothing. `x[p][day][option]` is that choice,
+and `units[option]` counts the units working it. Options are pruned up front:
+eligibility, shift-team restrictions and unavailability are never variables.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from scheduler.model.calendar import (
     shift_instances,
     slots_covered,
 )
-from scheduler.model.problem import PairKind, Person, Problem, Role, Team
+from scheduler.model.problem import Person, Problem, Team
 from scheduler.solve.rules import total
 
 
@@ -52,10 +51,6 @@ class RosterVariables:
     instances: dict[tuple[int, str], ShiftInstance]  # (day, shift_id) -> instance
     # units[option index]: units working that option (= its clinicians = its peers)
     units: dict[int, cp_model.IntVar] = field(default_factory=dict)
-    # pair[(clinician index, peer index, day)]
-    pair: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
-    # pair_on[(clinician index, peer index, option index)], when pairing is explicit
-    pair_on: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
     problems_found: list[str] = field(default_factory=list)
 
     @property
@@ -157,25 +152,3 @@ def build_variables(problem: Problem, model: cp_model.CpModel) -> RosterVariable
         on=on,
         instances={(o.shift.day, o.shift.shift_id): o.shift for o in options},
     )
-
-
-def pair_candidates(problem: Problem) -> list[tuple[int, int]]:
-    """Clinician-peer index pairs that may ever form a unit."""
-    forbidden = {
-        (rule.clinician_id, rule.peer_id) for rule in problem.pairs if rule.kind is PairKind.FORBID
-    }
-    found: list[tuple[int, int]] = []
-    for c, clinician in enumerate(problem.staff):
-        if clinician.role is not Role.CLINICIAN:
-            continue
-        for p, peer in enumerate(problem.staff):
-            if peer.role is not Role.PEER:
-                continue
-            if (clinician.employee_id, peer.employee_id) in forbidden:
-                continue
-            if clinician.is_trainee and peer.is_trainee:
-                continue
-            if not set(clinician.teams) & set(peer.teams):
-                continue
-            found.append((c, p))
-    return found

@@ -1,0 +1,105 @@
+"""Stage 3: who pairs with whom, once everyone's shift, team and zone are fixed.
+
+Within each option the clinicians and peers are matched one to one, never a
+`forbid` pair and never two trainees, minimising (in objective points) partner
+changes within a week and `Pairs` prefer/avoid breaches. The counting rules of
+the roster model guarantee a perfect matching exists (see `rules.pairing`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from scheduler.model.calendar import week_of_day
+from scheduler.model.objective import STAGE2_WEIGHTS
+from scheduler.model.problem import PairKind, Problem, Role
+from scheduler.solve.rules import total
+from scheduler.solve.variables import Option
+
+#: (clinician index, peer index) pairs per option index.
+Pairs = dict[int, list[tuple[int, int]]]
+
+
+@dataclass(frozen=True)
+class MatchingResult:
+    pairs: Pairs
+    optimal: bool
+    objective: float  # pairing points beyond the part that does not depend on pairing
+
+
+def match_units(
+    problem: Problem,
+    options: list[Option],
+    people_on: dict[int, list[int]],
+    params_seconds: float,
+    workers: int,
+    seed: int,
+    deterministic: bool,
+) -> MatchingResult:
+    """Pair the people on each option; `people_on[option index]` lists person indexes."""
+    model = cp_model.CpModel()
+    forbidden, preferred, avoided = _pair_kinds(problem)
+    together: dict[tuple[int, int, int], cp_model.IntVar] = {}
+    for k, people in sorted(people_on.items()):
+        partners_of: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        clinicians = [i for i in people if problem.staff[i].role is Role.CLINICIAN]
+        peers = [i for i in people if problem.staff[i].role is Role.PEER]
+        for c in clinicians:
+            for p in peers:
+                both_trainees = problem.staff[c].is_trainee and problem.staff[p].is_trainee
+                if (c, p) in forbidden or both_trainees:
+                    continue
+                var = model.new_bool_var(f"y_c{c}_p{p}_o{k}")
+                together[(c, p, k)] = var
+                partners_of[c].append(var)
+                partners_of[p].append(var)
+        for person in people:
+            model.add_exactly_one(partners_of[person])
+
+    # Partners used per clinician and week: fewer is a steadier pair.
+    used: dict[tuple[int, int, int], cp_model.IntVar] = {}
+    for (c, p, k), var in together.items():
+        key = (c, p, week_of_day(options[k - 1].shift.day))
+        if key not in used:
+            used[key] = model.new_bool_var(f"used_c{c}_p{p}_w{key[2]}")
+        model.add_implication(var, used[key])
+    prefer_terms = [var for (c, p, _), var in together.items() if (c, p) in preferred]
+    avoid_terms = [var for (c, p, _), var in together.items() if (c, p) in avoided]
+    model.minimize(
+        STAGE2_WEIGHTS["extra_partners"] * total(used.values())
+        + STAGE2_WEIGHTS["pair_preference_penalty"] * (total(avoid_terms) - 2 * total(prefer_terms))
+    )
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    if deterministic:
+        solver.parameters.interleave_search = True
+        solver.parameters.max_deterministic_time = max(0.1, params_seconds)
+    else:
+        solver.parameters.max_time_in_seconds = max(0.1, params_seconds)
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # Cannot happen when the roster model's counting rules hold.
+        raise RuntimeError(f"pairing stage failed: {solver.status_name(status)}")
+    pairs: Pairs = defaultdict(list)
+    for (c, p, k), var in sorted(together.items()):
+        if solver.boolean_value(var):
+            pairs[k].append((c, p))
+    return MatchingResult(
+        pairs=dict(pairs),
+        optimal=status == cp_model.OPTIMAL,
+        objective=solver.objective_value,
+    )
+
+
+def _pair_kinds(
+    problem: Problem,
+) -> tuple[set[tuple[int, int]], set[tuple[int, int]], set[tuple[int, int]]]:
+    index = {person.employee_id: i for i, person in enumerate(problem.staff)}
+    kinds: dict[PairKind, set[tuple[int, int]]] = defaultdict(set)
+    for rule in problem.pairs:
+        kinds[rule.kind].add((index[rule.clinician_id], index[rule.peer_id]))
+    return kinds[PairKind.FORBID], kinds[PairKind.PREFER], kinds[PairKind.AVOID]
