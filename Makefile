@@ -19,7 +19,13 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@ $(VENV)/.installed
 
-run: $(VENV)/.installed
+SAMPLE_CSV := $(wildcard inputs/hartford/*.csv)
+
+# The sample workbook is built from its CSVs, which are what git reviews.
+inputs/hartford/hartford.xlsx: $(SAMPLE_CSV) | $(VENV)/.installed
+	$(BIN)/python main.py sample inputs/hartford
+
+run: $(VENV)/.installed inputs/hartford/hartford.xlsx
 	$(BIN)/python main.py solve $(INPUT) --out $(OUT)
 
 test: $(VENV)/.installed-dev
@@ -34,8 +40,7 @@ typecheck: $(VENV)/.installed-dev
 
 check: lint typecheck test
 
-sample: $(VENV)/.installed
-	$(BIN)/python main.py sample inputs/hartford
+sample: inputs/hartford/hartford.xlsx
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_solve.py

@@ -5,8 +5,6 @@ Exit codes: 0 done, 1 a roster breaks a hard rule, 2 bad input, 3 infeasible.
 
 from __future__ import annotations
 
-import sys
-import time
 from pathlib import Path
 from typing import Annotated
 
@@ -25,6 +23,8 @@ app = typer.Typer(
 )
 
 DEFAULT_INPUT = Path("inputs/hartford/hartford.xlsx")
+#: The sample's CSV source, used when its workbook has not been built yet.
+DEFAULT_INPUT_FOLDER = Path("inputs/hartford")
 DEFAULT_OUTPUT = Path("outputs/roster.xlsx")
 
 
@@ -98,6 +98,8 @@ def solve(
     from scheduler.io.write_workbook import write_roster_workbook
     from scheduler.solve import solve as run_solver
 
+    if input_path == DEFAULT_INPUT and not input_path.exists():
+        input_path = DEFAULT_INPUT_FOLDER
     problem = _load(input_path)
     params = SolveParams(
         time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic
@@ -174,12 +176,3 @@ def sample(
     target = out or folder / f"{folder.name}.xlsx"
     csv_folder_to_workbook(folder, target)
     typer.echo(f"Input workbook written to {target}")
-
-
-def main() -> None:  # pragma: no cover - console entry
-    started = time.monotonic()
-    try:
-        app()
-    finally:
-        del started
-    sys.exit(0)

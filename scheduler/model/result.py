@@ -42,8 +42,8 @@ class ProgressEvent:
 class SolveResult:
     status: SolveStatus
     roster: Roster
-    objective: float | None  # stage-2 weighted objective
-    bound: float | None  # stage-2 best bound
+    objective: float | None  # weighted total of every part after coverage (stages 2 + 3)
+    bound: float | None  # its best bound (lexicographic: stage 3 optimal for stage 2's roster)
     stage1_objective: float | None
     stage1_bound: float | None
     stage1_optimal: bool
@@ -54,6 +54,7 @@ class SolveResult:
     constraints: int = 0
     progress: tuple[ProgressEvent, ...] = field(default_factory=tuple)
     message: str = ""
+    cost_bound: float | None = None  # stage 2's own bound (cost parts only)
 
     @property
     def gap(self) -> float | None:

@@ -243,6 +243,7 @@ def solve(
         variables=proto_size[0],
         constraints=proto_size[1],
         message="",
+        cost_bound=cost_bound,
     )
 
 

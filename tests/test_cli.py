@@ -1,0 +1,118 @@
+"""The commands as a user runs them: exit codes, messages, files written or not."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from scheduler.cli import app
+from scheduler.evaluate import evaluate
+from scheduler.io.read_workbook import read_problem, read_roster
+
+DATA = Path(__file__).parent / "data"
+INVALID_CASES = sorted(p for p in (DATA / "invalid").iterdir() if p.is_dir())
+SAMPLE = Path(__file__).parent.parent / "inputs" / "hartford"
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("case", INVALID_CASES, ids=lambda p: p.name)
+def test_bad_input_exits_2_with_the_located_message_and_writes_nothing(
+    case: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "roster.xlsx"
+    result = runner.invoke(app, ["solve", str(case), "--out", str(out), "--quiet"])
+    expected = (case / "expected.txt").read_text(encoding="utf-8").strip()
+    assert result.exit_code == 2, result.output
+    assert expected in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_that_is_not_a_workbook_exits_2(tmp_path: Path) -> None:
+    fake = tmp_path / "program.xlsx"
+    fake.write_text("name,start_date\n")
+    out = tmp_path / "roster.xlsx"
+    result = runner.invoke(app, ["solve", str(fake), "--out", str(out), "--quiet"])
+    assert result.exit_code == 2
+    assert "program.xlsx" in result.output
+    assert not out.exists()
+
+
+def test_the_sample_solves_to_full_coverage_and_its_workbook_checks_clean(tmp_path: Path) -> None:
+    out = tmp_path / "roster.xlsx"
+    result = runner.invoke(
+        app, ["solve", str(SAMPLE), "--out", str(out), "--time-limit", "60", "--quiet"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Coverage met: 100.0%" in result.output
+    # The written Assignments sheet alone, read back, passes every hard rule.
+    problem = read_problem(SAMPLE)
+    evaluation = evaluate(problem, read_roster(out))
+    assert evaluation.hard_violations == ()
+    assert evaluation.parts.required_shortfall == 0
+    sheets = openpyxl.load_workbook(out, read_only=True).sheetnames
+    assert sheets == [
+        "Summary", "Assignments", "Coverage", "Roster", "Units", "Hours", "Gaps", "Violations"
+    ]  # fmt: skip
+
+
+def _sheet_rows(path: Path, sheet: str) -> list[tuple[object, ...]]:
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    return [tuple(row) for row in workbook[sheet].iter_rows(values_only=True)]
+
+
+def test_deterministic_runs_give_identical_assignments_and_coverage(tmp_path: Path) -> None:
+    small = DATA / "valid" / "small"
+    outputs = []
+    for run in range(2):
+        out = tmp_path / f"roster{run}.xlsx"
+        args = ["solve", str(small), "--out", str(out), "--quiet", "--deterministic"]
+        result = runner.invoke(app, [*args, "--seed", "3", "--time-limit", "2"])
+        assert result.exit_code == 0, result.output
+        outputs.append(out)
+    for sheet in ("Assignments", "Coverage"):
+        first, second = (_sheet_rows(path, sheet) for path in outputs)
+        assert len(first) > 1
+        assert first == second
+
+
+def test_a_pin_on_an_unavailable_day_exits_3_naming_the_pin(tmp_path: Path) -> None:
+    program = tmp_path / "program"
+    shutil.copytree(DATA / "valid" / "small", program)
+    problem = read_problem(program)
+    pin = problem.pins[0]
+    with (program / "TimeOff.csv").open("a", encoding="utf-8") as f:
+        f.write(f"{pin.employee_id},{pin.date},{pin.date},unavailable,,\n")
+    out = tmp_path / "roster.xlsx"
+    result = runner.invoke(app, ["solve", str(program), "--out", str(out), "--quiet"])
+    assert result.exit_code == 3, result.output
+    assert pin.employee_id in result.output
+    assert "Pins row" in result.output
+    assert not out.exists()
+
+
+def test_template_writes_a_blank_input_that_reads_back_as_an_error_not_a_crash(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "template.xlsx"
+    result = runner.invoke(app, ["template", str(out)])
+    assert result.exit_code == 0
+    assert out.exists()
+    # A blank template is not a program yet: solving it is an input error (exit 2).
+    solved = runner.invoke(app, ["solve", str(out), "--out", str(tmp_path / "r.xlsx"), "-q"])
+    assert solved.exit_code == 2
+    assert "Traceback" not in solved.output
+
+
+def test_sample_builds_the_workbook_from_the_csv_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "hartford"
+    shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("*.xlsx"))
+    result = runner.invoke(app, ["sample", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert read_problem(folder / "hartford.xlsx") == read_problem(folder)
