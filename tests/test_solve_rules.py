@@ -15,6 +15,7 @@ from collections import defaultdict
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from scheduler.model.problem import DemandRow, PairKind, PairRule, Person, Pin, Problem, Team
 from scheduler.model.report import Evaluation, ObjectiveParts
@@ -285,15 +286,22 @@ def test_forbidden_pair(other_peer: bool, shortfall: int) -> None:
     assert "P01" not in {row.employee_id for row in result.roster.assignments}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="documented solver restriction (docs/rules.md): a forbid pair never works "
-    "the same shift, team and zone, even with other partners, so one unit is lost",
-)
 def test_a_forbidden_pair_may_work_the_same_shift_with_other_partners() -> None:
     problem = two_pairs(pairs=[PairRule(clinician_id="C01", peer_id="P01", kind=PairKind.FORBID)])
     # C01 + P02 and C02 + P01 make both units; only the pair itself is forbidden.
     assert optimum(problem).parts.required_shortfall == 0
+
+
+def test_a_forbidden_pair_with_a_trainee_never_shares_a_shift() -> None:
+    staff = [clinician(skills=("trainee",)), clinician("C02"), peer(), peer("P02")]
+    problem = program(
+        staff,
+        demand=day_demand(required=2),
+        pairs=[PairRule(clinician_id="C01", peer_id="P01", kind=PairKind.FORBID)],
+    )
+    # Solver restriction (docs/rules.md): a forbid pair with a trainee is kept off the
+    # same shift entirely, so C01 + P02 and C02 + P01 is not found: one unit (8 slots) lost.
+    assert optimum(problem).parts.required_shortfall == 8
 
 
 def test_a_forbidden_pair_works_the_same_shift_in_different_zones() -> None:
@@ -595,27 +603,14 @@ def test_prefer_pair_on_a_shared_shift() -> None:
     assert partners(result) == {("C01", "P01"), ("C02", "P02")}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the solver counts a repeated Pairs row once (stage 3 uses a set of pairs), the "
-    "checker once per row: prefer twice, solver 40000 vs checker 0; avoid twice, solver "
-    "20000 vs checker 40000",
-)
-@pytest.mark.parametrize(("kind", "penalty"), [(PairKind.PREFER, 0), (PairKind.AVOID, 2)])
-def test_repeated_pairs_rows(kind: PairKind, penalty: int) -> None:
+@pytest.mark.parametrize("kind", list(PairKind))
+def test_a_pair_can_have_only_one_pairs_row(kind: PairKind) -> None:
     rule = PairRule(clinician_id="C01", peer_id="P01", kind=kind)
-    # The only pair works Monday together; the checker counts each of the two rows.
-    assert optimum(program([clinician(), peer()], pairs=[rule, rule])).parts == ObjectiveParts(
-        pair_preference_penalty=penalty
-    )
+    # Two rows for one pair would count its preference twice; the program refuses them.
+    with pytest.raises(ValidationError, match="C01 and P01"):
+        program([clinician(), peer()], pairs=[rule, rule])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="stage 2 picks who works without seeing the pairing parts, and stage 3 "
-    "cannot change who works: with P01 and P02 equal in cost it takes P02, "
-    "pair_preference_penalty 1, where P01 gives 0 at the same cost",
-)
 def test_prefer_pair_decides_between_rosters_of_equal_cost() -> None:
     problem = program(
         [clinician(), peer(), peer("P02")],

@@ -717,6 +717,8 @@ class _ProblemReader(_Reader):
     def _read_pairs(self) -> list[PairRule]:
         table, _ = self.sheet(PAIRS)
         pairs: list[PairRule] = []
+        # One row per pair: two rows for the same pair would count its preference twice.
+        first_rows: dict[str, int] = {}
         for row in self.rows(table):
             clinician_id = row.need("clinician_id", parse_text)
             if clinician_id is not None:
@@ -724,6 +726,15 @@ class _ProblemReader(_Reader):
             peer_id = row.need("peer_id", parse_text)
             if peer_id is not None:
                 self._check_role(row, "peer_id", peer_id, Role.PEER)
+            if clinician_id is not None and peer_id is not None:
+                pair_key = f"{clinician_id} with {peer_id}"
+                if pair_key in first_rows:
+                    row.error(
+                        "peer_id",
+                        f"the pair {pair_key} is already given in row {first_rows[pair_key]} "
+                        "(one row per pair)",
+                    )
+                first_rows.setdefault(pair_key, row.number)
             kind = row.need("kind", choice(PairKind))
             if row.ok:
                 pair = row.build(

@@ -231,6 +231,12 @@ class Problem(Frozen):
     def _consistent(self) -> Problem:
         if MINUTES_PER_DAY % self.slot_minutes:
             raise ValueError("slot_minutes must divide a day")
+        seen: set[tuple[str, str]] = set()
+        for rule in self.pairs:
+            key = (rule.clinician_id, rule.peer_id)
+            if key in seen:
+                raise ValueError(f"Pairs: {key[0]} and {key[1]} have more than one row")
+            seen.add(key)
         return self
 
     @property

@@ -9,7 +9,7 @@ from scheduler.model.roster import Roster
 
 
 class SolveStatus(StrEnum):
-    OPTIMAL = "optimal"  # proven best for both stages
+    OPTIMAL = "optimal"  # each stage proven best in turn: coverage, cost, pairing
     FEASIBLE = "feasible"  # a roster, optimality not proven within the limits
     INFEASIBLE = "infeasible"  # the hard rules cannot all hold
     NO_SOLUTION = "no_solution"  # limits reached before any roster was found
@@ -54,7 +54,7 @@ class SolveResult:
     constraints: int = 0
     progress: tuple[ProgressEvent, ...] = field(default_factory=tuple)
     message: str = ""
-    cost_bound: float | None = None  # stage 2's own bound (cost parts only)
+    cost_bound: float | None = None  # stage 2's own bound (a lower bound of `objective`)
 
     @property
     def gap(self) -> float | None:

@@ -1,23 +1,26 @@
 """Units: one clinician and one peer on the same option (shift, team and zone).
 
-The roster model only counts: per option, clinicians = peers = units. Who pairs
-with whom is decided afterwards (`scheduler.solve.matching`), and that is always
-possible because the counts here already guarantee a perfect matching:
+The roster model mostly counts: per option, clinicians = peers = units. Who
+pairs with whom is decided afterwards (`scheduler.solve.matching`), and the
+constraints here guarantee that a perfect matching exists:
 - at most `units` trainees (of both roles) per option, so every trainee can get
-  a partner who is not a trainee;
-- the two people of a `forbid` pair never work the same option.
-(With both rules, the bipartite graph of allowed pairs in an option has a
-perfect matching: trainees take non-trainees, everyone else pairs freely.)
+  a partner who is not a trainee (everyone else pairs freely);
+- the people of a `forbid` pair share an option only when another partner is
+  surely there for each of them (see `_forbidden_pairs`).
+
+Stage 2 also sees `Pairs` prefer rules through `preferred_pairs_apart`: the
+checker's prefer penalty, assuming stage 3 pairs two people it finds on the
+same option (its weights make it do so whenever it can).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from ortools.sat.python import cp_model
 
 from scheduler.model.problem import PairKind, Role
-from scheduler.solve.rules import Parts, total
+from scheduler.solve.rules import Expr, Parts, total
 from scheduler.solve.variables import RosterVariables
 
 
@@ -43,12 +46,59 @@ def add(v: RosterVariables) -> Parts:
             model.add(total(trainees_on[k]) <= units)
         v.units[k] = units
 
+    _forbidden_pairs(v)
+    return {"preferred_pairs_apart": _preferred_pairs_apart(v)}
+
+
+def _forbidden_pairs(v: RosterVariables) -> None:
+    """Keep a perfect matching possible on every option despite `forbid` pairs.
+
+    For a forbid pair of two non-trainees who are in no other forbid pair, it is
+    enough that their option has at least 2 units when both work it: after the
+    trainees take non-trainee partners, the non-trainees left form a complete
+    bipartite graph minus disjoint forbidden edges, which has a perfect matching
+    unless one forbidden pair is alone (and with trainees present, one of the
+    two can swap with a non-trainee who partners a trainee). Any other forbid
+    pair (a trainee, or someone in several forbid pairs) never works the same
+    option at all: stricter than the rule, and rare.
+    """
+    model, problem = v.model, v.problem
     index = {person.employee_id: i for i, person in enumerate(problem.staff)}
+    forbidden = [
+        (index[rule.clinician_id], index[rule.peer_id])
+        for rule in problem.pairs
+        if rule.kind is PairKind.FORBID
+    ]
+    appearances = Counter(person for pair in forbidden for person in pair)
+    for c, p in forbidden:
+        simple = appearances[c] == appearances[p] == 1 and not (
+            problem.staff[c].is_trainee or problem.staff[p].is_trainee
+        )
+        for day in range(problem.days):
+            for k in sorted(set(v.x[c][day]) & set(v.x[p][day])):
+                both_on = [v.x[c][day][k], v.x[p][day][k]]
+                if simple:
+                    model.add(v.units[k] >= 2).only_enforce_if(both_on)
+                else:
+                    model.add_at_most_one(both_on)
+
+
+def _preferred_pairs_apart(v: RosterVariables) -> Expr:
+    """Per prefer pair and day: (c works) + (p works) - 2 x (both on one option)."""
+    model, problem = v.model, v.problem
+    index = {person.employee_id: i for i, person in enumerate(problem.staff)}
+    terms: list[cp_model.LinearExprT] = []
     for rule in problem.pairs:
-        if rule.kind is not PairKind.FORBID:
+        if rule.kind is not PairKind.PREFER:
             continue
         c, p = index[rule.clinician_id], index[rule.peer_id]
+        can_pair = not (problem.staff[c].is_trainee and problem.staff[p].is_trainee)
         for day in range(problem.days):
-            for k in set(v.x[c][day]) & set(v.x[p][day]):
-                model.add_at_most_one(v.x[c][day][k], v.x[p][day][k])
-    return {}
+            met: list[cp_model.IntVar] = []
+            for k in sorted(set(v.x[c][day]) & set(v.x[p][day])) if can_pair else []:
+                both = model.new_bool_var(f"met_c{c}_p{p}_o{k}")
+                model.add_implication(both, v.x[c][day][k])
+                model.add_implication(both, v.x[p][day][k])
+                met.append(both)
+            terms.append(v.works[c][day] + v.works[p][day] - 2 * total(met))
+    return total(terms)
