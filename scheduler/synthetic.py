@@ -2,7 +2,7 @@
 
 `synthetic_program` builds a realistic random program straight into the frozen
 models of `scheduler.model.problem`; `write_problem_csv` writes any program as a
-CSV folder in the input contract (`/work/shared/spec/workbook.md`), so a
+CSV folder in the input contract (`docs/workbook.md`), so a
 synthetic program can be opened in Excel and read back.
 """
 

@@ -1,7 +1,7 @@
 """The workbook contract as data: sheets, their columns and what each means.
 
 The reader uses it for required and known columns, the template for headers and
-header comments. Names follow /work/shared/spec/workbook.md exactly.
+header comments. Names follow docs/workbook.md exactly.
 """
 
 from __future__ import annotations

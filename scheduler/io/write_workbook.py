@@ -1,4 +1,4 @@
-"""The output roster workbook (`/work/shared/spec/workbook.md`, output section).
+"""The output roster workbook (`docs/workbook.md`, output section).
 
 `Assignments` and `Coverage` are read by other tools, so their columns and text
 formats are a contract; the other sheets are for people. The file is written to
