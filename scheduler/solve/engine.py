@@ -213,7 +213,9 @@ def solve(
     status2 = solver2.solve(model, _Progress(2, started, on_progress))
     if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         solver, stage2_optimal = solver2, status2 == cp_model.OPTIMAL
-        stage2_bound = solver2.best_objective_bound
+        # Every part is >= 0, so 0 bounds the objective even before the search does
+        # (CP-SAT's first bound comes from the objective's domain, which can be < 0).
+        stage2_bound = max(0.0, solver2.best_objective_bound)
     else:  # no time left for stage 2: the stage-1 roster stands, unproven
         solver, stage2_optimal, stage2_bound = solver1, False, 0.0
     cost = float(solver.value(built.cost))
