@@ -18,7 +18,7 @@ import pytest
 from pydantic import ValidationError
 
 from scheduler.model.problem import DemandRow, PairKind, PairRule, Person, Pin, Problem, Team
-from scheduler.model.report import Evaluation, ObjectiveParts
+from scheduler.model.report import Evaluation
 from scheduler.model.result import SolveResult, SolveStatus
 from tests.factories import (
     D8,
