@@ -32,10 +32,12 @@ class SolveParams:
 
 @dataclass(frozen=True)
 class ProgressEvent:
-    stage: int
-    seconds: float
+    stage: int  # 1 coverage, 2 cost
+    seconds: float  # since the solve started
     objective: float | None
     bound: float | None
+    required_shortfall: int | None = None  # unit-slots, in the roster just found
+    target_shortfall: int | None = None
 
 
 @dataclass(frozen=True)

@@ -64,11 +64,14 @@ def build_model(problem: Problem) -> BuiltModel:
 class _Progress(cp_model.CpSolverSolutionCallback):
     """Reports each improving solution; counts time from the overall start."""
 
-    def __init__(self, stage: int, started: float, handler: ProgressHandler | None) -> None:
+    def __init__(
+        self, stage: int, started: float, handler: ProgressHandler | None, built: BuiltModel
+    ) -> None:
         super().__init__()
         self.stage = stage
         self.started = started
         self.handler = handler
+        self.built = built
         self.first_at: float | None = None
 
     def on_solution_callback(self) -> None:
@@ -76,8 +79,16 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         if self.first_at is None:
             self.first_at = now
         if self.handler is not None:
+            parts = self.built.parts
             self.handler(
-                ProgressEvent(self.stage, now, self.objective_value, self.best_objective_bound)
+                ProgressEvent(
+                    self.stage,
+                    now,
+                    self.objective_value,
+                    self.best_objective_bound,
+                    required_shortfall=int(self.value(parts["required_shortfall"])),
+                    target_shortfall=int(self.value(parts["target_shortfall"])),
+                )
             )
 
 
@@ -193,7 +204,7 @@ def solve(
     # Stage 1: coverage, required strictly before target.
     model.minimize(built.stage1)
     solver1 = _solver(params, budget.stage1())
-    progress1 = _Progress(1, started, on_progress)
+    progress1 = _Progress(1, started, on_progress, built)
     status1 = solver1.solve(model, progress1)
     if status1 == cp_model.INFEASIBLE:
         reason = "the hard rules cannot all hold (pins against other rules?)"
@@ -210,7 +221,7 @@ def solve(
     solver2 = _solver(params, budget.stage2())
     if params.relative_gap:
         solver2.parameters.relative_gap_limit = params.relative_gap
-    status2 = solver2.solve(model, _Progress(2, started, on_progress))
+    status2 = solver2.solve(model, _Progress(2, started, on_progress, built))
     if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         solver, stage2_optimal = solver2, status2 == cp_model.OPTIMAL
         # Every part is >= 0, so 0 bounds the objective even before the search does
