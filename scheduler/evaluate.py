@@ -3,8 +3,9 @@
 `evaluate` recomputes every hard rule, the coverage, the gaps, the hours and the
 objective parts from the roster rows alone; it never sees solver variables, so
 the solver is tested against it. It never raises on a hand-edited roster: a row
-that does not match the program (unknown employee, shift or zone, wrong shift
-times, a date outside the horizon) becomes a hard violation and is left out of
+the reader could not read (`Roster.rejected_rows`) or one that does not match the
+program (unknown employee, shift or zone, wrong shift times, a date outside the
+horizon) becomes a hard violation naming its Excel row and is left out of
 everything else.
 """
 
@@ -38,10 +39,10 @@ from scheduler.model.report import (
     PersonHours,
     Violation,
 )
-from scheduler.model.roster import Assignment, Roster
+from scheduler.model.roster import Assignment, RejectedRow, Roster
 
 #: Longest `Gap.reason`; the list of people who were not free is cut to fit.
-MAX_REASON_CHARS = 120
+MAX_REASON_CHARS = 160
 
 
 def evaluate(problem: Problem, roster: Roster) -> Evaluation:
@@ -50,6 +51,7 @@ def evaluate(problem: Problem, roster: Roster) -> Evaluation:
     data = _Data.build(problem, shifts)
     units, pairing_findings = _pair_units(data)
     hard = [
+        *_unreadable(roster.rejected_rows),
         *row_findings,
         *pairing_findings,
         *_team_rules(data),
@@ -180,17 +182,22 @@ class _Data:
 
 @dataclass(frozen=True)
 class _Finding:
-    """A violation with the minute it is sorted by and, if soft, the part it adds to."""
+    """A violation with the minute it is sorted by and, if soft, the part it adds to.
+
+    Rows that could not be read have no time: they come first (`rank` 0), in row order
+    (their `minute` is the row number).
+    """
 
     minute: int
     violation: Violation
     part: str = ""
     part_amount: int = 0
+    rank: int = 1
 
     @property
-    def key(self) -> tuple[int, str, str, str]:
+    def key(self) -> tuple[int, int, str, str, str]:
         v = self.violation
-        return (self.minute, v.employee_id or "", v.rule, v.detail)
+        return (self.rank, self.minute, v.employee_id or "", v.rule, v.detail)
 
 
 def _hard(
@@ -227,6 +234,10 @@ def _clock_text(problem: Problem, minute: int) -> str:
     """`Tue 22:00`, for details where the date is already in `when`."""
     moment = problem.moment(minute)
     return f"{WEEKDAYS[moment.weekday()]} {moment:%H:%M}"
+
+
+def _weekday_text(problem: Problem, day: int) -> str:
+    return WEEKDAYS[problem.date_of(day).weekday()]
 
 
 def _date_text(date: dt.date) -> str:
@@ -285,13 +296,41 @@ def _names(members: Iterable[_Shift]) -> str:
     return ", ".join(m.employee_id for m in members)
 
 
+def _row_text(row: Assignment) -> str:
+    """` (Assignments row 7)` for a row read from a workbook, else nothing."""
+    return "" if row.row is None else f" (Assignments row {row.row})"
+
+
+def _rows_text(members: Iterable[_Shift]) -> str:
+    """` (Assignments rows 5, 9)` for rows read from a workbook, else nothing."""
+    rows = sorted(m.row.row for m in members if m.row.row is not None)
+    if not rows:
+        return ""
+    noun = "row" if len(rows) == 1 else "rows"
+    return f" (Assignments {noun} {', '.join(str(r) for r in rows)})"
+
+
 def _one_person(members: list[_Shift]) -> str | None:
     """The employee a unit-level finding is about, or None when it concerns several."""
     ids = {m.employee_id for m in members}
     return ids.pop() if len(ids) == 1 else None
 
 
-# --- Rows that do not match the program ---------------------------------------------
+# --- Rows that cannot be read or do not match the program ---------------------------
+
+
+def _unreadable(rejected: Iterable[RejectedRow]) -> Iterator[_Finding]:
+    """One hard violation per row the reader could not read, naming the row."""
+    for item in rejected:
+        violation = Violation(
+            "unreadable_row",
+            None,
+            f"Assignments row {item.row}",
+            item.message,
+            hard=True,
+            amount=1.0,
+        )
+        yield _Finding(item.row, violation, rank=0)
 
 
 def _match_rows(
@@ -316,24 +355,27 @@ def _row_issues(problem: Problem, row: Assignment) -> Iterator[_Finding]:
     when = _moment_text(problem, minute)
     who = row.employee_id
     what = f"{row.shift_id} on {_date_text(row.date)} (unit {row.unit_id})"
+    where = _row_text(row)
     if row.employee_id not in problem.people_by_id:
-        yield _hard(minute, "unknown_employee", who, when, f"{who} is not in Staff: {what}", 1)
+        detail = f"{who} is not in Staff: {what}{where}"
+        yield _hard(minute, "unknown_employee", who, when, detail, 1)
     if template is None:
-        detail = f"shift {row.shift_id} of {who} is not in Shifts (unit {row.unit_id})"
+        detail = f"shift {row.shift_id} of {who} is not in Shifts (unit {row.unit_id}){where}"
         yield _hard(minute, "unknown_shift", who, when, detail, 1)
     else:
         if not _times_match(problem, row, calendar.instance(day, template)):
             detail = (
                 f"{who}'s {what} runs {row.start:%Y-%m-%d %H:%M} to {row.end:%Y-%m-%d %H:%M};"
                 f" the template runs {_clock(template.start_minute)}-{_clock(template.end_minute)}"
+                f"{where}"
             )
             yield _hard(minute, "shift_times", who, when, detail, 1)
     if row.zone not in problem.zone_ids:
-        detail = f"zone {row.zone} of {who}'s {what} is not in Zones"
+        detail = f"zone {row.zone} of {who}'s {what} is not in Zones{where}"
         yield _hard(minute, "unknown_zone", who, when, detail, 1)
     if not 0 <= day < problem.days:
         horizon = _days_text(problem, 0, problem.days - 1)
-        detail = f"{who}'s {what} starts outside the horizon {horizon}"
+        detail = f"{who}'s {what} starts outside the horizon {horizon}{where}"
         yield _hard(minute, "outside_horizon", who, when, detail, 1)
 
 
@@ -372,7 +414,7 @@ def _pair_units(data: _Data) -> tuple[list[_Unit], list[_Finding]]:
         for m in wrong_roles:
             detail = (
                 f"{m.employee_id} is a {m.person.role} in Staff"
-                f" but listed as {m.row.role} in unit {unit_id}"
+                f" but listed as {m.row.role} in unit {unit_id}{_row_text(m.row)}"
             )
             row_when = _moment_text(problem, m.start)
             findings.append(_hard(m.start, "pairing", m.employee_id, row_when, detail, 1))
@@ -394,7 +436,7 @@ def _pair_units(data: _Data) -> tuple[list[_Unit], list[_Finding]]:
             )
             problems.append(f"rows differ in {' and '.join(differing)} ({rows})")
         if problems:
-            detail = f"unit {unit_id} {'; '.join(problems)}"
+            detail = f"unit {unit_id} {'; '.join(problems)}{_rows_text(members)}"
             findings.append(_hard(minute, "pairing", _one_person(members), when, detail, 1))
         elif not wrong_roles:
             units.append(_Unit(unit_id, clinicians[0], peers[0]))
@@ -655,47 +697,155 @@ def _gaps(data: _Data, coverage: list[CoverageRow]) -> list[Gap]:
 
 
 def _gap_reason(data: _Data, team: Team, start: int, end: int) -> str:
-    """Who of each role could have filled the whole span: eligible, available, not working."""
+    """Why a span is short: per role, whether anyone eligible for the team was free.
+
+    The candidates are the shift instances starting in the roster, of templates the
+    team may work, that fill at least one slot of the span. A person is free when one
+    candidate breaks none of their own rules. Otherwise their reason is the first kind
+    that blocks some candidate: on leave, working an overlapping shift, at the weekly
+    cap, rest, day limits (consecutive days, days off).
+    """
     problem = data.problem
+    candidates = _covering_instances(problem, team, start, end)
+    if not candidates:
+        return f"no {team} shift starting in the roster covers any of this span"
     free: dict[Role, int] = {Role.CLINICIAN: 0, Role.PEER: 0}
-    busy: dict[Role, list[str]] = {Role.CLINICIAN: [], Role.PEER: []}
+    blocked: dict[Role, list[tuple[str, str]]] = {Role.CLINICIAN: [], Role.PEER: []}
+    eligible: Counter[Role] = Counter()
     for person in problem.staff:
         if team not in person.teams:
             continue
-        employee_id = person.employee_id
-        windows = [
-            calendar.time_off_window(problem, item)
-            for item in data.unavailable.get(employee_id, [])
-            if item.shift_id is None
-        ]
-        if any(off_start < end and start < off_end for off_start, off_end in windows):
-            busy[person.role].append(f"{employee_id} unavailable")
-        elif any(s.instance.overlaps(start, end) for s in data.by_person[employee_id]):
-            busy[person.role].append(f"{employee_id} working")
-        else:
+        eligible[person.role] += 1
+        reason = _not_free_reason(data, person, candidates)
+        if reason is None:
             free[person.role] += 1
+        else:
+            blocked[person.role].append((person.employee_id, reason))
     missing = [role for role in (Role.CLINICIAN, Role.PEER) if free[role] == 0]
     if not missing:
         return (
             f"{_count(free[Role.CLINICIAN], 'clinician')} and {_count(free[Role.PEER], 'peer')}"
-            f" eligible for {team} were free"
+            f" eligible for {team} were free but not rostered"
         )
-    head = f"no {' or '.join(missing)} eligible for {team} was free"
-    reasons = [reason for role in missing for reason in busy[role]]
-    if not reasons:
-        return f"{head} (none on staff)"
-    return _fit(head, reasons)
+    clauses: list[tuple[str, list[tuple[list[str], str]]]] = []
+    for role in missing:
+        if eligible[role] == 0:
+            clauses.append((f"no {team}-eligible {role} on staff", []))
+        else:
+            clauses.append((f"no {team}-eligible {role} free", _grouped(blocked[role])))
+    return _fit(clauses)
 
 
-def _fit(head: str, reasons: list[str]) -> str:
-    """`head (a, b, +3 more)`, as many reasons as fit in MAX_REASON_CHARS."""
-    for shown in range(len(reasons), 0, -1):
-        hidden = len(reasons) - shown
-        listed = ", ".join(reasons[:shown]) + (f", +{hidden} more" if hidden else "")
-        text = f"{head} ({listed})"
-        if len(text) <= MAX_REASON_CHARS:
-            return text
-    return f"{head} ({len(reasons)} not free)"
+def _covering_instances(problem: Problem, team: Team, start: int, end: int) -> list[ShiftInstance]:
+    """Shift instances of the roster allowed for `team` that fill a slot of `[start, end)`."""
+    size = problem.slot_minutes
+    first, last = start // size, end // size
+    found: list[ShiftInstance] = []
+    for shift in calendar.shift_instances(problem):
+        covered = calendar.slots_covered(problem, shift.start, shift.end)
+        allowed = problem.shift(shift.shift_id).allows(team)
+        if allowed and covered and covered.start < last and first < covered.stop:
+            found.append(shift)
+    return found
+
+
+def _not_free_reason(data: _Data, person: Person, candidates: list[ShiftInstance]) -> str | None:
+    """None when the person could work one of the candidates; else the first reason by kind."""
+    reasons = []
+    for candidate in candidates:
+        reason = _blocked_by(data, person, candidate)
+        if reason is None:
+            return None
+        reasons.append(reason)
+    return min(reasons, key=lambda r: r[0])[1]
+
+
+def _blocked_by(data: _Data, person: Person, candidate: ShiftInstance) -> tuple[int, str] | None:
+    """What stops the person working `candidate`, ranked: leave, working, cap, rest, days."""
+    problem = data.problem
+    employee_id = person.employee_id
+    shifts = data.by_person[employee_id]
+    if any(
+        calendar.time_off_applies(problem, item, candidate)
+        for item in data.unavailable.get(employee_id, ())
+    ):
+        return 0, "on leave"
+    for s in shifts:
+        if s.instance.overlaps(candidate.start, candidate.end):
+            return 1, f"working {s.row.shift_id} {s.row.zone}"
+    paid = data.weekly_minutes[employee_id][calendar.week_of_day(candidate.day)]
+    cap = person.max_hours_per_week
+    if cap is not None and paid + candidate.paid_minutes > round(cap * 60):
+        return 2, f"at {_number(round(_to_hours(paid), 1))} h"
+    rest = round(person.rules.min_rest_hours * 60)
+    for s in shifts:
+        if s.end <= candidate.start < s.end + rest:
+            return 3, f"resting after {s.row.shift_id} {_weekday_text(problem, s.instance.day)}"
+        if candidate.end <= s.start < candidate.end + rest:
+            return 3, f"resting before {s.row.shift_id} {_weekday_text(problem, s.instance.day)}"
+    days = {s.instance.day for s in shifts}
+    if candidate.day in days:
+        return None
+    days.add(candidate.day)
+    run = next(
+        length
+        for first, length in calendar.day_runs(days)
+        if first <= candidate.day < first + length
+    )
+    if run > person.rules.max_consecutive_days:
+        return 4, f"would work {run} days in a row"
+    week = data.weeks[calendar.week_of_day(candidate.day)]
+    needed = week.min_days_off(person.rules.min_days_off_per_week)
+    if sum(1 for day in week.days if day not in days) < needed:
+        return 4, f"needs {_count(needed, 'day')} off"
+    return None
+
+
+def _grouped(blocked: list[tuple[str, str]]) -> list[tuple[list[str], str]]:
+    """People with the same reason together, in order of first appearance."""
+    groups: dict[str, list[str]] = {}
+    for employee_id, reason in blocked:
+        groups.setdefault(reason, []).append(employee_id)
+    return [(ids, reason) for reason, ids in groups.items()]
+
+
+def _group_text(ids: list[str], reason: str, hidden: int = 0) -> str:
+    """`P04 on leave`, `P04 and P06 on leave`, `P04, P05 and 3 more on leave`."""
+    names = [*ids, f"{hidden} more"] if hidden else ids
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"{listed} {reason}"
+
+
+def _clause_text(head: str, groups: list[tuple[list[str], str]], shown: int) -> str:
+    """`head: group, group, +3 more` naming the first `shown` people of the groups."""
+    listed: list[str] = []
+    left = shown
+    hidden = 0  # people of the groups not reached
+    for ids, reason in groups:
+        if left <= 0:
+            hidden += len(ids)
+            continue
+        listed.append(_group_text(ids[:left], reason, hidden=max(0, len(ids) - left)))
+        left -= len(ids)
+    if hidden:
+        listed.append(f"+{hidden} more")
+    return f"{head}: {', '.join(listed)}" if listed else head
+
+
+def _fit(clauses: list[tuple[str, list[tuple[list[str], str]]]]) -> str:
+    """The clauses joined by `; `, naming as many people as fit in MAX_REASON_CHARS
+    (the longest list is cut first)."""
+    shown = [sum(len(ids) for ids, _ in groups) for _, groups in clauses]
+
+    def text() -> str:
+        return "; ".join(
+            _clause_text(head, groups, count)
+            for (head, groups), count in zip(clauses, shown, strict=True)
+        )
+
+    while len(text()) > MAX_REASON_CHARS and any(shown):
+        shown[max(range(len(shown)), key=lambda i: shown[i])] -= 1
+    return text()
 
 
 def _shortfall_by_team(coverage: list[CoverageRow]) -> dict[str, int]:

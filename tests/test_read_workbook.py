@@ -39,7 +39,7 @@ from scheduler.model.problem import (
     TimeOffKind,
     Zone,
 )
-from scheduler.model.roster import Assignment
+from scheduler.model.roster import Assignment, RejectedRow
 
 SMALL = Path(__file__).parent / "data" / "valid" / "small"
 RULES = Rules(min_rest_hours=11)
@@ -398,7 +398,7 @@ def test_read_roster_from_a_csv_folder(tmp_path: Path) -> None:
     )  # fmt: skip
 
 
-def test_read_roster_reports_every_unreadable_value(tmp_path: Path) -> None:
+def test_read_roster_lists_every_unreadable_row(tmp_path: Path) -> None:
     path = tmp_path / "roster.xlsx"
     _write_workbook(
         path,
@@ -415,15 +415,18 @@ def test_read_roster_reports_every_unreadable_value(tmp_path: Path) -> None:
         },
     )  # fmt: skip
 
-    with pytest.raises(InputError) as raised:
-        read_roster(path)
+    roster = read_roster(path)
 
-    assert raised.value.render().splitlines() == [
-        "Assignments!A2 (date): date '2026-03-32' is not a date; expected YYYY-MM-DD",
-        "Assignments!D3 (end): end 'soon' is not a date-time; expected YYYY-MM-DDTHH:MM",
-        "Assignments!I3 (role): role 'nurse' is not one of clinician, peer",
-        "Assignments!F4 (zone): zone is required but the cell is blank",
-    ]
+    # Each row is left out and listed with all its problems; the checker reports them.
+    assert roster.assignments == ()
+    assert roster.rejected_rows == (
+        RejectedRow(row=2, column="date",
+                    message="date '2026-03-32' is not a date; expected YYYY-MM-DD"),
+        RejectedRow(row=3, column="end",
+                    message="end 'soon' is not a date-time; expected YYYY-MM-DDTHH:MM;"
+                    " role 'nurse' is not one of clinician, peer"),
+        RejectedRow(row=4, column="zone", message="zone is required but the cell is blank"),
+    )  # fmt: skip
 
 
 def test_read_roster_needs_the_assignments_sheet(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ could be read, so one broken sheet does not turn into dozens of errors.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -37,7 +38,7 @@ from scheduler.io.read_cells import (
     parse_weekday,
     shown,
 )
-from scheduler.io.tables import DataRow, Table, Tables, load_tables
+from scheduler.io.tables import CellValue, DataRow, Table, Tables, load_tables
 from scheduler.io.tables_spec import (
     ASSIGNMENTS,
     DEMAND,
@@ -73,7 +74,7 @@ from scheduler.model.problem import (
     TimeOffKind,
     Zone,
 )
-from scheduler.model.roster import Assignment, Roster
+from scheduler.model.roster import Assignment, RejectedRow, Roster
 
 T = TypeVar("T")
 
@@ -100,30 +101,91 @@ def read_problem(path: str | Path) -> Problem:
 def read_roster(path: str | Path) -> Roster:
     """Read the `Assignments` sheet of a roster workbook, or `Assignments.csv` in a folder.
 
-    Only the values are checked here (dates, times, team, role); whether they
-    match the program is the checker's job.
+    Raises `InputError` only when the file, the sheet or a required column cannot
+    be used. A row whose cells cannot be read (a date that is not a date, an
+    unknown role or team, an end before the start, a blank required cell) is kept
+    out of the assignments and listed in `Roster.rejected_rows`, so the rest of a
+    hand-edited roster can still be checked. Only the values are checked here;
+    whether they match the program is the checker's job.
     """
     reader = _Reader(load_tables(path, only={ASSIGNMENTS.key}), frozenset({ASSIGNMENTS.key}))
-    table, _ = reader.sheet(ASSIGNMENTS, warn_unknown_columns=False)
+    table, _ = reader.sheet(ASSIGNMENTS)
+    reader.raise_issues()  # the file, the sheet or a required column cannot be used
+    assert table is not None  # a missing or unreadable sheet is one of those issues
     assignments: list[Assignment] = []
-    for row in reader.rows(table):
-        values = {
-            "date": row.need("date", parse_date),
-            "shift_id": row.need("shift_id", parse_text),
-            "start": row.need("start", parse_date_time),
-            "end": row.need("end", parse_date_time),
-            "team": row.need("team", choice(Team)),
-            "zone": row.need("zone", parse_text),
-            "unit_id": row.need("unit_id", parse_text),
-            "employee_id": row.need("employee_id", parse_text),
-            "role": row.need("role", choice(Role)),
-        }
-        if row.ok:
-            assignment = row.build(Assignment, dict(**values, row=row.number))
-            if assignment is not None:
-                assignments.append(assignment)
-    reader.raise_issues()
-    return Roster(assignments=tuple(assignments))
+    rejected: list[RejectedRow] = []
+    for data in table.rows:
+        row_issues: list[InputIssue] = []
+        assignment = _read_assignment(_Row(table, data, row_issues))
+        if assignment is not None:
+            assignments.append(assignment)
+        elif row_issues:
+            rejected.append(
+                RejectedRow(
+                    row=data.number,
+                    column=row_issues[0].column,
+                    message="; ".join(issue.message for issue in row_issues),
+                )
+            )
+    return Roster(
+        assignments=tuple(assignments),
+        rejected_rows=tuple(rejected),
+        warnings=tuple(reader.warnings),
+    )
+
+
+def _read_assignment(row: _Row) -> Assignment | None:
+    """One `Assignments` row, or None with its issues recorded on the row."""
+    values = {
+        "date": row.need("date", _parse_roster_date),
+        "shift_id": row.need("shift_id", parse_text),
+        "start": row.need("start", _parse_roster_moment),
+        "end": row.need("end", _parse_roster_moment),
+        "team": row.need("team", choice(Team)),
+        "zone": row.need("zone", parse_text),
+        "unit_id": row.need("unit_id", parse_text),
+        "employee_id": row.need("employee_id", parse_text),
+        "role": row.need("role", choice(Role)),
+    }
+    start, end = values["start"], values["end"]
+    if isinstance(start, dt.datetime) and isinstance(end, dt.datetime) and end <= start:
+        row.error("end", f"end {shown(end)} is not after start {shown(start)}")
+    if not row.ok:
+        return None
+    return row.build(Assignment, dict(**values, row=row.number))
+
+
+# Excel counts the days of every date after February 1900 from 1899-12-30 (it has a
+# 29 February 1900 that never was); the fraction is the time of day. 2958465 is 9999-12-31.
+_EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+_EXCEL_LAST_SERIAL = 2958466
+_SECONDS_PER_DAY = 86_400
+
+
+def _excel_serial(value: CellValue) -> dt.datetime | None:
+    """A number cell read as an Excel serial date-time, to the second; None otherwise.
+
+    A spreadsheet shows a date-time as a number when the cell's format is General
+    (a pasted value, a column re-formatted). Serials are stored with 15 significant
+    digits, so 08:00 may come back as 0.3333333333; rounding to the second restores it.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if not (math.isfinite(value) and 1 <= value < _EXCEL_LAST_SERIAL):
+        return None
+    return _EXCEL_EPOCH + dt.timedelta(seconds=round(value * _SECONDS_PER_DAY))
+
+
+def _parse_roster_date(value: CellValue, label: str) -> dt.date:
+    """`parse_date`, also taking an Excel serial day number."""
+    moment = _excel_serial(value)
+    return parse_date(value if moment is None else moment, label)
+
+
+def _parse_roster_moment(value: CellValue, label: str) -> dt.datetime:
+    """`parse_date_time`, also taking an Excel serial number with the time as a fraction."""
+    moment = _excel_serial(value)
+    return parse_date_time(value if moment is None else moment, label)
 
 
 class _Row:
@@ -222,9 +284,7 @@ class _Reader:
             else:
                 self.warnings.append(f"{issue} (the sheet is not used)")
 
-    def sheet(
-        self, spec: SheetSpec, warn_unknown_columns: bool = True
-    ) -> tuple[Table | None, bool]:
+    def sheet(self, spec: SheetSpec) -> tuple[Table | None, bool]:
         """The sheet's table (None if absent or unreadable) and whether it has every
         required column. Missing required sheets and columns are recorded here."""
         table = self.tables.by_key.get(spec.key)
@@ -235,10 +295,9 @@ class _Reader:
                     InputIssue(sheet=spec.name, message=f"required sheet is missing ({where})")
                 )
             return None, False
-        if warn_unknown_columns:
-            for name in sorted(table.columns, key=table.columns.__getitem__):
-                if name not in spec.known_columns:
-                    self.warnings.append(f"{table.sheet}: column '{name}' is not used")
+        for name in sorted(table.columns, key=table.columns.__getitem__):
+            if name not in spec.known_columns:
+                self.warnings.append(f"{table.sheet}: column '{name}' is not used")
         missing = [name for name in spec.required_columns if name not in table.columns]
         if missing and (spec.required or table.rows):
             names = ", ".join(f"'{name}'" for name in missing)

@@ -3,6 +3,9 @@
 `Assignments` and `Coverage` are read by other tools, so their columns and text
 formats are a contract; the other sheets are for people. The file is written to
 a temporary file next to the target and moved into place only once complete.
+The HR report (`scheduler.io.hr_report`) writes its `Summary`, `Coverage`,
+`Hours`, `Gaps` and `Violations` sheets with the writers here, so both files
+show the checker's figures the same way.
 """
 
 from __future__ import annotations
@@ -98,176 +101,35 @@ def write_roster_workbook(
 
     workbook = Workbook()
     workbook.remove(workbook.active)
-    _summary_sheet(workbook.create_sheet("Summary"), problem, evaluation, result)
-    _table_sheet(
+    write_summary_sheet(workbook.create_sheet("Summary"), problem, evaluation, result)
+    table_sheet(
         workbook.create_sheet("Assignments"),
         ASSIGNMENT_COLUMNS,
         [_assignment_row(a) for a in ordered],
     )
-    _table_sheet(
-        workbook.create_sheet("Coverage"),
-        COVERAGE_COLUMNS,
-        [
-            (
-                _iso_minute(c.slot_start),
-                c.team.value,
-                c.zone,
-                c.required,
-                c.target,
-                c.scheduled,
-                c.shortfall,
-            )
-            for c in evaluation.coverage
-        ],
-    )
+    write_coverage_sheet(workbook.create_sheet("Coverage"), evaluation)
     _roster_sheet(workbook.create_sheet("Roster"), problem, evaluation, ordered)
-    _table_sheet(workbook.create_sheet("Units"), UNIT_COLUMNS, _unit_rows(problem, ordered))
-    _hours_sheet(workbook.create_sheet("Hours"), problem, evaluation.hours)
-    _table_sheet(
-        workbook.create_sheet("Gaps"),
-        GAP_COLUMNS,
-        [
-            (
-                g.team.value,
-                g.zone,
-                _iso_minute(g.start),
-                _iso_minute(g.end),
-                g.required,
-                g.scheduled,
-                g.unit_slots_short,
-                g.reason,
-            )
-            for g in evaluation.gaps
-        ],
-    )
-    _table_sheet(
-        workbook.create_sheet("Violations"),
-        VIOLATION_COLUMNS,
-        [_violation_row(v) for v in (*evaluation.hard_violations, *evaluation.soft_violations)],
-    )
-    return _save_atomically(workbook, Path(path))
+    table_sheet(workbook.create_sheet("Units"), UNIT_COLUMNS, _unit_rows(problem, ordered))
+    write_hours_sheet(workbook.create_sheet("Hours"), problem, evaluation.hours)
+    write_gaps_sheet(workbook.create_sheet("Gaps"), evaluation)
+    write_violations_sheet(workbook.create_sheet("Violations"), evaluation)
+    return save_atomically(workbook, Path(path))
 
 
-def _save_atomically(workbook: Workbook, target: Path) -> Path:
-    """Save next to `target`, then rename over it: readers never see half a file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".xlsx", delete=False
-    ) as handle:
-        temporary = Path(handle.name)
-    try:
-        workbook.save(temporary)
-        # The temporary file is private (0600); give the roster the usual permissions.
-        os.chmod(temporary, _file_mode(target))
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return target
+# --- Sheets shared with the HR report (scheduler.io.hr_report) ----------------------
 
 
-def _file_mode(target: Path) -> int:
-    """The previous file's permissions, or what a newly created file would get."""
-    if target.exists():
-        return stat.S_IMODE(target.stat().st_mode)
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def _iso_minute(moment: dt.datetime) -> str:
-    return f"{moment:%Y-%m-%dT%H:%M}"
-
-
-def _assignment_row(a: Assignment) -> tuple[CellValue, ...]:
-    return (
-        a.date.isoformat(),
-        a.shift_id,
-        _iso_minute(a.start),
-        _iso_minute(a.end),
-        a.team.value,
-        a.zone,
-        a.unit_id,
-        a.employee_id,
-        a.role.value,
-    )
-
-
-def _violation_row(v: Violation) -> tuple[CellValue, ...]:
-    return (
-        "hard" if v.hard else "soft",
-        v.rule,
-        v.employee_id,
-        v.when,
-        v.detail,
-        v.amount,
-        v.penalty,
-    )
-
-
-def _unit_rows(problem: Problem, ordered: Sequence[Assignment]) -> list[tuple[CellValue, ...]]:
-    """One row per unit, in roster order; a broken unit lists every member with `;`."""
-    members: dict[str, list[Assignment]] = defaultdict(list)
-    for a in ordered:
-        members[a.unit_id].append(a)
-
-    def ids_and_names(unit: list[Assignment], role: Role) -> tuple[str, str]:
-        ids = [a.employee_id for a in unit if a.role is role]
-        names = [_person_name(problem, employee_id) for employee_id in ids]
-        return ";".join(ids), ";".join(names)
-
-    rows: list[tuple[CellValue, ...]] = []
-    for unit_id, unit in members.items():
-        first = unit[0]
-        rows.append(
-            (
-                first.date.isoformat(),
-                first.shift_id,
-                _iso_minute(first.start),
-                _iso_minute(first.end),
-                first.team.value,
-                first.zone,
-                unit_id,
-                *ids_and_names(unit, Role.CLINICIAN),
-                *ids_and_names(unit, Role.PEER),
-            )
-        )
-    return rows
-
-
-def _person_name(problem: Problem, employee_id: str) -> str:
-    person = problem.people_by_id.get(employee_id)
-    return person.name if person is not None else ""
-
-
-def _hours_sheet(sheet: Worksheet, problem: Problem, hours: Sequence[PersonHours]) -> None:
-    """Every `PersonHours` field as a column; weekly hours spread to `week_N_hours`."""
-    week_count = max([len(weeks(problem)), *(len(h.weekly_paid_hours) for h in hours)])
-    headers: list[str] = []
-    for f in fields(PersonHours):
-        if f.name == "weekly_paid_hours":
-            headers.extend(f"week_{i}_hours" for i in range(1, week_count + 1))
-        else:
-            headers.append(f.name)
-    rows: list[list[CellValue]] = []
-    for h in hours:
-        row: list[CellValue] = []
-        for f in fields(PersonHours):
-            value = getattr(h, f.name)
-            if f.name == "weekly_paid_hours":
-                row.extend(value)
-                row.extend([None] * (week_count - len(value)))
-            elif isinstance(value, Role):
-                row.append(value.value)
-            else:
-                row.append(value)
-        rows.append(row)
-    _table_sheet(sheet, headers, rows)
-
-
-def _summary_sheet(
-    sheet: Worksheet, problem: Problem, evaluation: Evaluation, result: SolveResult | None
+def write_summary_sheet(
+    sheet: Worksheet,
+    problem: Problem,
+    evaluation: Evaluation,
+    result: SolveResult | None,
+    extra: Sequence[tuple[str, CellValue]] = (),
 ) -> None:
+    """Key figures as `key`/`value` rows; the solver's numbers only when `result` is given.
+
+    `extra` rows follow the status (what a caller knows about the roster it checked).
+    """
     parts = evaluation.parts
     rows: list[tuple[str, CellValue]] = [
         ("program", problem.name),
@@ -276,6 +138,7 @@ def _summary_sheet(
         ("horizon last day", problem.date_of(problem.days - 1).isoformat()),
         ("generated at", dt.datetime.now().astimezone().isoformat(timespec="seconds")),
         ("status", result.status.value if result is not None else "checked"),
+        *extra,
         ("coverage met %", round(evaluation.coverage_pct, 1)),
         ("required unit-slots", evaluation.required_unit_slots),
         *(
@@ -316,13 +179,215 @@ def _summary_sheet(
         rows.append(("message", result.message))
     rows += [("warning", warning) for warning in problem.warnings]
 
-    _table_sheet(sheet, ("key", "value"), rows)
+    table_sheet(sheet, ("key", "value"), rows)
     for row in range(2, len(rows) + 2):
         sheet.cell(row=row, column=1).font = BOLD
 
 
 def _or_na(value: float | None) -> CellValue:
     return "n/a" if value is None else value
+
+
+def write_coverage_sheet(sheet: Worksheet, evaluation: Evaluation) -> None:
+    table_sheet(
+        sheet,
+        COVERAGE_COLUMNS,
+        [
+            (
+                iso_minute(c.slot_start),
+                c.team.value,
+                c.zone,
+                c.required,
+                c.target,
+                c.scheduled,
+                c.shortfall,
+            )
+            for c in evaluation.coverage
+        ],
+    )
+
+
+def write_hours_sheet(sheet: Worksheet, problem: Problem, hours: Sequence[PersonHours]) -> None:
+    """Every `PersonHours` field as a column; weekly hours spread to `week_N_hours`."""
+    week_count = max([len(weeks(problem)), *(len(h.weekly_paid_hours) for h in hours)])
+    headers: list[str] = []
+    for f in fields(PersonHours):
+        if f.name == "weekly_paid_hours":
+            headers.extend(f"week_{i}_hours" for i in range(1, week_count + 1))
+        else:
+            headers.append(f.name)
+    rows: list[list[CellValue]] = []
+    for h in hours:
+        row: list[CellValue] = []
+        for f in fields(PersonHours):
+            value = getattr(h, f.name)
+            if f.name == "weekly_paid_hours":
+                row.extend(value)
+                row.extend([None] * (week_count - len(value)))
+            elif isinstance(value, Role):
+                row.append(value.value)
+            else:
+                row.append(value)
+        rows.append(row)
+    table_sheet(sheet, headers, rows)
+
+
+def write_gaps_sheet(sheet: Worksheet, evaluation: Evaluation) -> None:
+    table_sheet(
+        sheet,
+        GAP_COLUMNS,
+        [
+            (
+                g.team.value,
+                g.zone,
+                iso_minute(g.start),
+                iso_minute(g.end),
+                g.required,
+                g.scheduled,
+                g.unit_slots_short,
+                g.reason,
+            )
+            for g in evaluation.gaps
+        ],
+    )
+
+
+def write_violations_sheet(sheet: Worksheet, evaluation: Evaluation) -> None:
+    """Hard violations first, then soft ones, each in the checker's order."""
+    table_sheet(
+        sheet,
+        VIOLATION_COLUMNS,
+        [_violation_row(v) for v in (*evaluation.hard_violations, *evaluation.soft_violations)],
+    )
+
+
+def _violation_row(v: Violation) -> tuple[CellValue, ...]:
+    return (
+        "hard" if v.hard else "soft",
+        v.rule,
+        v.employee_id,
+        v.when,
+        v.detail,
+        v.amount,
+        v.penalty,
+    )
+
+
+# --- Building blocks ----------------------------------------------------------------
+
+
+def table_sheet(
+    sheet: Worksheet, headers: Sequence[str], rows: Sequence[Sequence[CellValue]]
+) -> None:
+    """A header row (bold, filled, frozen, filterable) and the rows below it."""
+    for column, title in enumerate(headers, start=1):
+        cell = write_cell(sheet, 1, column, title)
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+    for row, values in enumerate(rows, start=2):
+        for column, value in enumerate(values, start=1):
+            write_cell(sheet, row, column, value)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
+    fit_widths(sheet)
+
+
+def fit_widths(sheet: Worksheet) -> None:
+    """Column widths from the longest line in each column, within sensible bounds."""
+    widths: dict[int, int] = defaultdict(int)
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value is None:
+                continue
+            longest = max(len(line) for line in str(cell.value).split("\n"))
+            widths[cell.column] = max(widths[cell.column], longest)
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = min(
+            MAX_COLUMN_WIDTH, max(MIN_COLUMN_WIDTH, width + 2)
+        )
+
+
+def save_atomically(workbook: Workbook, target: Path) -> Path:
+    """Save next to `target`, then rename over it: readers never see half a file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".xlsx", delete=False
+    ) as handle:
+        temporary = Path(handle.name)
+    try:
+        workbook.save(temporary)
+        # The temporary file is private (0600); give the roster the usual permissions.
+        os.chmod(temporary, _file_mode(target))
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _file_mode(target: Path) -> int:
+    """The previous file's permissions, or what a newly created file would get."""
+    if target.exists():
+        return stat.S_IMODE(target.stat().st_mode)
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def iso_minute(moment: dt.datetime) -> str:
+    return f"{moment:%Y-%m-%dT%H:%M}"
+
+
+# --- Sheets of the roster workbook only ---------------------------------------------
+
+
+def _assignment_row(a: Assignment) -> tuple[CellValue, ...]:
+    return (
+        a.date.isoformat(),
+        a.shift_id,
+        iso_minute(a.start),
+        iso_minute(a.end),
+        a.team.value,
+        a.zone,
+        a.unit_id,
+        a.employee_id,
+        a.role.value,
+    )
+
+
+def _unit_rows(problem: Problem, ordered: Sequence[Assignment]) -> list[tuple[CellValue, ...]]:
+    """One row per unit, in roster order; a broken unit lists every member with `;`."""
+    members: dict[str, list[Assignment]] = defaultdict(list)
+    for a in ordered:
+        members[a.unit_id].append(a)
+
+    def ids_and_names(unit: list[Assignment], role: Role) -> tuple[str, str]:
+        ids = [a.employee_id for a in unit if a.role is role]
+        names = [_person_name(problem, employee_id) for employee_id in ids]
+        return ";".join(ids), ";".join(names)
+
+    rows: list[tuple[CellValue, ...]] = []
+    for unit_id, unit in members.items():
+        first = unit[0]
+        rows.append(
+            (
+                first.date.isoformat(),
+                first.shift_id,
+                iso_minute(first.start),
+                iso_minute(first.end),
+                first.team.value,
+                first.zone,
+                unit_id,
+                *ids_and_names(unit, Role.CLINICIAN),
+                *ids_and_names(unit, Role.PEER),
+            )
+        )
+    return rows
+
+
+def _person_name(problem: Problem, employee_id: str) -> str:
+    person = problem.people_by_id.get(employee_id)
+    return person.name if person is not None else ""
 
 
 def _roster_sheet(
@@ -386,35 +451,4 @@ def _roster_sheet(
     legend.append(("weekend", WEEKEND_HEADER_FILL))
     for column, (label, fill) in enumerate(legend, start=2):
         write_cell(sheet, legend_row, column, label).fill = fill
-    _fit_widths(sheet)
-
-
-def _table_sheet(
-    sheet: Worksheet, headers: Sequence[str], rows: Sequence[Sequence[CellValue]]
-) -> None:
-    """A header row (bold, filled, frozen, filterable) and the rows below it."""
-    for column, title in enumerate(headers, start=1):
-        cell = write_cell(sheet, 1, column, title)
-        cell.font = BOLD
-        cell.fill = HEADER_FILL
-    for row, values in enumerate(rows, start=2):
-        for column, value in enumerate(values, start=1):
-            write_cell(sheet, row, column, value)
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(rows) + 1}"
-    _fit_widths(sheet)
-
-
-def _fit_widths(sheet: Worksheet) -> None:
-    """Column widths from the longest line in each column, within sensible bounds."""
-    widths: dict[int, int] = defaultdict(int)
-    for row in sheet.iter_rows():
-        for cell in row:
-            if cell.value is None:
-                continue
-            longest = max(len(line) for line in str(cell.value).split("\n"))
-            widths[cell.column] = max(widths[cell.column], longest)
-    for column, width in widths.items():
-        sheet.column_dimensions[get_column_letter(column)].width = min(
-            MAX_COLUMN_WIDTH, max(MIN_COLUMN_WIDTH, width + 2)
-        )
+    fit_widths(sheet)

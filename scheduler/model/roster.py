@@ -26,10 +26,24 @@ class Assignment(BaseModel):
     row: int | None = None  # Excel row when read back from a workbook
 
 
+class RejectedRow(BaseModel):
+    """A row of `Assignments` whose cells could not be read; the checker reports it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    row: int  # as Excel shows it (header = 1)
+    column: str | None  # the first column at fault
+    message: str  # every problem of the row, each naming its column
+
+
 class Roster(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     assignments: tuple[Assignment, ...] = ()
+    # Rows of a hand-edited workbook that could not be read, and what the reader noticed
+    # without refusing the file (unused columns).
+    rejected_rows: tuple[RejectedRow, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     def sorted(self) -> Roster:
         """Assignments in a stable order: start, team, zone, unit, role."""
@@ -37,4 +51,4 @@ class Roster(BaseModel):
             self.assignments,
             key=lambda a: (a.start, a.team, a.zone, a.unit_id, a.role, a.employee_id),
         )
-        return Roster(assignments=tuple(ordered))
+        return self.model_copy(update={"assignments": tuple(ordered)})
