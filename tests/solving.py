@@ -51,11 +51,17 @@ def solve_checked(
     # The objective is CP-SAT's double (an earlier engine reported 13,720,000 as
     # 13719999.999999998); rounding compares the integers exactly.
     stage2_solver = None if result.objective is None else round(result.objective)
+    assert result.parts is not None
+    solver_parts, checker_parts = result.parts.as_dict(), evaluation.parts.as_dict()
     if result.status is SolveStatus.OPTIMAL:
         assert result.stage1_objective == stage1, (result.stage1_objective, evaluation.parts)
         assert stage2_solver == stage2, (result.objective, evaluation.parts)
+        # Part by part, not only the weighted total.
+        assert solver_parts == checker_parts
     else:
         assert result.stage1_objective >= stage1, (result.stage1_objective, evaluation.parts)
         if stage2_solver is not None:
             assert stage2_solver >= stage2, (result.objective, evaluation.parts)
+        for name, value in checker_parts.items():
+            assert solver_parts[name] >= value, (name, solver_parts, checker_parts)
     return result, evaluation

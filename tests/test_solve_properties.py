@@ -87,7 +87,7 @@ def check_solver(problem: Problem) -> None:
 # --- Programs from the synthetic generator -------------------------------------------
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=settings().max_examples, deadline=None)
 @given(
     clinicians=st.integers(1, 4),
     peers=st.integers(1, 4),
@@ -239,7 +239,7 @@ def with_pinned_unit(
     return pinned if evaluate(pinned, only_the_pins).feasible else make_problem(**values)
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=settings().max_examples, deadline=None)
 @given(problem=programs())
 def test_factory_programs(problem: Problem) -> None:
     check_solver(problem)

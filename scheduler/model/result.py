@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from scheduler.model.report import ObjectiveParts
 from scheduler.model.roster import Roster
 
 
@@ -57,6 +58,9 @@ class SolveResult:
     progress: tuple[ProgressEvent, ...] = field(default_factory=tuple)
     message: str = ""
     cost_bound: float | None = None  # stage 2's own bound (a lower bound of `objective`)
+    # The objective parts as the solver counted them (the checker recounts them
+    # from the roster; tests require both to agree at OPTIMAL).
+    parts: ObjectiveParts | None = None
 
     @property
     def gap(self) -> float | None:

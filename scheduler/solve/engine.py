@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from scheduler.model.objective import COST_PARTS, STAGE2_WEIGHTS
+from scheduler.model.objective import COST_PARTS, STAGE1_PARTS, STAGE2_WEIGHTS, stage2_total
 from scheduler.model.problem import PairKind, Problem, Role
+from scheduler.model.report import ObjectiveParts
 from scheduler.model.result import ProgressEvent, SolveParams, SolveResult, SolveStatus
 from scheduler.model.roster import Assignment, Roster
-from scheduler.solve.matching import Pairs, match_units
+from scheduler.solve.matching import MatchingResult, Pairs, match_units
 from scheduler.solve.rules import (
     Expr,
     coverage,
@@ -155,12 +156,10 @@ def _roster(problem: Problem, v: RosterVariables, pairs: Pairs) -> Roster:
     return Roster(assignments=tuple(rows)).sorted()
 
 
-def _pairing_constant(problem: Problem, v: RosterVariables, solver: cp_model.CpSolver) -> int:
-    """The pairing points that do not depend on who pairs with whom.
-
-    Stage 3 minimises `w_e * partners used + w_p * (avoided - 2 * preferred pairs)`;
-    adding this constant gives exactly `w_e * extra_partners + w_p * pair_preference_penalty`.
-    """
+def _pairing_parts(
+    problem: Problem, v: RosterVariables, solver: cp_model.CpSolver, matching: MatchingResult
+) -> dict[str, int]:
+    """The pairing parts, counted exactly as the checker defines them."""
     clinician_weeks = {
         (person, day // 7)
         for person, (staff, person_works) in enumerate(zip(problem.staff, v.works, strict=True))
@@ -176,10 +175,12 @@ def _pairing_constant(problem: Problem, v: RosterVariables, solver: cp_model.CpS
         if rule.kind is PairKind.PREFER
         for day in range(problem.days)
     )
-    return (
-        -STAGE2_WEIGHTS["extra_partners"] * len(clinician_weeks)
-        + STAGE2_WEIGHTS["pair_preference_penalty"] * prefer_days
-    )
+    return {
+        "extra_partners": matching.partners_used - len(clinician_weeks),
+        "pair_preference_penalty": (
+            matching.avoided_together + prefer_days - 2 * matching.preferred_together
+        ),
+    }
 
 
 def _hint_from(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
@@ -229,7 +230,6 @@ def solve(
         stage2_bound = max(0.0, solver2.best_objective_bound)
     else:  # no time left for stage 2: the stage-1 roster stands, unproven
         solver, stage2_optimal, stage2_bound = solver1, False, 0.0
-    cost = float(solver.value(built.cost))
     stage2_value = float(solver.value(built.stage2))
 
     # Stage 3: who pairs with whom.
@@ -242,7 +242,11 @@ def solve(
         params.seed,
         params.deterministic,
     )
-    objective = cost + matching.objective + _pairing_constant(problem, v, solver)
+    parts = ObjectiveParts(
+        **{name: int(solver.value(built.parts[name])) for name in (*STAGE1_PARTS, *COST_PARTS)},
+        **_pairing_parts(problem, v, solver, matching),
+    )
+    objective = float(stage2_total(parts))
     optimal = stage1_optimal and stage2_optimal and matching.optimal
     # Stage 2's bound is a true lower bound of the whole objective (the pairing
     # parts are at least its prefer estimate). When stage 3 is optimal, what it
@@ -264,6 +268,7 @@ def solve(
         constraints=proto_size[1],
         message="",
         cost_bound=stage2_bound,
+        parts=parts,
     )
 
 

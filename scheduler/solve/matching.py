@@ -27,7 +27,9 @@ Pairs = dict[int, list[tuple[int, int]]]
 class MatchingResult:
     pairs: Pairs
     optimal: bool
-    objective: float  # pairing points beyond the part that does not depend on pairing
+    partners_used: int  # distinct (clinician, peer, week) pairings
+    avoided_together: int  # units of an `avoid` pair
+    preferred_together: int  # units of a `prefer` pair
 
 
 def match_units(
@@ -91,7 +93,9 @@ def match_units(
     return MatchingResult(
         pairs=dict(pairs),
         optimal=status == cp_model.OPTIMAL,
-        objective=solver.objective_value,
+        partners_used=sum(solver.boolean_value(var) for var in used.values()),
+        avoided_together=sum(solver.boolean_value(var) for var in avoid_terms),
+        preferred_together=sum(solver.boolean_value(var) for var in prefer_terms),
     )
 
 
