@@ -37,11 +37,6 @@ INDENT = "  "
 COLUMN_GAP = "  "
 
 
-def rows_read(roster: Roster) -> int:
-    """Data rows of the roster's `Assignments` sheet, the unreadable ones included."""
-    return len(roster.assignments) + len(roster.rejected_rows)
-
-
 def distinct_partners(roster: Roster) -> dict[str, int]:
     """Per employee id in the roster: how many different people shared a unit with them.
 
@@ -76,7 +71,7 @@ def _header(problem: Problem, evaluation: Evaluation, roster: Roster, roster_fil
     last_day = problem.date_of(problem.days - 1)
     horizon = f"{_date_text(problem.start_date)} - {_date_text(last_day)} ({problem.days} days)"
     unreadable = len(roster.rejected_rows)
-    rows = f"{rows_read(roster)} rows read" + (f" ({unreadable} unreadable)" if unreadable else "")
+    rows = f"{roster.rows_read} rows read" + (f" ({unreadable} unreadable)" if unreadable else "")
     units = evaluation.unit_count
     return f"Check of {roster_file} for {problem.name}, {horizon}: {rows}, {units} units"
 
@@ -196,7 +191,7 @@ def report_data(
             "horizon_start": problem.start_date.isoformat(),
             "horizon_days": problem.days,
             "roster": roster_file,
-            "rows": rows_read(roster),
+            "rows": roster.rows_read,
             "unreadable_rows": len(roster.rejected_rows),
         },
         "hard_violations": [_violation_data(v) for v in evaluation.hard_violations],

@@ -38,7 +38,6 @@ from scheduler.io.write_workbook import (
 from scheduler.model.problem import MINUTES_PER_DAY, WEEKDAYS, Problem, Team
 from scheduler.model.report import CoverageRow, Evaluation
 from scheduler.model.roster import Roster
-from scheduler.report_text import rows_read
 
 SHEETS = ("Summary", "Heatmap", "Daily", "Coverage", "Hours", "Gaps", "Violations")
 DAILY_COLUMNS = (
@@ -75,7 +74,7 @@ def write_hr_report(
         evaluation,
         None,
         extra=(
-            ("roster rows read", rows_read(roster)),
+            ("roster rows read", roster.rows_read),
             ("roster rows unreadable", len(roster.rejected_rows)),
         ),
     )

@@ -52,3 +52,8 @@ class Roster(BaseModel):
             key=lambda a: (a.start, a.team, a.zone, a.unit_id, a.role, a.employee_id),
         )
         return self.model_copy(update={"assignments": tuple(ordered)})
+
+    @property
+    def rows_read(self) -> int:
+        """Data rows of the roster's `Assignments` sheet, the unreadable ones included."""
+        return len(self.assignments) + len(self.rejected_rows)
