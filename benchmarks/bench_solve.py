@@ -29,6 +29,9 @@ from scheduler.solve import solve
 from scheduler.synthetic import synthetic_program
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The generated table lives between these marks; the rest of the page is prose.
+START_MARK = "<!-- bench_solve: start -->"
+END_MARK = "<!-- bench_solve: end -->"
 
 
 @dataclass
@@ -111,6 +114,17 @@ def _ortools_version() -> str:
     return str(__version__)
 
 
+def _replace_section(page: Path, section: str) -> None:
+    text = page.read_text() if page.exists() else "# Benchmarks\n"
+    if START_MARK in text and END_MARK in text:
+        before = text[: text.index(START_MARK)]
+        after = text[text.index(END_MARK) + len(END_MARK) :]
+        text = before + section + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    page.write_text(text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sample-limit", type=float, default=30.0)
@@ -132,8 +146,7 @@ def main() -> None:
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
     ).stdout.strip()
     lines = [
-        "# Benchmarks",
-        "",
+        START_MARK,
         f"Measured {dt.date.today().isoformat()} on {_machine()}, OR-Tools {_ortools_version()}, "
         f"commit {commit}, 2 workers. Produced by `benchmarks/bench_solve.py`; shared machines "
         "are noisy, so compare runs made together.",
@@ -157,7 +170,8 @@ def main() -> None:
         "relative gap at the end (0 = proven optimal); coverage and overtime are the "
         "checker's figures for the final roster.",
     ]
-    args.out.write_text("\n".join(lines) + "\n")
+    lines.append(END_MARK)
+    _replace_section(args.out, "\n".join(lines))
     print(f"written {args.out}")
 
 
