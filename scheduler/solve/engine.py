@@ -19,7 +19,6 @@ from scheduler.model.problem import PairKind, Problem, Role
 from scheduler.model.report import ObjectiveParts
 from scheduler.model.result import ProgressEvent, SolveParams, SolveResult, SolveStatus
 from scheduler.model.roster import Assignment, Roster
-from scheduler.solve.construct import construct
 from scheduler.solve.matching import MatchingResult, Pairs, match_units
 from scheduler.solve.rules import (
     Expr,
@@ -184,20 +183,6 @@ def _pairing_parts(
     }
 
 
-#: Hint stage 1 with the greedy roster of `construct` (a switch, to measure without it).
-USE_CONSTRUCTIVE_HINT = True
-
-
-def _hint_constructed(v: RosterVariables) -> None:
-    """Hint every x variable: 1 for the option the greedy roster chose, else 0."""
-    chosen = construct(v)
-    for person, person_x in enumerate(v.x):
-        for day, day_x in enumerate(person_x):
-            pick = chosen.get((person, day))
-            for k, var in day_x.items():
-                v.model.add_hint(var, k == pick)
-
-
 def _hint_from(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
     model.clear_hints()  # type: ignore[no-untyped-call]
     for index in range(len(model.proto.variables)):
@@ -218,8 +203,6 @@ def solve(
 
     budget = _Budget(params, started)
     # Stage 1: coverage, required strictly before target.
-    if USE_CONSTRUCTIVE_HINT:
-        _hint_constructed(v)
     model.minimize(built.stage1)
     solver1 = _solver(params, budget.stage1())
     progress1 = _Progress(1, started, on_progress, built)
