@@ -61,7 +61,7 @@ def _run(name: str, problem: Problem, time_limit: float, seed: int) -> Run:
     evaluation = evaluate(problem, result.roster)
     stage1 = [e for e in events if e.stage == 1]
     stage2 = [e for e in events if e.stage == 2]
-    full = next((e.seconds for e in stage1 if e.objective is not None and e.objective < 1), None)
+    full = next((e.seconds for e in stage1 if e.required_shortfall == 0), None)
     within = None
     if result.cost_bound is not None:
         # When did a roster first come within 1% of the final (best known) bound?
