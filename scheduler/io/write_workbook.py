@@ -444,6 +444,12 @@ def _roster_sheet(
     last_person_row = len(people) + 1
     sheet.freeze_panes = sheet.cell(row=2, column=len(ROSTER_PERSON_COLUMNS) + 1).coordinate
     sheet.auto_filter.ref = f"A1:{get_column_letter(paid_column)}{last_person_row}"
+    # Printed, the grid is a wall chart: landscape, every day on one page width.
+    sheet.page_setup.orientation = "landscape"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.print_title_rows = "1:1"
 
     legend_row = last_person_row + 2
     write_cell(sheet, legend_row, 1, "legend").font = BOLD
