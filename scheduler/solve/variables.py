@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from scheduler.model.calendar import (
+    CoverKey,
     Requirement,
     ShiftInstance,
     coverage_requirements,
@@ -68,9 +69,8 @@ class RosterVariables:
         )
 
 
-def useful_options(problem: Problem) -> list[Option]:
+def useful_options(problem: Problem, requirements: dict[CoverKey, Requirement]) -> list[Option]:
     """Options whose shift covers a slot with demand for its team and zone, plus pinned ones."""
-    requirements = coverage_requirements(problem)
     demanded = {
         (team, zone, slot) for (team, zone, slot), req in requirements.items() if req.target
     }
@@ -79,11 +79,11 @@ def useful_options(problem: Problem) -> list[Option]:
     for shift in shift_instances(problem):
         template = problem.shift(shift.shift_id)
         is_pinned = (problem.date_of(shift.day), shift.shift_id) in pinned
+        covered = slots_covered(problem, shift.start, shift.end)
         for team in Team:
             if not template.allows(team):
                 continue
             for zone in problem.zone_ids:
-                covered = slots_covered(problem, shift.start, shift.end)
                 if is_pinned or any((team, zone, slot) in demanded for slot in covered):
                     found.append(Option(len(found) + 1, shift, team, zone))
     return found
@@ -106,7 +106,8 @@ def pin_allows(problem: Problem, person: Person, option: Option) -> bool:
 
 
 def build_variables(problem: Problem, model: cp_model.CpModel) -> RosterVariables:
-    options = useful_options(problem)
+    requirements = coverage_requirements(problem)
+    options = useful_options(problem, requirements)
     by_day: dict[int, list[Option]] = defaultdict(list)
     for option in options:
         by_day[option.shift.day].append(option)
@@ -145,7 +146,7 @@ def build_variables(problem: Problem, model: cp_model.CpModel) -> RosterVariable
     return RosterVariables(
         problem=problem,
         model=model,
-        requirements=coverage_requirements(problem),
+        requirements=requirements,
         options=options,
         x=x,
         works=works,
