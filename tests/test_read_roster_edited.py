@@ -231,3 +231,19 @@ def test_a_roster_saved_by_libreoffice_reads_like_the_original() -> None:
     assert rows(saved.assignments) == rows(original.assignments)
     assert saved.rejected_rows == ()
     assert saved.warnings == ("Assignments: column 'note' is not used",)
+
+
+def test_a_start_formatted_as_a_date_keeps_its_time(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Assignments"
+    header = ["date", "shift_id", "start", "end", "team", "zone", "unit_id", "employee_id", "role"]
+    sheet.append(header)
+    start, end = dt.datetime(2026, 3, 2, 13, 30), dt.datetime(2026, 3, 2, 22, 0)
+    sheet.append([dt.date(2026, 3, 2), "E8", start, end, "adult", "N", "U1", "C1", "clinician"])
+    # Someone formatted the start column as a date only; the time is still in the cell.
+    sheet["C2"].number_format = "yyyy-mm-dd"
+    path = tmp_path / "roster.xlsx"
+    workbook.save(path)
+    (row,) = read_roster(path).assignments
+    assert row.start == start

@@ -171,7 +171,13 @@ def _sheet_values(sheet: Any) -> Iterator[list[CellValue]]:
 def _excel_value(cell: Any) -> CellValue:
     value = cell.value
     # Excel stores dates as date-times; the number format says whether a time is shown.
-    if isinstance(value, dt.datetime) and not _shows_time(cell.number_format):
+    # A time other than midnight is kept even when the format hides it: a person who
+    # formatted a shift's start as a date still means the shift's real start.
+    if (
+        isinstance(value, dt.datetime)
+        and value.time() == dt.time()
+        and not _shows_time(cell.number_format)
+    ):
         return value.date()
     if value is None or isinstance(value, str | int | float | dt.date | dt.time | dt.timedelta):
         return value
