@@ -192,3 +192,11 @@ def test_no_formula_cells(report: tuple[Evaluation, Path]) -> None:
     ]
     assert formulas == []
     assert book["Hours"]["B4"].value == "=1+2"
+
+
+def test_roster_warnings_reach_the_summary(tmp_path: Path) -> None:
+    problem, roster, evaluation = make_case()
+    noted = roster.model_copy(update={"warnings": ("Assignments: column 'note' is not used",)})
+    target = write_hr_report(tmp_path / "hr.xlsx", problem, evaluation, noted)
+    rows = list(openpyxl.load_workbook(target)["Summary"].iter_rows(values_only=True))
+    assert ("roster warning", "Assignments: column 'note' is not used") in rows

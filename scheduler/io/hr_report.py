@@ -76,6 +76,7 @@ def write_hr_report(
         extra=(
             ("roster rows read", roster.rows_read),
             ("roster rows unreadable", len(roster.rejected_rows)),
+            *(("roster warning", warning) for warning in roster.warnings),
         ),
     )
     _heatmap_sheet(sheets["Heatmap"], problem, evaluation.coverage)
