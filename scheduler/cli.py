@@ -251,3 +251,85 @@ def sample(
     target = out or folder / f"{folder.name}.xlsx"
     csv_folder_to_workbook(folder, target)
     typer.echo(f"Input workbook written to {target}")
+
+
+bench_app = typer.Typer(
+    no_args_is_help=True, help="Public benchmarks, solved by the same engine as rosters."
+)
+app.add_typer(bench_app, name="bench")
+
+DEFAULT_CURTOIS_OUT = Path("outputs/curtois")
+
+
+@bench_app.command("curtois")
+def bench_curtois(
+    instance: Annotated[
+        Path | None, typer.Argument(help="A Curtois & Qu instance file (InstanceN.txt).")
+    ] = None,
+    all_in: Annotated[
+        Path | None,
+        typer.Option("--all", help="Solve every instance (*.txt) of this folder instead."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Solution CSV (one instance), or folder for solutions and results (--all).",
+        ),
+    ] = None,
+    time_limit: Annotated[float, typer.Option(help="Seconds per instance.", min=0.1)] = 60.0,
+    workers: Annotated[int, typer.Option(help="Parallel search workers.", min=1)] = 2,
+    seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+) -> None:
+    """Solve benchmark instances; every written solution is rechecked independently."""
+    from scheduler.bench_curtois import (
+        instance_files,
+        read_best_known,
+        solve_instance,
+        write_results,
+    )
+
+    if (instance is None) == (all_in is None):
+        _err("Give one instance file, or --all FOLDER.")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    folder = all_in if all_in is not None else instance.parent  # type: ignore[union-attr]
+    paths = instance_files(folder) if all_in is not None else [instance]
+    if not paths or not all(p is not None and p.is_file() for p in paths):
+        _err(f"No instance file found: {all_in or instance}")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    out_folder = (out or DEFAULT_CURTOIS_OUT) if all_in is not None else None
+    if out_folder is not None:
+        out_folder.mkdir(parents=True, exist_ok=True)
+    best = read_best_known(folder)
+    params = SolveParams(time_limit=time_limit, workers=workers, seed=seed)
+    runs = []
+    for path in paths:
+        assert path is not None
+        if out_folder is not None:
+            solution = out_folder / f"{path.stem}.csv"
+        else:
+            solution = out or DEFAULT_CURTOIS_OUT / f"{path.stem}.csv"
+            solution.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            run, _ = solve_instance(path, params, solution, best.get(path.stem))
+        except InputError as error:
+            raise _refuse(path, error) from None
+        runs.append(run)
+        if not quiet or all_in is None:
+            typer.echo(
+                f"{run.instance}: objective {run.objective}, bound {run.bound}, "
+                f"best known {run.best_known}, gap "
+                f"{'-' if run.gap_pct is None else f'{run.gap_pct:.2f}%'}, {run.status}, "
+                f"{run.seconds:.1f} s (best at {run.seconds_to_best or 0:.1f} s), "
+                f"checked {'yes' if run.checked else 'NO'} -> {solution}"
+            )
+    if out_folder is not None:
+        write_results(runs, out_folder / "results.csv", out_folder / "results.md")
+        typer.echo(f"Results: {out_folder / 'results.csv'} and {out_folder / 'results.md'}")
+    if not all(run.checked for run in runs if run.check is not None):
+        _err("The independent check disagrees with the solver (see 'checked' above).")
+        raise typer.Exit(EXIT_VIOLATIONS)
+    if any(run.check is None for run in runs):
+        raise typer.Exit(EXIT_INFEASIBLE)

@@ -58,7 +58,12 @@ def evaluate(problem: Problem, roster: Roster) -> Evaluation:
         *_unavailable(data),
         *_overlap_and_rest(data),
         *_weekly_cap(data),
+        *_total_hours(data),
         *_day_rules(data),
+        *_minimum_runs(data),
+        *_weekends(data),
+        *_forbidden_successions(data),
+        *_shift_limits(data),
         *_pins(data),
         *_pair_rules(data),
     ]
@@ -67,6 +72,7 @@ def evaluate(problem: Problem, roster: Roster) -> Evaluation:
     soft = [
         *_contract_and_overtime(data),
         *_request_findings(data, requests),
+        *_shift_cover(data, units),
         *_consecutive_excess(data),
         *_home_zone(data),
         *_extra_partners(data, units),
@@ -125,23 +131,33 @@ def _shift_order(shift: _Shift) -> tuple[int, int, str, str, str, str, str, str]
 
 @dataclass(frozen=True)
 class _Unit:
-    """A valid unit: one clinician and one peer on the same shift, team and zone."""
+    """A valid unit: one clinician and one peer on the same shift, team and zone (in
+    that order), or one person alone when the program's units are of 1."""
 
     unit_id: str
-    clinician: _Shift
-    peer: _Shift
+    members: tuple[_Shift, ...]
+
+    @property
+    def clinician(self) -> _Shift:
+        """Units of 2 only."""
+        return self.members[0]
+
+    @property
+    def peer(self) -> _Shift:
+        """Units of 2 only."""
+        return self.members[1]
 
     @property
     def instance(self) -> ShiftInstance:
-        return self.clinician.instance
+        return self.members[0].instance
 
     @property
     def team(self) -> Team:
-        return self.clinician.row.team
+        return self.members[0].row.team
 
     @property
     def zone(self) -> str:
-        return self.clinician.row.zone
+        return self.members[0].row.zone
 
 
 @dataclass(frozen=True)
@@ -208,13 +224,23 @@ def _hard(
 
 
 def _soft(
-    minute: int, part: str, rule: str, employee_id: str | None, when: str, detail: str, amount: int
+    minute: int,
+    part: str,
+    rule: str,
+    employee_id: str | None,
+    when: str,
+    detail: str,
+    amount: int,
+    part_amount: int | None = None,
 ) -> _Finding:
-    penalty = float(STAGE2_WEIGHTS[part] * amount)
+    """A soft finding; `part_amount` (default `amount`) is what it adds to its part,
+    for rules whose amount is weighted first (`ShiftCover`)."""
+    added = amount if part_amount is None else part_amount
+    penalty = float(STAGE2_WEIGHTS[part] * added)
     violation = Violation(
         rule, employee_id, when, detail, hard=False, amount=float(amount), penalty=penalty
     )
-    return _Finding(minute, violation, part=part, part_amount=amount)
+    return _Finding(minute, violation, part=part, part_amount=added)
 
 
 def _ordered(findings: list[_Finding]) -> tuple[Violation, ...]:
@@ -254,6 +280,10 @@ def _days_text(problem: Problem, first_day: int, last_day: int) -> str:
 
 def _week_text(problem: Problem, week: Week) -> str:
     return _days_text(problem, week.first_day, week.first_day + week.n_days - 1)
+
+
+def _horizon_text(problem: Problem) -> str:
+    return _days_text(problem, 0, problem.days - 1)
 
 
 def _shift_text(problem: Problem, shift: _Shift) -> str:
@@ -374,7 +404,7 @@ def _row_issues(problem: Problem, row: Assignment) -> Iterator[_Finding]:
         detail = f"zone {row.zone} of {who}'s {what} is not in Zones{where}"
         yield _hard(minute, "unknown_zone", who, when, detail, 1)
     if not 0 <= day < problem.days:
-        horizon = _days_text(problem, 0, problem.days - 1)
+        horizon = _horizon_text(problem)
         detail = f"{who}'s {what} starts outside the horizon {horizon}{where}"
         yield _hard(minute, "outside_horizon", who, when, detail, 1)
 
@@ -404,7 +434,10 @@ _UNIT_FIELDS: dict[str, Callable[[Assignment], str]] = {
 
 
 def _pair_units(data: _Data) -> tuple[list[_Unit], list[_Finding]]:
-    """Valid units, and `pairing` findings for the others and for wrong role columns."""
+    """Valid units, and `pairing` findings for the others and for wrong role columns.
+
+    With `people_per_unit` 1 every row is a unit alone, so a unit id may name one row only.
+    """
     problem = data.problem
     units: list[_Unit] = []
     findings: list[_Finding] = []
@@ -418,6 +451,16 @@ def _pair_units(data: _Data) -> tuple[list[_Unit], list[_Finding]]:
             )
             row_when = _moment_text(problem, m.start)
             findings.append(_hard(m.start, "pairing", m.employee_id, row_when, detail, 1))
+        if problem.people_per_unit == 1:
+            if len(members) > 1:
+                detail = (
+                    f"unit {unit_id} has {len(members)} people; units are of 1 person"
+                    f" in this program{_rows_text(members)}"
+                )
+                findings.append(_hard(minute, "pairing", _one_person(members), when, detail, 1))
+            elif not wrong_roles:
+                units.append(_Unit(unit_id, (members[0],)))
+            continue
         clinicians = [m for m in members if m.person.role is Role.CLINICIAN]
         peers = [m for m in members if m.person.role is Role.PEER]
         problems: list[str] = []
@@ -439,7 +482,7 @@ def _pair_units(data: _Data) -> tuple[list[_Unit], list[_Finding]]:
             detail = f"unit {unit_id} {'; '.join(problems)}{_rows_text(members)}"
             findings.append(_hard(minute, "pairing", _one_person(members), when, detail, 1))
         elif not wrong_roles:
-            units.append(_Unit(unit_id, clinicians[0], peers[0]))
+            units.append(_Unit(unit_id, (clinicians[0], peers[0])))
     return units, findings
 
 
@@ -590,6 +633,122 @@ def _day_rules(data: _Data) -> Iterator[_Finding]:
             )
 
 
+def _total_hours(data: _Data) -> Iterator[_Finding]:
+    """`min_hours_total` and `max_hours_total`: paid hours of every shift in the horizon."""
+    problem = data.problem
+    when = _horizon_text(problem)
+    for person in problem.staff:
+        employee_id = person.employee_id
+        paid = sum(data.weekly_minutes[employee_id])
+        least = round(person.min_hours_total * 60)
+        if paid < least:
+            detail = (
+                f"{employee_id} is paid {_to_hours(paid):.1f} h over {when};"
+                f" the least is {_number(person.min_hours_total)} h"
+            )
+            yield _hard(0, "min_hours_total", employee_id, when, detail, _to_hours(least - paid))
+        if person.max_hours_total is None:
+            continue
+        most = round(person.max_hours_total * 60)
+        if paid > most:
+            detail = (
+                f"{employee_id} is paid {_to_hours(paid):.1f} h over {when};"
+                f" the most is {_number(person.max_hours_total)} h"
+            )
+            yield _hard(0, "max_hours_total", employee_id, when, detail, _to_hours(paid - most))
+
+
+def _minimum_runs(data: _Data) -> Iterator[_Finding]:
+    """`min_consecutive_days` per run of days worked, `min_consecutive_days_off` per run of
+    days off; a run touching the first or last day is exempt (the roster goes on there)."""
+    problem = data.problem
+    last_day = problem.days - 1
+    for person in problem.staff:
+        employee_id = person.employee_id
+        worked = data.days_worked(employee_id)
+        off = sorted(set(range(problem.days)) - set(worked))
+        for rule, days, least, noun in (
+            ("min_consecutive_days", worked, person.rules.min_consecutive_days, "works"),
+            ("min_consecutive_days_off", off, person.rules.min_consecutive_days_off, "is off"),
+        ):
+            for first, length in calendar.day_runs(days):
+                last = first + length - 1
+                if length >= least or first == 0 or last == last_day:
+                    continue
+                when = _days_text(problem, first, last)
+                detail = (
+                    f"{employee_id} {noun} {_count(length, 'day')} in a row ({when});"
+                    f" the least is {least}"
+                )
+                yield _hard(
+                    first * MINUTES_PER_DAY, rule, employee_id, when, detail, least - length
+                )
+
+
+def _weekends(data: _Data) -> Iterator[_Finding]:
+    """`max_weekends`: weekends (by `calendar.weekend_of`) with a shift starting on them."""
+    problem = data.problem
+    when = _horizon_text(problem)
+    for person in problem.staff:
+        most = person.rules.max_weekends
+        if most is None:
+            continue
+        saturdays = sorted(
+            {
+                weekend
+                for day in data.days_worked(person.employee_id)
+                if (weekend := calendar.weekend_of(problem, day)) is not None
+            }
+        )
+        if len(saturdays) <= most:
+            continue
+        listed = ", ".join(_date_text(problem.date_of(day)) for day in saturdays)
+        detail = (
+            f"{person.employee_id} works on {_count(len(saturdays), 'weekend')}"
+            f" (starting {listed}); the most is {most}"
+        )
+        yield _hard(0, "max_weekends", person.employee_id, when, detail, len(saturdays) - most)
+
+
+def _forbidden_successions(data: _Data) -> Iterator[_Finding]:
+    """A shift started the day after a template whose `forbidden_next` names it."""
+    problem = data.problem
+    for employee_id, shifts in data.by_person.items():
+        starts = sorted({(s.instance.day, s.row.shift_id) for s in shifts})
+        started = set(starts)
+        for day, first_id in starts:
+            for next_id in problem.shift(first_id).forbidden_next:
+                if (day + 1, next_id) not in started:
+                    continue
+                minute = calendar.instance(day + 1, problem.shift(next_id)).start
+                detail = (
+                    f"{employee_id} starts {next_id} on {_date_text(problem.date_of(day + 1))}"
+                    f" after {first_id} on {_date_text(problem.date_of(day))};"
+                    f" {first_id} may not be followed by {next_id} the next day"
+                )
+                when = _moment_text(problem, minute)
+                yield _hard(minute, "forbidden_succession", employee_id, when, detail, 1)
+
+
+def _shift_limits(data: _Data) -> Iterator[_Finding]:
+    """`max_shifts_of_type`: per `ShiftLimits` row, shifts of that template in the horizon."""
+    problem = data.problem
+    when = _horizon_text(problem)
+    for limit in problem.shift_limits:
+        worked = sum(
+            1 for s in data.by_person.get(limit.employee_id, ()) if s.row.shift_id == limit.shift_id
+        )
+        if worked <= limit.max_shifts:
+            continue
+        detail = (
+            f"{limit.employee_id} works {_count(worked, f'{limit.shift_id} shift')} over {when};"
+            f" the most is {limit.max_shifts}"
+        )
+        yield _hard(
+            0, "max_shifts_of_type", limit.employee_id, when, detail, worked - limit.max_shifts
+        )
+
+
 def _pins(data: _Data) -> Iterator[_Finding]:
     problem = data.problem
     for pin in problem.pins:
@@ -629,7 +788,7 @@ def _pair_rules(data: _Data) -> Iterator[_Finding]:
                 detail = f"unit {unit_id} pairs {first} and {second}, a forbidden pair"
                 yield _hard(minute, "forbidden_pair", None, when, detail, 1)
         trainees = [i for i in ids if problem.person(i).is_trainee]
-        if len(trainees) > 1:
+        if len(trainees) > 1 and problem.people_per_unit == 2:
             detail = f"unit {unit_id} pairs trainees {' and '.join(trainees)}"
             yield _hard(minute, "trainee_pair", None, when, detail, 1)
 
@@ -697,7 +856,8 @@ def _gaps(data: _Data, coverage: list[CoverageRow]) -> list[Gap]:
 
 
 def _gap_reason(data: _Data, team: Team, start: int, end: int) -> str:
-    """Why a span is short: per role, whether anyone eligible for the team was free.
+    """Why a span is short: per role, whether anyone eligible for the team was free
+    (with units of 1 person, roles play no part: anyone eligible).
 
     The candidates are the shift instances starting in the roster, of templates the
     team may work, that fill at least one slot of the span. A person is free when one
@@ -709,30 +869,37 @@ def _gap_reason(data: _Data, team: Team, start: int, end: int) -> str:
     candidates = _covering_instances(problem, team, start, end)
     if not candidates:
         return f"no {team} shift starting in the roster covers any of this span"
-    free: dict[Role, int] = {Role.CLINICIAN: 0, Role.PEER: 0}
-    blocked: dict[Role, list[tuple[str, str]]] = {Role.CLINICIAN: [], Role.PEER: []}
-    eligible: Counter[Role] = Counter()
+    alone = problem.people_per_unit == 1
+    kinds = ("person",) if alone else (str(Role.CLINICIAN), str(Role.PEER))
+    free: Counter[str] = Counter()
+    blocked: dict[str, list[tuple[str, str]]] = {kind: [] for kind in kinds}
+    eligible: Counter[str] = Counter()
     for person in problem.staff:
         if team not in person.teams:
             continue
-        eligible[person.role] += 1
+        kind = "person" if alone else str(person.role)
+        eligible[kind] += 1
         reason = _not_free_reason(data, person, candidates)
         if reason is None:
-            free[person.role] += 1
+            free[kind] += 1
         else:
-            blocked[person.role].append((person.employee_id, reason))
-    missing = [role for role in (Role.CLINICIAN, Role.PEER) if free[role] == 0]
+            blocked[kind].append((person.employee_id, reason))
+    missing = [kind for kind in kinds if free[kind] == 0]
     if not missing:
+        if alone:
+            n = free["person"]
+            people, verb = ("1 person", "was") if n == 1 else (f"{n} people", "were")
+            return f"{people} eligible for {team} {verb} free but not rostered"
         return (
             f"{_count(free[Role.CLINICIAN], 'clinician')} and {_count(free[Role.PEER], 'peer')}"
             f" eligible for {team} were free but not rostered"
         )
     clauses: list[tuple[str, list[tuple[list[str], str]]]] = []
-    for role in missing:
-        if eligible[role] == 0:
-            clauses.append((f"no {team}-eligible {role} on staff", []))
+    for kind in missing:
+        if eligible[kind] == 0:
+            clauses.append((f"no {team}-eligible {kind} on staff", []))
         else:
-            clauses.append((f"no {team}-eligible {role} free", _grouped(blocked[role])))
+            clauses.append((f"no {team}-eligible {kind} free", _grouped(blocked[kind])))
     return _fit(clauses)
 
 
@@ -992,6 +1159,36 @@ def _request_findings(data: _Data, requests: list[_Request]) -> Iterator[_Findin
         )
 
 
+def _shift_cover(data: _Data, units: list[_Unit]) -> Iterator[_Finding]:
+    """Per `ShiftCover` key in force: valid units on that shift instance, team and zone
+    against the units wanted; each unit under or over costs its row's weight."""
+    problem = data.problem
+    on_shift: Counter[calendar.ShiftCoverKey] = Counter(
+        (unit.instance.day, unit.instance.shift_id, unit.team, unit.zone) for unit in units
+    )
+    for key, row in calendar.shift_cover_rules(problem).items():
+        day, shift_id, team, zone = key
+        scheduled = on_shift[key]
+        under = max(0, row.units - scheduled)
+        over = max(0, scheduled - row.units)
+        penalty = row.weight_under * under + row.weight_over * over
+        if penalty == 0:
+            continue
+        rule, amount, weight, side = (
+            ("shift_cover_under", under, row.weight_under, "under")
+            if under
+            else ("shift_cover_over", over, row.weight_over, "over")
+        )
+        template = problem.shifts_by_id.get(shift_id)
+        minute = day * MINUTES_PER_DAY + (template.start_minute if template else 0)
+        when = _moment_text(problem, minute)
+        detail = (
+            f"{shift_id} {team} {zone} has {_count(scheduled, 'unit')}, {row.units} wanted:"
+            f" {amount} {side} at weight {weight}"
+        )
+        yield _soft(minute, "shift_cover_penalty", rule, None, when, detail, amount, penalty)
+
+
 def _consecutive_excess(data: _Data) -> Iterator[_Finding]:
     problem = data.problem
     for person in problem.staff:
@@ -1033,6 +1230,8 @@ def _home_zone(data: _Data) -> Iterator[_Finding]:
 def _extra_partners(data: _Data, units: list[_Unit]) -> Iterator[_Finding]:
     """Per clinician and week: distinct peers in valid units beyond the first."""
     problem = data.problem
+    if problem.people_per_unit == 1:
+        return
     partners: dict[tuple[str, int], set[str]] = defaultdict(set)
     for unit in units:
         week_index = calendar.week_of_day(unit.instance.day)
@@ -1057,6 +1256,8 @@ def _extra_partners(data: _Data, units: list[_Unit]) -> Iterator[_Finding]:
 def _pair_preferences(data: _Data, units: list[_Unit]) -> Iterator[_Finding]:
     """`avoid`: each valid unit the pair shares; `prefer`: per day, works + works - 2 x shares."""
     problem = data.problem
+    if problem.people_per_unit == 1:
+        return
     shared: dict[frozenset[str], list[_Unit]] = defaultdict(list)
     for unit in units:
         shared[frozenset((unit.clinician.employee_id, unit.peer.employee_id))].append(unit)

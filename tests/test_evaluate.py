@@ -694,6 +694,7 @@ def test_soft_penalties_add_up_to_the_stage2_objective() -> None:
         "contract_shortfall_minutes": 240,
         "overtime_cost_cent_minutes": 0,
         "request_penalty": 2,
+        "shift_cover_penalty": 0,
         "consecutive_excess_days": 0,
         "peer_shifts_away_from_home": 1,
         "extra_partners": 1,

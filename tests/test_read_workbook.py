@@ -33,6 +33,8 @@ from scheduler.model.problem import (
     Pin,
     Role,
     Rules,
+    ShiftCover,
+    ShiftLimit,
     ShiftTemplate,
     Team,
     TimeOff,
@@ -189,6 +191,174 @@ def test_workbook_built_from_the_csv_folder_reads_to_an_equal_problem(tmp_path: 
     assert read_problem(workbook) == read_problem(SMALL)
 
 
+def _append_columns(path: Path, header: str, cells: list[str]) -> None:
+    """Add columns to a CSV file: `header` to its first line, one cell per data line."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(cells) + 1
+    lines = [f"{lines[0]},{header}"] + [
+        f"{line},{cell}" for line, cell in zip(lines[1:], cells, strict=True)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _small_with_new_rule_families(tmp_path: Path) -> Path:
+    """The small program with every rule family added later filled in."""
+    folder = _copy_small(tmp_path)
+    with (folder / "Program.csv").open("a", encoding="utf-8") as handle:
+        handle.write("people_per_unit,2\n")
+    with (folder / "Rules.csv").open("a", encoding="utf-8") as handle:
+        handle.write("min_consecutive_days,2\nmin_consecutive_days_off,2\nmax_weekends,1\n")
+    _append_columns(
+        folder / "Staff.csv",
+        "min_hours_total,max_hours_total,min_consecutive_days,min_consecutive_days_off,"
+        "max_weekends",
+        ["40,80,,,", ",,3,,0", "10.5,,,3,", ",,,,", ",,,,", ",,,,"],
+    )
+    _append_columns(folder / "Shifts.csv", "forbidden_next", ["", "D8", " D8 ;; E8 "])
+    (folder / "ShiftCover.csv").write_text(
+        "shift_id,team,zone,weekday,date,units,weight_under,weight_over\n"
+        "D8,adult,N,Mon,,2,,\n"
+        "D8,adult,N,,2026-03-02,1,4,2\n"
+        "N12,Adult,S,sat,,1,3,\n"
+        "E8,juvenile,S,Wednesday,,0,,1\n",
+        encoding="utf-8",
+    )
+    (folder / "ShiftLimits.csv").write_text(
+        "employee_id,shift_id,max_shifts\nC1,N12,0\nP2,E8,3\nC1,E8,2\n", encoding="utf-8"
+    )
+    return folder
+
+
+NEW_RULES = Rules(
+    min_rest_hours=11, min_consecutive_days=2, min_consecutive_days_off=2, max_weekends=1
+)
+
+
+def test_new_rule_families_read_to_exact_values(tmp_path: Path) -> None:
+    folder = _small_with_new_rule_families(tmp_path)
+    workbook = tmp_path / "new.xlsx"
+    csv_folder_to_workbook(folder, workbook)
+
+    for problem in (read_problem(folder), read_problem(workbook)):
+        assert problem.warnings == ()
+        assert problem.people_per_unit == 2
+        assert problem.rules == NEW_RULES
+        # Blank override cells keep the Rules value; earlier overrides stay as they were.
+        assert [
+            (p.employee_id, p.min_hours_total, p.max_hours_total, p.rules) for p in problem.staff
+        ] == [
+            ("C1", 40, 80, PersonRules.from_rules(NEW_RULES)),
+            ("C2", 0, None, PersonRules.from_rules(
+                NEW_RULES, min_rest_hours=12, min_consecutive_days=3, max_weekends=0)),
+            ("C3", 10.5, None, PersonRules.from_rules(
+                NEW_RULES, max_consecutive_days=5, min_consecutive_days_off=3)),
+            ("P1", 0, None, PersonRules.from_rules(NEW_RULES)),
+            ("P2", 0, None, PersonRules.from_rules(NEW_RULES)),
+            ("P3", 0, None, PersonRules.from_rules(NEW_RULES, min_rest_hours=8)),
+        ]  # fmt: skip
+        assert [(s.shift_id, s.forbidden_next) for s in problem.shifts] == [
+            ("D8", ()),
+            ("E8", ("D8",)),
+            ("N12", ("D8", "E8")),
+        ]
+        assert problem.shift_cover == (
+            ShiftCover(shift_id="D8", team=ADULT, zone="N", weekday=0, units=2, row=2),
+            ShiftCover(shift_id="D8", team=ADULT, zone="N", date=dt.date(2026, 3, 2), units=1,
+                       weight_under=4, weight_over=2, row=3),
+            ShiftCover(shift_id="N12", team=ADULT, zone="S", weekday=5, units=1, weight_under=3,
+                       row=4),
+            ShiftCover(shift_id="E8", team=JUVENILE, zone="S", weekday=2, units=0, weight_over=1,
+                       row=5),
+        )  # fmt: skip
+        assert problem.shift_cover[0].weight_under == 1  # blank weights: 1 under, 0 over
+        assert problem.shift_cover[0].weight_over == 0
+        assert problem.shift_limits == (
+            ShiftLimit(employee_id="C1", shift_id="N12", max_shifts=0, row=2),
+            ShiftLimit(employee_id="P2", shift_id="E8", max_shifts=3, row=3),
+            ShiftLimit(employee_id="C1", shift_id="E8", max_shifts=2, row=4),
+        )
+        assert problem.shift_limit_of[("C1", "E8")] == 2
+
+
+def test_one_person_units_read_with_an_empty_pairs_sheet(tmp_path: Path) -> None:
+    folder = _copy_small(tmp_path)
+    with (folder / "Program.csv").open("a", encoding="utf-8") as handle:
+        handle.write("people_per_unit,1\n")
+    (folder / "Pairs.csv").write_text("clinician_id,peer_id,kind\n", encoding="utf-8")
+
+    problem = read_problem(folder)
+
+    # A header alone is an empty sheet: nothing to pair, so nothing wrong.
+    assert (problem.people_per_unit, problem.pairs) == (1, ())
+
+
+def test_blank_new_settings_take_their_defaults(tmp_path: Path) -> None:
+    folder = _copy_small(tmp_path)
+    with (folder / "Program.csv").open("a", encoding="utf-8") as handle:
+        handle.write("people_per_unit,\n")
+    with (folder / "Rules.csv").open("a", encoding="utf-8") as handle:
+        handle.write("max_weekends,\nmin_consecutive_days,\n")
+    (folder / "ShiftCover.csv").write_text(
+        "shift_id,team,zone,weekday,units\n", encoding="utf-8"
+    )  # a header alone needs no weekday-or-date column and adds nothing
+
+    problem = read_problem(folder)
+
+    assert problem.people_per_unit == 2
+    assert (problem.rules.max_weekends, problem.rules.min_consecutive_days) == (None, 1)
+    assert problem.shift_cover == ()
+
+
+def test_excel_typed_cells_of_the_new_sheets_are_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "typed.xlsx"
+    sheets = _tiny_sheets()
+    sheets["Program"].append(["people_per_unit", 1.0])
+    sheets["Rules"] = [["rule", "value"], ["max_weekends", 2.0]]
+    sheets["Staff"][0] += ["max_weekends", "min_hours_total", "max_hours_total"]
+    sheets["Staff"][1] += [1.0, 7.5, 24.0]
+    sheets["Shifts"][0].append("forbidden_next")
+    sheets["Shifts"][1].append("N12")
+    sheets["ShiftCover"] = [
+        ["shift_id", "team", "zone", "date", "units", "weight_under"],
+        ["N12", "adult", "N", dt.datetime(2026, 3, 3), 2.0, 10.0],
+    ]
+    sheets["ShiftLimits"] = [["employee_id", "shift_id", "max_shifts"], [102.0, "N12", 3.0]]
+    _write_workbook(path, sheets)
+
+    problem = read_problem(path)
+
+    assert problem.people_per_unit == 1
+    assert problem.person("101").rules.max_weekends == 1
+    assert problem.person("102").rules.max_weekends == 2  # blank: the Rules value
+    assert (problem.person("101").min_hours_total, problem.person("101").max_hours_total) == (
+        7.5,
+        24,
+    )
+    assert problem.shift("N12").forbidden_next == ("N12",)
+    assert problem.shift_cover == (
+        ShiftCover(shift_id="N12", team=ADULT, zone="N", date=dt.date(2026, 3, 3), units=2,
+                   weight_under=10, row=2),
+    )  # fmt: skip
+    assert problem.shift_limits == (
+        ShiftLimit(employee_id="102", shift_id="N12", max_shifts=3, row=2),
+    )
+
+
+def test_shift_cover_date_outside_the_roster_is_a_warning(tmp_path: Path) -> None:
+    folder = _copy_small(tmp_path)
+    (folder / "ShiftCover.csv").write_text(
+        "shift_id,team,zone,date,units\nD8,adult,N,2026-03-09,1\n", encoding="utf-8"
+    )
+
+    problem = read_problem(folder)
+
+    assert problem.warnings == (
+        "ShiftCover!D2 (date): date 2026-03-09 is outside the roster (2026-03-02 to "
+        "2026-03-08); the row does nothing",
+    )
+    assert [row.date for row in problem.shift_cover] == [dt.date(2026, 3, 9)]
+
+
 def _write_workbook(path: Path, sheets: dict[str, list[list[object]]]) -> None:
     book = openpyxl.Workbook()
     book.remove(book.active)
@@ -280,7 +450,7 @@ def test_unknown_columns_and_sheets_are_warnings(tmp_path: Path) -> None:
     assert problem.warnings == (
         "Hiring: this version does not use this sheet yet; its 2 rows were ignored",
         "Notes: sheet is not used (the input sheets are Program, Rules, Staff, Zones, Shifts, "
-        "Demand, TimeOff, Pins, Pairs)",
+        "Demand, TimeOff, Pins, Pairs, ShiftCover, ShiftLimits)",
         "Staff: column 'favourite_colour' is not used",
     )
     assert problem.staff == read_problem(SMALL).staff

@@ -23,16 +23,21 @@ SPEC_COLUMNS = {
     "Rules": ["rule", "value"],
     "Staff": [
         "employee_id", "name", "role", "teams", "home_zone", "min_hours_per_week",
-        "max_hours_per_week", "hourly_rate", "skills", "overtime_eligible",
+        "max_hours_per_week", "hourly_rate", "skills", "overtime_eligible", "min_hours_total",
+        "max_hours_total",
     ],
     "Zones": ["zone_id", "name", "neighborhoods", "travel_minutes"],
-    "Shifts": ["shift_id", "start", "end", "unpaid_break_minutes", "teams"],
+    "Shifts": ["shift_id", "start", "end", "unpaid_break_minutes", "teams", "forbidden_next"],
     "Demand": [
         "team", "zone", "weekday", "date", "start", "end", "required_units", "target_units",
     ],
     "TimeOff": ["employee_id", "start", "end", "kind", "shift_id", "weight"],
     "Pins": ["employee_id", "date", "shift_id", "team", "zone"],
     "Pairs": ["clinician_id", "peer_id", "kind"],
+    "ShiftCover": [
+        "shift_id", "team", "zone", "weekday", "date", "units", "weight_under", "weight_over",
+    ],
+    "ShiftLimits": ["employee_id", "shift_id", "max_shifts"],
     "Hiring": [
         "hire_id", "role", "teams", "home_zone", "min_hours_per_week", "max_hours_per_week",
         "annual_cost", "hourly_rate", "max_count",
@@ -43,6 +48,7 @@ SPEC_COLUMNS = {
 }  # fmt: skip
 
 ZONE_LIST = "'Zones'!$A$2:$A$1000"
+SHIFT_LIST = "'Shifts'!$A$2:$A$1000"
 EXPECTED_DROP_DOWNS = {
     "Staff": {"C2:C1000": '"clinician,peer"', "D2:D1000": '"adult,juvenile,adult;juvenile"',
               "E2:E1000": ZONE_LIST},
@@ -52,6 +58,9 @@ EXPECTED_DROP_DOWNS = {
     "TimeOff": {"D2:D1000": '"unavailable,prefer_off,prefer_on"'},
     "Pins": {"D2:D1000": '"adult,juvenile"', "E2:E1000": ZONE_LIST},
     "Pairs": {"C2:C1000": '"prefer,avoid,forbid"'},
+    "ShiftCover": {"A2:A1000": SHIFT_LIST, "B2:B1000": '"adult,juvenile"', "C2:C1000": ZONE_LIST,
+                   "D2:D1000": '"Mon,Tue,Wed,Thu,Fri,Sat,Sun"'},
+    "ShiftLimits": {"B2:B1000": SHIFT_LIST},
 }  # fmt: skip
 
 
@@ -90,7 +99,13 @@ def test_template_prefills_program_and_rules(template_path: Path) -> None:
     book = openpyxl.load_workbook(template_path)
 
     program = [[cell.value for cell in row] for row in book["Program"].iter_rows(min_row=2)]
-    assert program == [["name", None], ["start_date", None], ["days", 7], ["slot_minutes", 60]]
+    assert program == [
+        ["name", None],
+        ["start_date", None],
+        ["days", 7],
+        ["slot_minutes", 60],
+        ["people_per_unit", 2],
+    ]
     rules = [[cell.value for cell in row] for row in book["Rules"].iter_rows(min_row=2)]
     assert rules == [
         ["min_rest_hours", 10],
@@ -100,6 +115,9 @@ def test_template_prefills_program_and_rules(template_path: Path) -> None:
         ["overtime_after_hours", 40],
         ["overtime_multiplier", 1.5],
         ["max_shift_hours", 12],
+        ["min_consecutive_days", 1],
+        ["min_consecutive_days_off", 1],
+        ["max_weekends", None],  # blank: no limit
     ]
     assert set(RULE_MEANINGS) == set(Rules.model_fields)
     assert book["Rules"]["A7"].comment.text == RULE_MEANINGS["overtime_multiplier"]
@@ -118,10 +136,15 @@ def test_filled_template_reads_back(template_path: Path) -> None:
     book["Program"]["B3"] = dt.date(2026, 3, 2)
     book["Zones"].append(["N", "North", "Blue Hills;Northeast"])
     book["Staff"].append(["C1", "Ana", "clinician", "adult;juvenile", "N", 32, 40, 38.5])
-    book["Staff"].append(["P1", "Dan", "peer", "adult", "N", None, None, 24, "trainee", "no"])
+    book["Staff"].append(
+        ["P1", "Dan", "peer", "adult", "N", None, None, 24, "trainee", "no", 16, 60]
+    )
     book["Shifts"].append(["D8", "08:00", "16:30", 30])
+    book["Shifts"].append(["N12", "20:00", "08:00", 30, "adult", "D8"])
     book["Demand"].append(["adult", "N", "Mon", None, "08:00", "16:30", 1, 2])
     book["Pairs"].append(["C1", "P1", "forbid"])
+    book["ShiftCover"].append(["N12", "adult", "N", "Sat", None, 1, 5])
+    book["ShiftLimits"].append(["P1", "N12", 2])
     filled = template_path.with_name("filled.xlsx")
     book.save(filled)
 
@@ -144,6 +167,13 @@ def test_filled_template_reads_back(template_path: Path) -> None:
     assert problem.shift("D8").paid_minutes == 480
     assert [(d.weekday, d.required_units, d.target) for d in problem.demand] == [(0, 1, 2)]
     assert len(problem.pairs) == 1
+    assert (problem.person("P1").min_hours_total, problem.person("P1").max_hours_total) == (16, 60)
+    assert problem.shift("N12").forbidden_next == ("D8",)
+    assert [(c.shift_id, c.weekday, c.units, c.weight_under, c.weight_over)
+            for c in problem.shift_cover] == [("N12", 5, 1, 5, 0)]  # fmt: skip
+    assert [(lim.employee_id, lim.shift_id, lim.max_shifts) for lim in problem.shift_limits] == [
+        ("P1", "N12", 2)
+    ]
 
 
 def test_csv_folder_workbook_keeps_text_and_numbers(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -50,6 +50,8 @@ from scheduler.io.tables_spec import (
     PROGRAM_DEFAULTS,
     README_SHEET,
     RULES,
+    SHIFT_COVER,
+    SHIFT_LIMITS,
     SHIFTS,
     STAFF,
     TIME_OFF,
@@ -59,6 +61,7 @@ from scheduler.io.tables_spec import (
 from scheduler.model.problem import (
     MINUTES_PER_DAY,
     PERSON_RULE_NAMES,
+    WEEKDAYS,
     DemandRow,
     PairKind,
     PairRule,
@@ -68,6 +71,8 @@ from scheduler.model.problem import (
     Problem,
     Role,
     Rules,
+    ShiftCover,
+    ShiftLimit,
     ShiftTemplate,
     Team,
     TimeOff,
@@ -79,12 +84,14 @@ from scheduler.model.roster import Assignment, RejectedRow, Roster
 T = TypeVar("T")
 
 SLOT_MINUTES_ALLOWED = (15, 30, 60)
+PEOPLE_PER_UNIT_ALLOWED = (1, 2)  # as Problem.people_per_unit allows
 MAX_DAYS = 366  # as Problem.days allows
 PROGRAM_PARSERS: dict[str, Parser[Any]] = {
     "name": parse_text,
     "start_date": parse_date,
     "days": bounded(parse_int, 1, MAX_DAYS),
     "slot_minutes": one_of(parse_int, SLOT_MINUTES_ALLOWED),
+    "people_per_unit": one_of(parse_int, PEOPLE_PER_UNIT_ALLOWED),
 }
 PROGRAM_REQUIRED_KEYS = ("name", "start_date")
 
@@ -343,7 +350,12 @@ def _duplicate(row: _Row, column: str, value: str, first_rows: dict[str, int]) -
 
 
 def _rule_parser(rule: str) -> Parser[float]:
-    return parse_int if Rules.model_fields[rule].annotation is int else parse_number
+    return parse_int if _takes_whole_numbers(Rules.model_fields[rule].annotation) else parse_number
+
+
+def _takes_whole_numbers(annotation: object) -> bool:
+    """`int`, also inside `Annotated[...]` or `... | None` (max_weekends)."""
+    return annotation is int or any(_takes_whole_numbers(arg) for arg in get_args(annotation))
 
 
 def _hours(minutes: int) -> str:
@@ -375,6 +387,8 @@ class _ProblemReader(_Reader):
         time_off = self._read_time_off()
         pins = self._read_pins()
         pairs = self._read_pairs()
+        shift_cover = self._read_shift_cover()
+        shift_limits = self._read_shift_limits()
         self.raise_issues()
         try:
             return Problem(
@@ -387,6 +401,8 @@ class _ProblemReader(_Reader):
                 time_off=tuple(time_off),
                 pins=tuple(pins),
                 pairs=tuple(pairs),
+                shift_cover=tuple(shift_cover),
+                shift_limits=tuple(shift_limits),
                 warnings=tuple(self.warnings),
             )
         except ValidationError as error:
@@ -456,6 +472,7 @@ class _ProblemReader(_Reader):
         table, _ = self.sheet(RULES)
         values: dict[str, float] = {}
         first_rows: dict[str, int] = {}
+        value_rows: dict[str, _Row] = {}
         for row in self.rows(table):
             rule = row.need("rule", parse_text)
             if rule is None:
@@ -469,9 +486,17 @@ class _ProblemReader(_Reader):
             value = row.get("value", _rule_parser(rule), label=rule)  # blank: the default
             if value is not None and row.build(Rules, {rule: value}, column="value") is not None:
                 values[rule] = value
+                value_rows[rule] = row
             elif not row.ok and rule == "max_shift_hours":
                 self.max_shift_hours = None  # unknown, so shift lengths are not checked
         self.rules = Rules(**values)
+        shortest, longest = self.rules.min_consecutive_days, self.rules.max_consecutive_days
+        if shortest > longest:  # only when given: the default minimum is 1
+            value_rows["min_consecutive_days"].error(
+                "value",
+                f"min_consecutive_days {shortest} is above max_consecutive_days {longest}; "
+                "no run away from the roster's first and last day could meet both",
+            )
         if self.max_shift_hours is not None:
             self.max_shift_hours = self.rules.max_shift_hours
 
@@ -526,6 +551,13 @@ class _ProblemReader(_Reader):
                     "max_hours_per_week",
                     f"max_hours_per_week {max_hours:g} is below min_hours_per_week {min_hours:g}",
                 )
+            min_total = row.get("min_hours_total", non_negative(parse_number))
+            max_total = row.get("max_hours_total", non_negative(parse_number))
+            if min_total is not None and max_total is not None and max_total < min_total:
+                row.error(
+                    "max_hours_total",
+                    f"max_hours_total {max_total:g} is below min_hours_total {min_total:g}",
+                )
             hourly_rate = row.get("hourly_rate", non_negative(parse_number))
             skills = tuple(skill.lower() for skill in row.get("skills", parse_list) or ())
             overtime_eligible = row.get("overtime_eligible", parse_bool)
@@ -536,6 +568,8 @@ class _ProblemReader(_Reader):
                 if (value := row.get(rule, _rule_parser(rule))) is not None
             }
             person_rules = row.build(PersonRules.from_rules, dict(rules=self.rules, **overrides))
+            if person_rules is not None:
+                _check_run_lengths(row, person_rules, overrides)
             if employee_id is not None:
                 if role is not None:
                     self.staff_roles[employee_id] = role
@@ -553,6 +587,8 @@ class _ProblemReader(_Reader):
                     home_zone=home_zone,
                     min_hours_per_week=min_hours or 0,
                     max_hours_per_week=max_hours,
+                    min_hours_total=min_total or 0,
+                    max_hours_total=max_total,
                     hourly_rate=hourly_rate or 0,
                     skills=skills,
                     overtime_eligible=True if overtime_eligible is None else overtime_eligible,
@@ -570,6 +606,8 @@ class _ProblemReader(_Reader):
         table, complete = self.sheet(SHIFTS)
         shifts: list[ShiftTemplate] = []
         first_rows: dict[str, int] = {}
+        # Checked once every shift_id is known: a shift may name one on a later row.
+        successors: list[tuple[_Row, tuple[str, ...]]] = []
         for row in self.rows(table):
             shift_id = row.need("shift_id", parse_text)
             complete = complete and shift_id is not None
@@ -581,6 +619,8 @@ class _ProblemReader(_Reader):
             teams = row.get("teams", choice_list(Team)) or ()
             if shift_id is not None:
                 self.shift_teams[shift_id] = teams
+            forbidden_next = row.get("forbidden_next", parse_list) or ()
+            successors.append((row, forbidden_next))
             if start is None or end is None:
                 continue
             duration = (end - start) % MINUTES_PER_DAY or MINUTES_PER_DAY
@@ -606,18 +646,25 @@ class _ProblemReader(_Reader):
                         end_minute=end,
                         unpaid_break_minutes=unpaid_break,
                         teams=teams,
+                        forbidden_next=forbidden_next,
                     ),
                 )
                 if shift is not None:
                     shifts.append(shift)
         if complete:  # with an id missing, a reference may have meant that row
             self.shift_ids = set(first_rows)
+        for row, forbidden_next in successors:
+            for next_id in forbidden_next:
+                _check_reference(
+                    row, "forbidden_next", next_id, self.shift_ids, "a shift_id in Shifts"
+                )
         return shifts
 
     # -- Demand, TimeOff, Pins, Pairs ---------------------------------------------------
 
-    def _read_demand(self) -> list[DemandRow]:
-        table, _ = self.sheet(DEMAND)
+    def _has_day_columns(self, table: Table | None) -> bool:
+        """Whether a sheet of weekday-or-date rows has at least one of those columns
+        (recorded when not); an absent sheet has nothing to check."""
         if table is not None and not {"weekday", "date"} & set(table.columns):
             self.issues.append(
                 InputIssue(
@@ -625,6 +672,12 @@ class _ProblemReader(_Reader):
                     message="missing column 'weekday' or 'date' (each row needs one of them)",
                 )
             )
+            return False
+        return True
+
+    def _read_demand(self) -> list[DemandRow]:
+        table, _ = self.sheet(DEMAND)
+        if not self._has_day_columns(table):
             return []
         horizon = self._horizon()
         demand: list[DemandRow] = []
@@ -633,13 +686,7 @@ class _ProblemReader(_Reader):
             zone = row.need("zone", parse_text)
             if zone is not None:
                 _check_reference(row, "zone", zone, self.zone_ids, "a zone_id in Zones")
-            weekday = row.get("weekday", parse_weekday)
-            date = row.get("date", parse_date)
-            if "weekday" in row.cells and "date" in row.cells:
-                row.error("date", "give a weekday or a date, not both")
-            elif "weekday" not in row.cells and "date" not in row.cells:
-                column = "weekday" if "weekday" in row.table.columns else "date"
-                row.error(column, "give a weekday (Mon ... Sun) or a date; both are blank")
+            weekday, date = _read_day(row)
             start = row.need("start", parse_minute_of_day)
             end = row.need("end", parse_minute_of_day)
             required = row.need("required_units", non_negative(parse_int))
@@ -775,6 +822,18 @@ class _ProblemReader(_Reader):
 
     def _read_pairs(self) -> list[PairRule]:
         table, _ = self.sheet(PAIRS)
+        if table is not None and table.rows and self.program.get("people_per_unit") == 1:
+            count = len(table.rows)
+            self.issues.append(
+                InputIssue(
+                    sheet=table.sheet,
+                    message=f"the sheet has {count} row{'s' if count > 1 else ''}, but "
+                    "people_per_unit is 1 (Program): every person is a unit alone, so there "
+                    "are no clinician-peer pairs to prefer, avoid or forbid; clear the Pairs "
+                    "rows or set people_per_unit to 2",
+                )
+            )
+            return []
         pairs: list[PairRule] = []
         # One row per pair: two rows for the same pair would count its preference twice.
         first_rows: dict[str, int] = {}
@@ -804,6 +863,116 @@ class _ProblemReader(_Reader):
                     pairs.append(pair)
         return pairs
 
+    def _read_shift_cover(self) -> list[ShiftCover]:
+        table, _ = self.sheet(SHIFT_COVER)
+        if table is None or not table.rows or not self._has_day_columns(table):
+            return []
+        horizon = self._horizon()
+        cover: list[ShiftCover] = []
+        # One row per shift, team, zone and day: two would each price the same units.
+        first_rows: dict[tuple[str, Team, str, int | dt.date], int] = {}
+        for row in self.rows(table):
+            shift_id = row.need("shift_id", parse_text)
+            if shift_id is not None:
+                _check_reference(row, "shift_id", shift_id, self.shift_ids, "a shift_id in Shifts")
+            team = row.need("team", choice(Team))
+            shift_teams = self.shift_teams.get(shift_id or "")
+            if team is not None and shift_teams and team not in shift_teams:
+                row.error(
+                    "team",
+                    f"shift {shift_id} is not for the {team} team "
+                    f"(Shifts teams: {';'.join(shift_teams)})",
+                )
+            zone = row.need("zone", parse_text)
+            if zone is not None:
+                _check_reference(row, "zone", zone, self.zone_ids, "a zone_id in Zones")
+            weekday, date = _read_day(row)
+            day = weekday if weekday is not None else date
+            if shift_id is not None and team is not None and zone is not None and day is not None:
+                key = (shift_id, team, zone, day)
+                if key in first_rows:
+                    shown_day = WEEKDAYS[day] if isinstance(day, int) else day.isoformat()
+                    row.error(
+                        "weekday" if weekday is not None else "date",
+                        f"shift {shift_id}, {team} team, zone {zone} on {shown_day} is "
+                        f"already given in row {first_rows[key]} "
+                        "(one row per shift, team, zone and day)",
+                    )
+                first_rows.setdefault(key, row.number)
+            if date is not None and horizon is not None:
+                first, days = horizon
+                if not first <= date < first + dt.timedelta(days=days):
+                    last = first + dt.timedelta(days=days - 1)
+                    self.warnings.append(
+                        str(
+                            row.located(
+                                "date",
+                                f"date {date} is outside the roster ({first} to {last}); "
+                                "the row does nothing",
+                            )
+                        )
+                    )
+            units = row.need("units", non_negative(parse_int))
+            weights = {
+                name: given
+                for name in ("weight_under", "weight_over")
+                if (given := row.get(name, non_negative(parse_int))) is not None
+            }
+            if row.ok:
+                item = row.build(
+                    ShiftCover,
+                    dict(
+                        shift_id=shift_id,
+                        team=team,
+                        zone=zone,
+                        weekday=weekday,
+                        date=date,
+                        units=units,
+                        row=row.number,
+                        **weights,
+                    ),
+                )
+                if item is not None:
+                    cover.append(item)
+        return cover
+
+    def _read_shift_limits(self) -> list[ShiftLimit]:
+        table, _ = self.sheet(SHIFT_LIMITS)
+        limits: list[ShiftLimit] = []
+        first_rows: dict[tuple[str, str], int] = {}
+        for row in self.rows(table):
+            employee_id = row.need("employee_id", parse_text)
+            if employee_id is not None:
+                _check_reference(
+                    row, "employee_id", employee_id, self.staff_ids, "an employee_id in Staff"
+                )
+            shift_id = row.need("shift_id", parse_text)
+            if shift_id is not None:
+                _check_reference(row, "shift_id", shift_id, self.shift_ids, "a shift_id in Shifts")
+            if employee_id is not None and shift_id is not None:
+                key = (employee_id, shift_id)
+                if key in first_rows:
+                    row.error(
+                        "shift_id",
+                        f"{employee_id} already has a limit on shift {shift_id} in row "
+                        f"{first_rows[key]} (one row per person and shift)",
+                    )
+                first_rows.setdefault(key, row.number)
+            max_shifts = row.need("max_shifts", non_negative(parse_int))
+            if row.ok:
+                limit = row.build(
+                    ShiftLimit,
+                    dict(
+                        employee_id=employee_id,
+                        shift_id=shift_id,
+                        max_shifts=max_shifts,
+                        row=row.number,
+                    ),
+                )
+                if limit is not None:
+                    limits.append(limit)
+        return limits
+
     def _check_role(self, row: _Row, column: str, employee_id: str, expected: Role) -> None:
         if not _check_reference(
             row, column, employee_id, self.staff_ids, "an employee_id in Staff"
@@ -814,6 +983,38 @@ class _ProblemReader(_Reader):
             row.error(
                 column, f"{column} '{employee_id}' is a {role} in Staff; expected a {expected}"
             )
+
+
+def _read_day(row: _Row) -> tuple[int | None, dt.date | None]:
+    """The `weekday` or `date` of a row that needs exactly one of them."""
+    weekday = row.get("weekday", parse_weekday)
+    date = row.get("date", parse_date)
+    if "weekday" in row.cells and "date" in row.cells:
+        row.error("date", "give a weekday or a date, not both")
+    elif "weekday" not in row.cells and "date" not in row.cells:
+        column = "weekday" if "weekday" in row.table.columns else "date"
+        row.error(column, "give a weekday (Mon ... Sun) or a date; both are blank")
+    return weekday, date
+
+
+def _check_run_lengths(row: _Row, rules: PersonRules, overrides: dict[str, Any]) -> None:
+    """A person's min_consecutive_days above their max, when this row sets either
+    (the same clash in Rules alone is reported there, once)."""
+    shortest, longest = rules.min_consecutive_days, rules.max_consecutive_days
+    if shortest <= longest:
+        return
+    why = "; no run away from the roster's first and last day could meet both"
+    if "min_consecutive_days" in overrides:
+        source = "" if "max_consecutive_days" in overrides else " (Rules)"
+        row.error(
+            "min_consecutive_days",
+            f"min_consecutive_days {shortest} is above max_consecutive_days {longest}{source}{why}",
+        )
+    elif "max_consecutive_days" in overrides:
+        row.error(
+            "max_consecutive_days",
+            f"max_consecutive_days {longest} is below min_consecutive_days {shortest} (Rules){why}",
+        )
 
 
 def _time_off_window(

@@ -54,10 +54,12 @@ PROGRAM_KEY_MEANINGS = {
     "start_date": "First day of the roster, YYYY-MM-DD (a Monday for weekly rosters; required).",
     "days": "Length of the roster in days (7, 14, 28, ...). Default 7.",
     "slot_minutes": "Length of a coverage slot in minutes: 60, 30 or 15. Default 60.",
+    "people_per_unit": "People in a unit: 2 (a clinician and a peer, paired) or 1 (every "
+    "person is a unit alone; roles and Pairs play no part). Default 2.",
 }
 
 #: Values of the optional `Program` keys when the key or its value is left out.
-PROGRAM_DEFAULTS = {"days": 7, "slot_minutes": 60}
+PROGRAM_DEFAULTS = {"days": 7, "slot_minutes": 60, "people_per_unit": 2}
 
 RULE_MEANINGS = {
     "min_rest_hours": "Minimum hours between the end of one shift and the start of the next.",
@@ -67,6 +69,12 @@ RULE_MEANINGS = {
     "overtime_after_hours": "Paid hours per week above which overtime is paid.",
     "overtime_multiplier": "Overtime pay rate multiplier.",
     "max_shift_hours": "Longest shift allowed in Shifts (checked when reading).",
+    "min_consecutive_days": "Fewest days in a row with a shift start (hard); a run touching "
+    "the first or last day of the roster is exempt. Default 1 (no minimum).",
+    "min_consecutive_days_off": "Fewest days off in a row between two shifts (hard); a run "
+    "touching the first or last day of the roster is exempt. Default 1 (no minimum).",
+    "max_weekends": "Most weekends (Sat+Sun) with any shift starting on them over the whole "
+    "roster (hard); blank = no limit.",
 }
 
 _ASSIGNMENT_COLUMNS = (
@@ -85,7 +93,11 @@ PROGRAM = SheetSpec(
     "Program",
     "Program settings: one row per key.",
     (
-        _col("key", "Setting name: name, start_date, days or slot_minutes.", required=True),
+        _col(
+            "key",
+            "Setting name: name, start_date, days, slot_minutes or people_per_unit.",
+            required=True,
+        ),
         _col("value", "The setting's value.", required=True),
     ),
     required=True,
@@ -119,6 +131,14 @@ STAFF = SheetSpec(
         _col("hourly_rate", "Base pay per hour; default 0."),
         _col("skills", "Optional list separated by ; (spanish;driver;trainee)."),
         _col("overtime_eligible", "yes or no; blank = yes."),
+        _col(
+            "min_hours_total",
+            "Fewest paid hours over the whole roster (hard); default 0.",
+        ),
+        _col(
+            "max_hours_total",
+            "Most paid hours over the whole roster (hard); blank = no cap.",
+        ),
         *(
             ColumnSpec(
                 name=rule,
@@ -152,6 +172,11 @@ SHIFTS = SheetSpec(
         ),
         _col("unpaid_break_minutes", "Subtracted from paid hours; default 0."),
         _col("teams", "Optional list of teams the shift is for; blank = every team."),
+        _col(
+            "forbidden_next",
+            "Optional list of shift_ids separated by ; that a person may not start "
+            "on the day after starting this shift.",
+        ),
     ),
     required=True,
 )
@@ -208,6 +233,34 @@ PAIRS = SheetSpec(
         _col("kind", "prefer, avoid or forbid.", required=True),
     ),
 )
+SHIFT_COVER = SheetSpec(
+    "ShiftCover",
+    "Units wanted on a shift per team, zone and day (soft: each unit under or over costs its "
+    "weight).",
+    (
+        _col("shift_id", "A shift_id of Shifts.", required=True),
+        _col("team", "adult or juvenile (the shift must allow it).", required=True),
+        _col("zone", "A zone_id of Zones.", required=True),
+        _col("weekday", "Mon ... Sun (repeats every week); give this or date."),
+        _col(
+            "date",
+            "One date YYYY-MM-DD the shift starts; give this or weekday. Replaces that "
+            "day's weekday row for the same shift, team and zone.",
+        ),
+        _col("units", "Units wanted on that shift (whole number, 0 or more).", required=True),
+        _col("weight_under", "Penalty per unit below units; default 1."),
+        _col("weight_over", "Penalty per unit above units; default 0."),
+    ),
+)
+SHIFT_LIMITS = SheetSpec(
+    "ShiftLimits",
+    "Most shifts of one template a person may work over the whole roster.",
+    (
+        _col("employee_id", "Who (an employee_id of Staff).", required=True),
+        _col("shift_id", "A shift_id of Shifts.", required=True),
+        _col("max_shifts", "Most shifts of it over the roster; 0 forbids it.", required=True),
+    ),
+)
 HIRING = SheetSpec(
     "Hiring",
     "People the program could hire, for planning (not used by this version yet).",
@@ -242,6 +295,8 @@ INPUT_SHEETS = (
     TIME_OFF,
     PINS,
     PAIRS,
+    SHIFT_COVER,
+    SHIFT_LIMITS,
     HIRING,
     HISTORY,
 )

@@ -36,6 +36,7 @@ from scheduler.io.tables_spec import (
     README_SHEET,
     RULE_MEANINGS,
     RULES,
+    SHIFTS,
     ZONES,
     SheetSpec,
 )
@@ -61,15 +62,25 @@ DROP_DOWNS: dict[tuple[str, str], tuple[str, ...]] = {
     ("TimeOff", "kind"): tuple(kind.value for kind in TimeOffKind),
     ("Pins", "team"): tuple(team.value for team in Team),
     ("Pairs", "kind"): tuple(kind.value for kind in PairKind),
+    ("ShiftCover", "team"): tuple(team.value for team in Team),
+    ("ShiftCover", "weekday"): WEEKDAYS,
 }
 #: Columns whose drop-down lists the zone ids typed into the `Zones` sheet.
-ZONE_DROP_DOWNS = (("Staff", "home_zone"), ("Demand", "zone"), ("Pins", "zone"))
+ZONE_DROP_DOWNS = (
+    ("Staff", "home_zone"),
+    ("Demand", "zone"),
+    ("Pins", "zone"),
+    ("ShiftCover", "zone"),
+)
+#: Columns whose drop-down lists the shift ids typed into the `Shifts` sheet
+#: (not `Shifts.forbidden_next`: it holds a list, which a drop-down would flag).
+SHIFT_DROP_DOWNS = (("ShiftCover", "shift_id"), ("ShiftLimits", "shift_id"))
 
 README_LINES = (
     "Crisis response roster: input workbook",
     "",
     "Fill the sheets in this order: Program, Rules, Zones, Staff, Shifts, Demand, "
-    "then TimeOff, Pins and Pairs if you need them.",
+    "then TimeOff, Pins, Pairs, ShiftCover and ShiftLimits if you need them.",
     "Hover over a column header to see what the column means. Row 1 is the header: "
     "keep the column names as they are; the column order does not matter.",
     "Program: fill in name and start_date (YYYY-MM-DD, a Monday for weekly rosters).",
@@ -79,7 +90,12 @@ README_LINES = (
     "Lists go in one cell separated by ; (adult;juvenile). "
     "Dates are YYYY-MM-DD, times HH:MM (24 h), date-times YYYY-MM-DDTHH:MM.",
     "A shift or demand window whose end is at or before its start ends the next day.",
-    "Drop-downs suggest the allowed values; zone drop-downs list the zone ids of Zones.",
+    "ShiftCover: units wanted on a shift (team, zone, weekday or date), with a penalty per "
+    "unit under or over. ShiftLimits: most shifts of one template per person.",
+    "Program people_per_unit: 2 (the default) makes each unit a clinician and a peer; "
+    "1 makes every person a unit alone, and Pairs must then be left empty.",
+    "Drop-downs suggest the allowed values; zone and shift drop-downs list the ids of "
+    "Zones and Shifts.",
     "Hiring and History are part of the format but not used by this version yet.",
     "Blank rows are ignored. Every error names the sheet, cell and column to fix.",
 )
@@ -195,19 +211,27 @@ def _header_letters(sheet: Any) -> dict[str, str]:
     return letters
 
 
+def _id_list(sheets: dict[str, Any], spec: SheetSpec, column: str) -> str | None:
+    """A drop-down source: the id column of another sheet (None if it is not there)."""
+    sheet = sheets.get(spec.key)
+    letter = _header_letters(sheet).get(column) if sheet is not None else None
+    if sheet is None or letter is None:
+        return None
+    last = max(DROP_DOWN_LAST_ROW, sheet.max_row)
+    return f"{quote_sheetname(sheet.title)}!${letter}$2:${letter}${last}"
+
+
 def _add_drop_downs(book: Any) -> None:
     sheets = {sheet.title.lower(): sheet for sheet in book.worksheets}
-    zone_list: str | None = None
-    zones = sheets.get(ZONES.key)
-    zone_letter = _header_letters(zones).get("zone_id") if zones is not None else None
-    if zones is not None and zone_letter is not None:
-        last = max(DROP_DOWN_LAST_ROW, zones.max_row)
-        zone_list = f"{quote_sheetname(zones.title)}!${zone_letter}$2:${zone_letter}${last}"
     wanted: dict[tuple[str, str], str] = {
         key: '"' + ",".join(values) + '"' for key, values in DROP_DOWNS.items()
     }
-    if zone_list is not None:
-        wanted.update(dict.fromkeys(ZONE_DROP_DOWNS, zone_list))
+    for columns, id_list in (
+        (ZONE_DROP_DOWNS, _id_list(sheets, ZONES, "zone_id")),
+        (SHIFT_DROP_DOWNS, _id_list(sheets, SHIFTS, "shift_id")),
+    ):
+        if id_list is not None:
+            wanted.update(dict.fromkeys(columns, id_list))
     for (sheet_name, column), formula in wanted.items():
         sheet = sheets.get(sheet_name.lower())
         letter = _header_letters(sheet).get(column) if sheet is not None else None

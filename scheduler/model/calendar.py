@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from scheduler.model.problem import (
     MINUTES_PER_DAY,
     Problem,
+    ShiftCover,
     ShiftTemplate,
     Team,
     TimeOff,
@@ -143,6 +144,41 @@ def coverage_requirements(problem: Problem) -> dict[CoverKey, Requirement]:
         for key, (req, tgt) in sorted(need.items())
         if req > 0 or tgt > 0
     }
+
+
+ShiftCoverKey = tuple[int, str, Team, str]  # day, shift_id, team, zone
+
+
+def shift_cover_rules(problem: Problem) -> dict[ShiftCoverKey, ShiftCover]:
+    """The `ShiftCover` row in force per day, shift, team and zone of the horizon.
+
+    Weekday rows repeat every week; a `date` row replaces that day's weekday
+    row for the same shift, team and zone. When rows repeat a key, the last wins
+    (the readers reject such duplicates).
+    """
+    found: dict[ShiftCoverKey, ShiftCover] = {}
+    dated: dict[ShiftCoverKey, ShiftCover] = {}
+    for day in range(problem.days):
+        date = problem.date_of(day)
+        for row in problem.shift_cover:
+            key = (day, row.shift_id, row.team, row.zone)
+            if row.date == date:
+                dated[key] = row
+            elif row.date is None and row.weekday == date.weekday():
+                found[key] = row
+    found.update(dated)
+    return dict(sorted(found.items()))
+
+
+def weekend_of(problem: Problem, day: int) -> int | None:
+    """The weekend a day belongs to, as the day index of its Saturday (None on weekdays).
+
+    A horizon that starts on a Sunday puts that Sunday in the weekend of day -1.
+    """
+    weekday = problem.date_of(day).weekday()
+    if weekday < 5:
+        return None
+    return day - (weekday - 5)
 
 
 def time_off_window(problem: Problem, item: TimeOff) -> tuple[int, int]:

@@ -21,6 +21,8 @@ STAGE2_WEIGHTS: dict[str, int] = {
     "overtime_cost_cent_minutes": 1,
     # One request (weight 1) ~ one hour of overtime at $75/h.
     "request_penalty": 450_000,
+    # `ShiftCover` weights are in request-weight points: the same price.
+    "shift_cover_penalty": 450_000,
     "consecutive_excess_days": 200_000,
     "peer_shifts_away_from_home": 50_000,
     "extra_partners": 20_000,
@@ -34,6 +36,7 @@ COST_PARTS = (
     "contract_shortfall_minutes",
     "overtime_cost_cent_minutes",
     "request_penalty",
+    "shift_cover_penalty",
     "consecutive_excess_days",
     "peer_shifts_away_from_home",
 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -59,6 +59,12 @@ class Rules(Frozen):
     overtime_after_hours: NonNegative = 40
     overtime_multiplier: Annotated[float, Field(ge=1)] = 1.5
     max_shift_hours: Annotated[float, Field(gt=0, le=24)] = 12
+    # Runs shorter than these are broken rules, except a run that touches the
+    # first or last day of the horizon (the roster is taken to continue there).
+    min_consecutive_days: Annotated[int, Field(ge=1)] = 1
+    min_consecutive_days_off: Annotated[int, Field(ge=1)] = 1
+    # Weekends (Sat+Sun) with any shift starting on them, over the whole horizon.
+    max_weekends: Annotated[int, Field(ge=0)] | None = None  # None: no limit
 
 
 #: Rules a `Staff` column may override per person (everything but validation limits).
@@ -69,6 +75,9 @@ PERSON_RULE_NAMES = (
     "min_days_off_per_week",
     "overtime_after_hours",
     "overtime_multiplier",
+    "min_consecutive_days",
+    "min_consecutive_days_off",
+    "max_weekends",
 )
 
 
@@ -81,9 +90,12 @@ class PersonRules(Frozen):
     min_days_off_per_week: Annotated[int, Field(ge=0, le=7)]
     overtime_after_hours: NonNegative
     overtime_multiplier: Annotated[float, Field(ge=1)]
+    min_consecutive_days: Annotated[int, Field(ge=1)] = 1
+    min_consecutive_days_off: Annotated[int, Field(ge=1)] = 1
+    max_weekends: Annotated[int, Field(ge=0)] | None = None
 
     @classmethod
-    def from_rules(cls, rules: Rules, **overrides: float | int) -> PersonRules:
+    def from_rules(cls, rules: Rules, **overrides: float | int | None) -> PersonRules:
         values = {name: getattr(rules, name) for name in PERSON_RULE_NAMES}
         values.update(overrides)
         return cls.model_validate(values)
@@ -97,6 +109,9 @@ class Person(Frozen):
     home_zone: str
     min_hours_per_week: NonNegative = 0
     max_hours_per_week: NonNegative | None = None  # None: no cap
+    # Paid hours over the whole horizon (hard, both ways); None: no cap.
+    min_hours_total: NonNegative = 0
+    max_hours_total: NonNegative | None = None
     hourly_rate: NonNegative = 0
     skills: tuple[str, ...] = ()
     overtime_eligible: bool = True
@@ -128,6 +143,8 @@ class ShiftTemplate(Frozen):
     end_minute: Annotated[int, Field(ge=0, lt=MINUTES_PER_DAY)]
     unpaid_break_minutes: Annotated[int, Field(ge=0)] = 0
     teams: tuple[Team, ...] = ()  # empty: every team
+    # Shifts a person may not start on the day after starting this one.
+    forbidden_next: tuple[str, ...] = ()
 
     @property
     def duration_minutes(self) -> int:
@@ -169,6 +186,41 @@ class DemandRow(Frozen):
     @property
     def target(self) -> int:
         return self.required_units if self.target_units is None else self.target_units
+
+
+class ShiftCover(Frozen):
+    """Units wanted on one shift (by template) per day, team and zone; soft both ways.
+
+    Each unit below `units` costs `weight_under` points and each unit above it
+    `weight_over`, in the same points as a request's weight. A row makes the
+    shift workable for that team and zone even when `DemandRow`s do not.
+    """
+
+    shift_id: str
+    team: Team
+    zone: str
+    weekday: Annotated[int, Field(ge=0, le=6)] | None = None  # 0 = Monday
+    date: dt.date | None = None
+    units: Annotated[int, Field(ge=0)]
+    weight_under: Annotated[int, Field(ge=0)] = 1
+    weight_over: Annotated[int, Field(ge=0)] = 0
+    row: int | None = None
+
+    @model_validator(mode="after")
+    def _one_day_kind(self) -> ShiftCover:
+        if (self.weekday is None) == (self.date is None):
+            raise ValueError("give exactly one of weekday or date")
+        return self
+
+
+class ShiftLimit(Frozen):
+    """At most `max_shifts` shifts of one template over the horizon for one person
+    (0 forbids that shift)."""
+
+    employee_id: str
+    shift_id: str
+    max_shifts: Annotated[int, Field(ge=0)]
+    row: int | None = None
 
 
 class TimeOff(Frozen):
@@ -225,12 +277,32 @@ class Problem(Frozen):
     time_off: tuple[TimeOff, ...] = ()
     pins: tuple[Pin, ...] = ()
     pairs: tuple[PairRule, ...] = ()
+    shift_cover: tuple[ShiftCover, ...] = ()
+    shift_limits: tuple[ShiftLimit, ...] = ()
+    # 2: a unit is a clinician and a peer (the crisis program); 1: every person
+    # is a unit alone, roles and `Pairs` play no part (e.g. a benchmark).
+    people_per_unit: Literal[1, 2] = 2
     warnings: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> Problem:
         if MINUTES_PER_DAY % self.slot_minutes:
             raise ValueError("slot_minutes must divide a day")
+        if self.people_per_unit == 1 and self.pairs:
+            raise ValueError("Pairs rows need units of 2 people (people_per_unit = 2)")
+        shift_ids = {s.shift_id for s in self.shifts}
+        for template in self.shifts:
+            unknown = set(template.forbidden_next) - shift_ids
+            if unknown:
+                raise ValueError(
+                    f"shift {template.shift_id}: forbidden_next names unknown {sorted(unknown)}"
+                )
+        limits: set[tuple[str, str]] = set()
+        for limit in self.shift_limits:
+            key = (limit.employee_id, limit.shift_id)
+            if key in limits:
+                raise ValueError(f"ShiftLimits: {key[0]} and {key[1]} have more than one row")
+            limits.add(key)
         seen: set[tuple[str, str]] = set()
         for rule in self.pairs:
             key = (rule.clinician_id, rule.peer_id)
@@ -254,6 +326,11 @@ class Problem(Frozen):
     @cached_property
     def shifts_by_id(self) -> dict[str, ShiftTemplate]:
         return {s.shift_id: s for s in self.shifts}
+
+    @cached_property
+    def shift_limit_of(self) -> dict[tuple[str, str], int]:
+        """(employee_id, shift_id) -> most shifts of that template over the horizon."""
+        return {(lim.employee_id, lim.shift_id): lim.max_shifts for lim in self.shift_limits}
 
     def person(self, employee_id: str) -> Person:
         return self.people_by_id[employee_id]

@@ -94,6 +94,7 @@ class ObjectiveParts:
     contract_shortfall_minutes: int = 0  # paid minutes below min_hours_per_week
     overtime_cost_cent_minutes: int = 0  # overtime minutes x cents per overtime hour
     request_penalty: int = 0  # weights of requests not honoured
+    shift_cover_penalty: int = 0  # `ShiftCover` weights x units under or over
     consecutive_excess_days: int = 0  # days beyond preferred_max_consecutive_days
     peer_shifts_away_from_home: int = 0  # peer shifts outside their home_zone
     extra_partners: int = 0  # per clinician and week: distinct peers beyond the first

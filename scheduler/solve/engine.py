@@ -30,6 +30,9 @@ from scheduler.solve.rules import (
     requests,
     rest,
     sequences,
+    shift_cover,
+    shift_limits,
+    successions,
     total,
     zones,
 )
@@ -38,7 +41,19 @@ from scheduler.solve.variables import RosterVariables, build_variables
 ProgressHandler = Callable[[ProgressEvent], None]
 
 #: Rule families in the order they are posted (pairing first: it creates units).
-RULE_FAMILIES = (pairing, coverage, pins, rest, hours, sequences, requests, zones)
+RULE_FAMILIES = (
+    pairing,
+    coverage,
+    shift_cover,
+    pins,
+    rest,
+    successions,
+    shift_limits,
+    hours,
+    sequences,
+    requests,
+    zones,
+)
 
 
 @dataclass
@@ -129,16 +144,24 @@ def _people_on(v: RosterVariables, solver: cp_model.CpSolver) -> dict[int, list[
     return dict(people_on)
 
 
+def _alone(people_on: dict[int, list[int]]) -> MatchingResult:
+    """Units of one person: each person on an option is a unit."""
+    units: Pairs = {k: [(p,) for p in people] for k, people in people_on.items()}
+    return MatchingResult(
+        pairs=units, optimal=True, partners_used=0, avoided_together=0, preferred_together=0
+    )
+
+
 def _roster(problem: Problem, v: RosterVariables, pairs: Pairs) -> Roster:
     rows: list[Assignment] = []
     for k in sorted(pairs):
         option = v.option(k)
         shift = option.shift
         date = problem.date_of(shift.day)
-        ordered = sorted(pairs[k], key=lambda cp: problem.staff[cp[0]].employee_id)
-        for n, (c, p) in enumerate(ordered, start=1):
+        ordered = sorted(pairs[k], key=lambda unit: problem.staff[unit[0]].employee_id)
+        for n, members in enumerate(ordered, start=1):
             unit_id = f"{date:%Y%m%d}-{shift.shift_id}-{option.team}-{option.zone}-{n}"
-            for person_index in (c, p):
+            for person_index in members:
                 person = problem.staff[person_index]
                 rows.append(
                     Assignment(
@@ -205,52 +228,71 @@ def solve(
     if v.problems_found:
         return _empty(SolveStatus.INFEASIBLE, params, started, proto_size, v.problems_found)
 
-    budget = _Budget(params, started)
-    # Stage 1: coverage, required strictly before target.
-    if USE_CONSTRUCTIVE_HINT:
-        add_hint(v, construct(v))
-    model.minimize(built.stage1)
-    solver1 = _solver(params, budget.stage1())
+    has_demand = bool(v.requirements)
+    pairs_units = problem.people_per_unit == 2
+    budget = _Budget(params, started, has_demand, pairs_units)
+    # Stage 1: coverage, required strictly before target (nothing to do without demand).
+    solver1: cp_model.CpSolver | None = None
+    stage1_value, stage1_optimal, stage1_bound = 0, True, 0.0
     progress1 = _Progress(1, started, on_progress, built)
-    status1 = solver1.solve(model, progress1)
-    if status1 == cp_model.INFEASIBLE:
-        reason = "the hard rules cannot all hold (pins against other rules?)"
-        return _empty(SolveStatus.INFEASIBLE, params, started, proto_size, [reason])
-    if status1 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return _empty(SolveStatus.NO_SOLUTION, params, started, proto_size, [])
-    stage1_value = round(solver1.objective_value)
-    stage1_optimal = status1 == cp_model.OPTIMAL
+    if has_demand:
+        if USE_CONSTRUCTIVE_HINT:
+            add_hint(v, construct(v))
+        model.minimize(built.stage1)
+        solver1 = _solver(params, budget.stage1())
+        status1 = solver1.solve(model, progress1)
+        if status1 == cp_model.INFEASIBLE:
+            reason = "the hard rules cannot all hold (pins against other rules?)"
+            return _empty(SolveStatus.INFEASIBLE, params, started, proto_size, [reason])
+        if status1 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return _empty(SolveStatus.NO_SOLUTION, params, started, proto_size, [])
+        stage1_value = round(solver1.objective_value)
+        stage1_optimal = status1 == cp_model.OPTIMAL
+        stage1_bound = solver1.best_objective_bound
+        # Stage 2 keeps stage 1's coverage, warm-started from its roster.
+        _hint_from(model, solver1)
+        model.add(built.stage1 <= stage1_value)
 
-    # Stage 2: cost, keeping stage 1's coverage, warm-started from its roster.
-    _hint_from(model, solver1)
-    model.add(built.stage1 <= stage1_value)
+    # Stage 2: cost.
     model.minimize(built.stage2)
     solver2 = _solver(params, budget.stage2())
     if params.relative_gap:
         solver2.parameters.relative_gap_limit = params.relative_gap
-    status2 = solver2.solve(model, _Progress(2, started, on_progress, built))
+    progress2 = _Progress(2, started, on_progress, built)
+    status2 = solver2.solve(model, progress2)
+    if solver1 is None and status2 == cp_model.INFEASIBLE:
+        reason = "the hard rules cannot all hold"
+        return _empty(SolveStatus.INFEASIBLE, params, started, proto_size, [reason])
     if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         solver, stage2_optimal = solver2, status2 == cp_model.OPTIMAL
         # Every part is >= 0, so 0 bounds the objective even before the search does
         # (CP-SAT's first bound comes from the objective's domain, which can be < 0).
         stage2_bound = max(0.0, solver2.best_objective_bound)
-    else:  # no time left for stage 2: the stage-1 roster stands, unproven
+    elif solver1 is not None:  # no time left for stage 2: the stage-1 roster stands
         solver, stage2_optimal, stage2_bound = solver1, False, 0.0
+    else:
+        return _empty(SolveStatus.NO_SOLUTION, params, started, proto_size, [])
     stage2_value = float(solver.value(built.stage2))
+    first_at = progress1.first_at if solver1 is not None else progress2.first_at
 
-    # Stage 3: who pairs with whom.
-    matching = match_units(
-        problem,
-        v.options,
-        _people_on(v, solver),
-        budget.stage3(),
-        params.workers,
-        params.seed,
-        params.deterministic,
-    )
+    # Stage 3: who pairs with whom (units of one person need no pairing).
+    if pairs_units:
+        matching = match_units(
+            problem,
+            v.options,
+            _people_on(v, solver),
+            budget.stage3(),
+            params.workers,
+            params.seed,
+            params.deterministic,
+        )
+        pairing_parts = _pairing_parts(problem, v, solver, matching)
+    else:
+        matching = _alone(_people_on(v, solver))
+        pairing_parts = {}
     parts = ObjectiveParts(
         **{name: int(solver.value(built.parts[name])) for name in (*STAGE1_PARTS, *COST_PARTS)},
-        **_pairing_parts(problem, v, solver, matching),
+        **pairing_parts,
     )
     objective = float(stage2_total(parts))
     optimal = stage1_optimal and stage2_optimal and matching.optimal
@@ -265,10 +307,10 @@ def solve(
         objective=objective,
         bound=bound,
         stage1_objective=float(stage1_value),
-        stage1_bound=solver1.best_objective_bound,
+        stage1_bound=stage1_bound,
         stage1_optimal=stage1_optimal,
         seconds=time.monotonic() - started,
-        seconds_to_first=progress1.first_at,
+        seconds_to_first=first_at,
         params=params,
         variables=proto_size[0],
         constraints=proto_size[1],
@@ -288,10 +330,14 @@ class _Budget:
     STAGE1_SHARE = 0.45
     STAGE3_SHARE = 0.1
 
-    def __init__(self, params: SolveParams, started: float) -> None:
+    def __init__(
+        self, params: SolveParams, started: float, has_stage1: bool, has_stage3: bool
+    ) -> None:
         self.limit = params.time_limit
         self.deterministic = params.deterministic
         self.started = started
+        self.STAGE1_SHARE = self.STAGE1_SHARE if has_stage1 else 0.0
+        self.STAGE3_SHARE = self.STAGE3_SHARE if has_stage3 else 0.0
 
     def _left(self) -> float:
         return self.limit - (time.monotonic() - self.started)

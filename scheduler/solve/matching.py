@@ -19,8 +19,8 @@ from scheduler.model.problem import PairKind, Problem, Role
 from scheduler.solve.rules import total
 from scheduler.solve.variables import Option
 
-#: (clinician index, peer index) pairs per option index.
-Pairs = dict[int, list[tuple[int, int]]]
+#: The people of each unit per option index: (clinician, peer), or (person,) alone.
+Pairs = dict[int, list[tuple[int, ...]]]
 
 
 @dataclass(frozen=True)

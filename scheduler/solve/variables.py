@@ -19,6 +19,7 @@ from scheduler.model.calendar import (
     ShiftInstance,
     coverage_requirements,
     is_unavailable,
+    shift_cover_rules,
     shift_instances,
     slots_covered,
 )
@@ -50,6 +51,8 @@ class RosterVariables:
     # on[person][(day, shift_id)]: the person works that shift instance (any team/zone)
     on: list[dict[tuple[int, str], cp_model.LinearExpr]]
     instances: dict[tuple[int, str], ShiftInstance]  # (day, shift_id) -> instance
+    # (day, shift_id, team, zone) -> option index
+    option_at: dict[tuple[int, str, Team, str], int] = field(default_factory=dict)
     # units[option index]: units working that option (= its clinicians = its peers)
     units: dict[int, cp_model.IntVar] = field(default_factory=dict)
     problems_found: list[str] = field(default_factory=list)
@@ -70,11 +73,13 @@ class RosterVariables:
 
 
 def useful_options(problem: Problem, requirements: dict[CoverKey, Requirement]) -> list[Option]:
-    """Options whose shift covers a slot with demand for its team and zone, plus pinned ones."""
+    """Options whose shift covers a slot with demand for its team and zone, or has a
+    `ShiftCover` row, plus pinned ones."""
     demanded = {
         (team, zone, slot) for (team, zone, slot), req in requirements.items() if req.target
     }
     pinned = {(pin.date, pin.shift_id) for pin in problem.pins}
+    shift_covered = set(shift_cover_rules(problem))
     found: list[Option] = []
     for shift in shift_instances(problem):
         template = problem.shift(shift.shift_id)
@@ -84,7 +89,11 @@ def useful_options(problem: Problem, requirements: dict[CoverKey, Requirement]) 
             if not template.allows(team):
                 continue
             for zone in problem.zone_ids:
-                if is_pinned or any((team, zone, slot) in demanded for slot in covered):
+                if (
+                    is_pinned
+                    or (shift.day, shift.shift_id, team, zone) in shift_covered
+                    or any((team, zone, slot) in demanded for slot in covered)
+                ):
                     found.append(Option(len(found) + 1, shift, team, zone))
     return found
 
@@ -115,6 +124,7 @@ def build_variables(problem: Problem, model: cp_model.CpModel) -> RosterVariable
     x: list[list[dict[int, cp_model.IntVar]]] = []
     works: list[list[cp_model.IntVar]] = []
     on: list[dict[tuple[int, str], cp_model.LinearExpr]] = []
+    limit_of = problem.shift_limit_of
     for p, person in enumerate(problem.staff):
         unavailable: dict[ShiftInstance, bool] = {}
         person_x: list[dict[int, cp_model.IntVar]] = []
@@ -124,6 +134,8 @@ def build_variables(problem: Problem, model: cp_model.CpModel) -> RosterVariable
             day_x: dict[int, cp_model.IntVar] = {}
             for option in by_day[day]:
                 if option.team not in person.teams or not pin_allows(problem, person, option):
+                    continue
+                if limit_of.get((person.employee_id, option.shift.shift_id)) == 0:
                     continue
                 if option.shift not in unavailable:
                     unavailable[option.shift] = (
@@ -152,4 +164,5 @@ def build_variables(problem: Problem, model: cp_model.CpModel) -> RosterVariable
         works=works,
         on=on,
         instances={(o.shift.day, o.shift.shift_id): o.shift for o in options},
+        option_at={(o.shift.day, o.shift.shift_id, o.team, o.zone): o.index for o in options},
     )

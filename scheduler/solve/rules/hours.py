@@ -1,4 +1,4 @@
-"""Weekly paid hours: the hard cap, contract hours (soft) and overtime cost (soft)."""
+"""Paid hours: weekly cap, horizon min and max (hard); contract hours and overtime (soft)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,11 @@ def add(v: RosterVariables) -> Parts:
     contract_terms: list[cp_model.IntVar] = []
     overtime_terms: list[cp_model.LinearExprT] = []
     for p, person in enumerate(problem.staff):
+        horizon = v.paid_minutes(p, range(problem.days))
+        if person.min_hours_total:
+            model.add(horizon >= round(person.min_hours_total * 60))
+        if person.max_hours_total is not None:
+            model.add(horizon <= round(person.max_hours_total * 60))
         for week in weeks(problem):
             paid = v.paid_minutes(p, week.days)
             most_paid = sum(

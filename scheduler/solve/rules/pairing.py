@@ -25,6 +25,8 @@ from scheduler.solve.variables import RosterVariables
 
 
 def add(v: RosterVariables) -> Parts:
+    if v.problem.people_per_unit == 1:
+        return _single_person_units(v)
     model, problem = v.model, v.problem
     clinicians_on: dict[int, list[cp_model.IntVar]] = defaultdict(list)
     peers_on: dict[int, list[cp_model.IntVar]] = defaultdict(list)
@@ -48,6 +50,21 @@ def add(v: RosterVariables) -> Parts:
 
     _forbidden_pairs(v)
     return {"preferred_pairs_apart": _preferred_pairs_apart(v)}
+
+
+def _single_person_units(v: RosterVariables) -> Parts:
+    """Every person is a unit alone: units = people on the option."""
+    people_on: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+    for person_x in v.x:
+        for day_x in person_x:
+            for k, var in day_x.items():
+                people_on[k].append(var)
+    for option in v.options:
+        k = option.index
+        units = v.model.new_int_var(0, len(people_on[k]), f"units_o{k}")
+        v.model.add(total(people_on[k]) == units)
+        v.units[k] = units
+    return {"preferred_pairs_apart": total([])}
 
 
 def _forbidden_pairs(v: RosterVariables) -> None:

@@ -1,0 +1,19 @@
+"""`ShiftLimits`: at most so many shifts of one template per person over the horizon.
+
+A limit of 0 is applied when the variables are made (no such option exists).
+"""
+
+from __future__ import annotations
+
+from scheduler.solve.rules import Parts, total
+from scheduler.solve.variables import RosterVariables
+
+
+def add(v: RosterVariables) -> Parts:
+    index = {person.employee_id: i for i, person in enumerate(v.problem.staff)}
+    for limit in v.problem.shift_limits:
+        p = index[limit.employee_id]
+        of_type = [w for (_, shift_id), w in v.on[p].items() if shift_id == limit.shift_id]
+        if limit.max_shifts and len(of_type) > limit.max_shifts:
+            v.model.add(total(of_type) <= limit.max_shifts)
+    return {}
