@@ -48,9 +48,12 @@ def construct(v: RosterVariables) -> Chosen:
 COMPLETION_LIMIT = 10.0
 
 
-def add_hint(v: RosterVariables, chosen: Chosen) -> None:
+def add_hint(v: RosterVariables, chosen: Chosen) -> list[int] | None:
     """Hint every variable of the model: x from `chosen`, the rest completed by a
-    quick solve of a copy of the model with x fixed (x alone when that fails)."""
+    quick solve of a copy of the model with x fixed (x alone when that fails).
+
+    Returns the completed assignment (a solution of the model), or None when the
+    roster could not be completed."""
     x_values: dict[int, int] = {}
     for person, person_x in enumerate(v.x):
         for day, day_x in enumerate(person_x):
@@ -67,12 +70,14 @@ def add_hint(v: RosterVariables, chosen: Chosen) -> None:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_deterministic_time = COMPLETION_LIMIT
-    if solver.solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    completed = solver.solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    if completed:
         values = {i: solver.value(fixed.get_int_var_from_proto_index(i)) for i in every}
     else:  # the roster breaks a rule the model posts (a pin it could not staff)
         values = x_values
     for index, value in values.items():
         v.model.add_hint(v.model.get_int_var_from_proto_index(index), value)
+    return [values[i] for i in every] if completed else None
 
 
 class _Builder:

@@ -108,11 +108,12 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             )
 
 
-#: Full-problem search workers, best first. On this model the LP-heavy worker
-#: with symmetry in the LP proves the bounds; a no-LP worker finds rosters fast.
-#: With 2 workers CP-SAT's default portfolio has no max-LP worker and stalls at
-#: gaps of 100% where this one proves optimality (measured in docs/benchmarks.md).
-PORTFOLIO = ("max_lp_sym", "no_lp", "default_lp", "quick_restart", "reduced_costs", "core")
+#: Full-search workers, best first. With 2 workers one thread runs the first (the
+#: LP-heavy worker: it proves the bounds and, guided by the LP, finds good rosters)
+#: and the other CP-SAT's own large-neighbourhood search and feasibility jump,
+#: which share rosters with it. Measured on the Curtois instances at 60 s against
+#: two full workers and against our own LNS thread (docs/benchmarks.md).
+FULL_SEARCH = ("max_lp", "no_lp", "max_lp_sym", "quick_restart", "reduced_costs", "core")
 
 
 def _solver(params: SolveParams, seconds: float) -> cp_model.CpSolver:
@@ -123,7 +124,10 @@ def _solver(params: SolveParams, seconds: float) -> cp_model.CpSolver:
     if params.workers == 1:
         solver.parameters.linearization_level = 2
     else:
-        solver.parameters.subsolvers.extend(PORTFOLIO[: params.workers])
+        # Half the threads search the whole problem, the rest improve rosters (LNS).
+        full = max(1, params.workers // 2)
+        solver.parameters.num_full_subsolvers = full
+        solver.parameters.subsolvers.extend(FULL_SEARCH[:full])
     if params.deterministic:
         # Wall-clock limits make parallel search depend on timing; deterministic
         # time and interleaved workers make the same input give the same roster.
@@ -236,42 +240,53 @@ def solve(
     stage1_value, stage1_optimal, stage1_bound = 0, True, 0.0
     progress1 = _Progress(1, started, on_progress, built)
     if has_demand:
-        if USE_CONSTRUCTIVE_HINT:
-            add_hint(v, construct(v))
+        greedy = add_hint(v, construct(v)) if USE_CONSTRUCTIVE_HINT else None
         model.minimize(built.stage1)
         solver1 = _solver(params, budget.stage1())
         status1 = solver1.solve(model, progress1)
+        stage1_bound = max(0.0, solver1.best_objective_bound)
         if status1 == cp_model.INFEASIBLE:
             reason = "the hard rules cannot all hold (pins against other rules?)"
             return _empty(SolveStatus.INFEASIBLE, params, started, proto_size, [reason])
         if status1 not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return _empty(SolveStatus.NO_SOLUTION, params, started, proto_size, [])
+            if greedy is None:
+                return _empty(SolveStatus.NO_SOLUTION, params, started, proto_size, [])
+            # No roster from the search in time (very large programs): the greedy
+            # roster keeps every hard rule, so it stands, unproven.
+            solver1 = solver_at(model, greedy)
+            status1 = cp_model.FEASIBLE
+            progress1.first_at = time.monotonic() - started
         stage1_value = round(solver1.objective_value)
         stage1_optimal = status1 == cp_model.OPTIMAL
-        stage1_bound = solver1.best_objective_bound
         # Stage 2 keeps stage 1's coverage, warm-started from its roster.
         _hint_from(model, solver1)
         model.add(built.stage1 <= stage1_value)
 
     # Stage 2: cost.
     model.minimize(built.stage2)
-    solver2 = _solver(params, budget.stage2())
+    seconds2 = budget.stage2()
+    progress2 = _Progress(2, started, on_progress, built)
+    solver2 = _solver(params, seconds2)
     if params.relative_gap:
         solver2.parameters.relative_gap_limit = params.relative_gap
-    progress2 = _Progress(2, started, on_progress, built)
     status2 = solver2.solve(model, progress2)
-    if solver1 is None and status2 == cp_model.INFEASIBLE:
-        reason = "the hard rules cannot all hold"
-        return _empty(SolveStatus.INFEASIBLE, params, started, proto_size, [reason])
+    infeasible = status2 == cp_model.INFEASIBLE
+    solver: cp_model.CpSolver | None = None
+    stage2_optimal, stage2_bound = False, 0.0
     if status2 in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         solver, stage2_optimal = solver2, status2 == cp_model.OPTIMAL
         # Every part is >= 0, so 0 bounds the objective even before the search does
         # (CP-SAT's first bound comes from the objective's domain, which can be < 0).
         stage2_bound = max(0.0, solver2.best_objective_bound)
-    elif solver1 is not None:  # no time left for stage 2: the stage-1 roster stands
+    if solver1 is None and infeasible:
+        reason = "the hard rules cannot all hold"
+        return _empty(SolveStatus.INFEASIBLE, params, started, proto_size, [reason])
+    if solver is None:
+        if solver1 is None:
+            return _empty(SolveStatus.NO_SOLUTION, params, started, proto_size, [])
+        # no time left for stage 2: the stage-1 roster stands, unproven
         solver, stage2_optimal, stage2_bound = solver1, False, 0.0
-    else:
-        return _empty(SolveStatus.NO_SOLUTION, params, started, proto_size, [])
+    first_at = progress1.first_at if solver1 is not None else progress2.first_at
     stage2_value = float(solver.value(built.stage2))
     first_at = progress1.first_at if solver1 is not None else progress2.first_at
 
@@ -318,6 +333,20 @@ def solve(
         cost_bound=stage2_bound,
         parts=parts,
     )
+
+
+def solver_at(model: cp_model.CpModel, values: list[int]) -> cp_model.CpSolver:
+    """A solver holding exactly `values` (a solution of `model`), to read expressions."""
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    hint = model.proto.solution_hint
+    hint.vars.extend(range(len(values)))
+    hint.values.extend(values)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        raise RuntimeError(f"the values are not a solution ({solver.status_name()})")
+    return solver
 
 
 class _Budget:
