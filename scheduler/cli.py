@@ -65,6 +65,12 @@ def _load_roster(path: Path) -> Roster:
     return roster
 
 
+class SolveMethod(StrEnum):
+    WHOLE = "whole"
+    ZONES = "zones"
+    AUTO = "auto"
+
+
 class _ProgressPrinter:
     """Prints the best objective and bound as they improve, at most twice a second."""
 
@@ -117,11 +123,19 @@ def solve(
         ),
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+    method: Annotated[
+        SolveMethod,
+        typer.Option(
+            help="whole: one model; zones: zone groups solved one by one (large programs; "
+            "no bound); auto: zone groups only when the whole model would be too big.",
+        ),
+    ] = SolveMethod.AUTO,
 ) -> None:
     """Make a roster from a program's workbook and write the roster workbook."""
     from scheduler.evaluate import evaluate
     from scheduler.io.write_workbook import write_roster_workbook
     from scheduler.solve import solve as run_solver
+    from scheduler.solve.decompose import groups_needed, solve_auto, solve_by_zone_groups
 
     if input_path == DEFAULT_INPUT and not input_path.exists():
         input_path = DEFAULT_INPUT_FOLDER
@@ -135,9 +149,17 @@ def solve(
             f"Solving {problem.name}: {len(problem.staff)} staff, {problem.days} days, "
             f"{len(problem.zones)} zones, time limit {time_limit:g} s, {workers} workers"
         )
-    result = run_solver(problem, params, on_progress=printer)
+    if method is SolveMethod.WHOLE:
+        result = run_solver(problem, params, on_progress=printer)
+    elif method is SolveMethod.ZONES:
+        groups = max(min(2, len(problem.zones)), groups_needed(problem))
+        result = solve_by_zone_groups(problem, params, groups, on_progress=printer)
+    else:
+        result = solve_auto(problem, params, on_progress=printer)
     if printer is not None:
         printer.flush()
+    if result.message and result.status.has_roster:
+        _err(result.message)
     if not result.status.has_roster:
         _err(f"No roster: {result.status.value}. {result.message}".strip())
         raise typer.Exit(EXIT_INFEASIBLE if result.status is SolveStatus.INFEASIBLE else 1)

@@ -116,3 +116,19 @@ def test_sample_builds_the_workbook_from_the_csv_folder(tmp_path: Path) -> None:
     result = runner.invoke(app, ["sample", str(folder)])
     assert result.exit_code == 0, result.output
     assert read_problem(folder / "hartford.xlsx") == read_problem(folder)
+
+
+def test_solve_by_zone_groups_writes_a_roster_that_checks_clean(tmp_path: Path) -> None:
+    # Three zones split into 2 groups (`--method zones`): a valid roster, no bound.
+    from scheduler.synthetic import synthetic_program, write_problem_csv
+
+    program = tmp_path / "program"
+    write_problem_csv(synthetic_program(8, 8, zones=3, days=7), program)
+    out = tmp_path / "roster.xlsx"
+    args = ["solve", str(program), "--out", str(out), "--method", "zones", "--quiet"]
+    result = runner.invoke(app, [*args, "--time-limit", "20", "--deterministic"])
+
+    assert result.exit_code == 0, result.output
+    assert "Status: feasible" in result.output
+    assert "zone groups" in result.output
+    assert evaluate(read_problem(program), read_roster(out)).hard_violations == ()

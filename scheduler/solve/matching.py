@@ -44,6 +44,9 @@ def match_units(
     """Pair the people on each option; `people_on[option index]` lists person indexes."""
     model = cp_model.CpModel()
     forbidden, preferred, avoided = _pair_kinds(problem)
+    # Any valid pairing, found in plain Python: the search's first solution, and
+    # the answer when the search gets no time (very large programs).
+    fallback = _any_pairing(problem, people_on, forbidden)
     together: dict[tuple[int, int, int], cp_model.IntVar] = {}
     for k, people in sorted(people_on.items()):
         partners_of: dict[int, list[cp_model.IntVar]] = defaultdict(list)
@@ -74,6 +77,12 @@ def match_units(
         STAGE2_WEIGHTS["extra_partners"] * total(used.values())
         + STAGE2_WEIGHTS["pair_preference_penalty"] * (total(avoid_terms) - 2 * total(prefer_terms))
     )
+    chosen = {(c, p, k) for k, units in fallback.items() for c, p in units}
+    for key, var in together.items():
+        model.add_hint(var, key in chosen)
+    used_by_fallback = {(c, p, week_of_day(options[k - 1].shift.day)) for c, p, k in chosen}
+    for key, var in used.items():
+        model.add_hint(var, key in used_by_fallback)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
@@ -83,9 +92,14 @@ def match_units(
     else:
         solver.parameters.max_time_in_seconds = max(0.1, params_seconds)
     status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        # Cannot happen when the roster model's counting rules hold.
-        raise RuntimeError(f"pairing stage failed: {solver.status_name(status)}")
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # no time to search
+        return MatchingResult(
+            pairs=fallback,
+            optimal=False,
+            partners_used=len(used_by_fallback),
+            avoided_together=sum(1 for c, p, _ in chosen if (c, p) in avoided),
+            preferred_together=sum(1 for c, p, _ in chosen if (c, p) in preferred),
+        )
     pairs: Pairs = defaultdict(list)
     for (c, p, k), var in sorted(together.items()):
         if solver.boolean_value(var):
@@ -97,6 +111,48 @@ def match_units(
         avoided_together=sum(solver.boolean_value(var) for var in avoid_terms),
         preferred_together=sum(solver.boolean_value(var) for var in prefer_terms),
     )
+
+
+def _any_pairing(
+    problem: Problem, people_on: dict[int, list[int]], forbidden: set[tuple[int, int]]
+) -> Pairs:
+    """A perfect matching per option, never a forbid pair or two trainees. The roster
+    model's counting rules guarantee one exists."""
+    pairs: Pairs = {}
+    for k, people in sorted(people_on.items()):
+        clinicians = [i for i in people if problem.staff[i].role is Role.CLINICIAN]
+        peers = [i for i in people if problem.staff[i].role is Role.PEER]
+        allowed = {
+            c: [
+                p
+                for p in peers
+                if (c, p) not in forbidden
+                and not (problem.staff[c].is_trainee and problem.staff[p].is_trainee)
+            ]
+            for c in clinicians
+        }
+        clinician_of: dict[int, int] = {}  # peer -> clinician
+        if len(clinicians) != len(peers) or not all(
+            _augment(c, allowed, clinician_of, set()) for c in clinicians
+        ):
+            # Cannot happen when the roster model's counting rules hold.
+            raise RuntimeError(f"no valid pairing on option {k}")
+        pairs[k] = sorted((c, p) for p, c in clinician_of.items())
+    return pairs
+
+
+def _augment(
+    c: int, allowed: dict[int, list[int]], clinician_of: dict[int, int], seen: set[int]
+) -> bool:
+    """Kuhn's augmenting path from clinician c; updates `clinician_of` when found."""
+    for p in allowed[c]:
+        if p in seen:
+            continue
+        seen.add(p)
+        if p not in clinician_of or _augment(clinician_of[p], allowed, clinician_of, seen):
+            clinician_of[p] = c
+            return True
+    return False
 
 
 def _pair_kinds(

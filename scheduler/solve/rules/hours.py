@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from ortools.sat.python import cp_model
 
 from scheduler.model.calendar import weeks
@@ -14,11 +16,7 @@ def add(v: RosterVariables) -> Parts:
     contract_terms: list[cp_model.IntVar] = []
     overtime_terms: list[cp_model.LinearExprT] = []
     for p, person in enumerate(problem.staff):
-        horizon = v.paid_minutes(p, range(problem.days))
-        if person.min_hours_total:
-            model.add(horizon >= round(person.min_hours_total * 60))
-        if person.max_hours_total is not None:
-            model.add(horizon <= round(person.max_hours_total * 60))
+        _horizon_hours(v, p)
         for week in weeks(problem):
             paid = v.paid_minutes(p, week.days)
             most_paid = sum(
@@ -42,3 +40,32 @@ def add(v: RosterVariables) -> Parts:
         "contract_shortfall_minutes": total(contract_terms),
         "overtime_cost_cent_minutes": total(overtime_terms),
     }
+
+
+#: Post the days-worked bounds implied by whole-horizon hours (a switch, to measure).
+DAYS_WORKED_BOUNDS = True
+
+
+def _horizon_hours(v: RosterVariables, p: int) -> None:
+    """Paid minutes over the horizon within the person's min and max, and the days
+    worked that this implies: each day worked pays between the shortest and the
+    longest of the person's shifts. Redundant, but the LP alone only sees their
+    fractional versions (e.g. 15.75 days where 16 are needed)."""
+    person, model = v.people[p], v.model
+    least = round(person.min_hours_total * 60)
+    most = None if person.max_hours_total is None else round(person.max_hours_total * 60)
+    if not least and most is None:
+        return
+    paid = v.paid_minutes(p, range(v.problem.days))
+    if least:
+        model.add(paid >= least)
+    if most is not None:
+        model.add(paid <= most)
+    lengths = {v.option(k).shift.paid_minutes for day_x in v.x[p] for k in day_x}
+    if not DAYS_WORKED_BOUNDS or not lengths:
+        return
+    days_worked = total(v.works[p])
+    if least:
+        model.add(days_worked >= math.ceil(least / max(lengths)))
+    if most is not None and min(lengths) > 0:
+        model.add(days_worked <= most // min(lengths))
