@@ -62,6 +62,33 @@ class SolveResult:
     # from the roster; tests require both to agree at OPTIMAL).
     parts: ObjectiveParts | None = None
 
+    @classmethod
+    def without_roster(
+        cls,
+        status: SolveStatus,
+        params: SolveParams,
+        seconds: float,
+        message: str,
+        variables: int = 0,
+        constraints: int = 0,
+    ) -> SolveResult:
+        """A result with no roster (infeasible, no solution in time, a group failed)."""
+        return cls(
+            status=status,
+            roster=Roster(),
+            objective=None,
+            bound=None,
+            stage1_objective=None,
+            stage1_bound=None,
+            stage1_optimal=False,
+            seconds=seconds,
+            seconds_to_first=None,
+            params=params,
+            variables=variables,
+            constraints=constraints,
+            message=message,
+        )
+
     @property
     def gap(self) -> float | None:
         """Relative gap of stage 2 (0 when proven optimal)."""

@@ -516,20 +516,13 @@ def _failed(
         f"({last.result.status.value}: {last.result.message or 'no detail'}); "
         "the whole model may still find one. Groups: " + _describe(runs)
     )
-    return SolveResult(
-        status=SolveStatus.NO_SOLUTION,
-        roster=Roster(),
-        objective=None,
-        bound=None,
-        stage1_objective=None,
-        stage1_bound=None,
-        stage1_optimal=False,
-        seconds=time.monotonic() - started,
-        seconds_to_first=None,
-        params=params,
+    return SolveResult.without_roster(
+        SolveStatus.NO_SOLUTION,
+        params,
+        time.monotonic() - started,
+        message,
         variables=sum(run.result.variables for run in runs),
         constraints=sum(run.result.constraints for run in runs),
-        message=message,
     )
 
 

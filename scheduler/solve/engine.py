@@ -394,21 +394,8 @@ def _empty(
     proto_size: tuple[int, int],
     reasons: list[str],
 ) -> SolveResult:
-    return SolveResult(
-        status=status,
-        roster=Roster(),
-        objective=None,
-        bound=None,
-        stage1_objective=None,
-        stage1_bound=None,
-        stage1_optimal=False,
-        seconds=time.monotonic() - started,
-        seconds_to_first=None,
-        params=params,
-        variables=proto_size[0],
-        constraints=proto_size[1],
-        message="; ".join(reasons),
-    )
+    seconds = time.monotonic() - started
+    return SolveResult.without_roster(status, params, seconds, "; ".join(reasons), *proto_size)
 
 
 __all__ = ["BuiltModel", "build_model", "solve"]
