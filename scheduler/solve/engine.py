@@ -286,7 +286,6 @@ def solve(
             return _empty(SolveStatus.NO_SOLUTION, params, started, proto_size, [])
         # no time left for stage 2: the stage-1 roster stands, unproven
         solver, stage2_optimal, stage2_bound = solver1, False, 0.0
-    first_at = progress1.first_at if solver1 is not None else progress2.first_at
     stage2_value = float(solver.value(built.stage2))
     first_at = progress1.first_at if solver1 is not None else progress2.first_at
 
