@@ -5,9 +5,10 @@ Exit codes: 0 done, 1 a roster breaks a hard rule, 2 bad input, 3 infeasible.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Protocol, TypeVar
 
 import typer
 
@@ -41,28 +42,35 @@ def _refuse(path: Path, error: InputError) -> typer.Exit:
     return typer.Exit(EXIT_BAD_INPUT)
 
 
+class _Warned(Protocol):
+    @property
+    def warnings(self) -> tuple[str, ...]: ...
+
+
+Read = TypeVar("Read", bound=_Warned)
+
+
+def _read(path: Path, reader: Callable[[Path], Read]) -> Read:
+    """Read with `reader`; bad input exits 2 with every located issue, warnings go to stderr."""
+    try:
+        value = reader(path)
+    except InputError as error:
+        raise _refuse(path, error) from None
+    for warning in value.warnings:
+        _err(f"warning: {warning}")
+    return value
+
+
 def _load(path: Path) -> Problem:
     from scheduler.io.read_workbook import read_problem
 
-    try:
-        problem = read_problem(path)
-    except InputError as error:
-        raise _refuse(path, error) from None
-    for warning in problem.warnings:
-        _err(f"warning: {warning}")
-    return problem
+    return _read(path, read_problem)
 
 
 def _load_roster(path: Path) -> Roster:
     from scheduler.io.read_workbook import read_roster
 
-    try:
-        roster = read_roster(path)
-    except InputError as error:
-        raise _refuse(path, error) from None
-    for warning in roster.warnings:
-        _err(f"warning: {warning}")
-    return roster
+    return _read(path, read_roster)
 
 
 class SolveMethod(StrEnum):

@@ -324,6 +324,11 @@ class Problem(Frozen):
         return {p.employee_id: p for p in self.staff}
 
     @cached_property
+    def staff_index(self) -> dict[str, int]:
+        """employee_id -> position in `staff` (the solver's person index)."""
+        return {p.employee_id: i for i, p in enumerate(self.staff)}
+
+    @cached_property
     def shifts_by_id(self) -> dict[str, ShiftTemplate]:
         return {s.shift_id: s for s in self.shifts}
 

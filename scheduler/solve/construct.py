@@ -102,7 +102,7 @@ class _Builder:
                 for k in day_x:
                     self.eligible[k].append(p)
 
-        index = {person.employee_id: i for i, person in enumerate(problem.staff)}
+        index = problem.staff_index
         self.forbidden: dict[int, set[int]] = defaultdict(set)
         for rule in problem.pairs:
             if rule.kind is PairKind.FORBID:
@@ -244,7 +244,7 @@ class _Builder:
         can still come, then partners of the other role for the pinned people still
         alone."""
         problem, v = self.v.problem, self.v
-        index = {person.employee_id: i for i, person in enumerate(problem.staff)}
+        index = problem.staff_index
         pinned = sorted(
             (problem.day_of(pin.date), pin.shift_id, index[pin.employee_id]) for pin in problem.pins
         )

@@ -194,7 +194,7 @@ def _pairing_parts(
         for day, worked in enumerate(person_works)
         if solver.boolean_value(worked)
     }
-    index = {person.employee_id: i for i, person in enumerate(problem.staff)}
+    index = problem.staff_index
     prefer_days = sum(
         solver.boolean_value(v.works[index[rule.clinician_id]][day])
         + solver.boolean_value(v.works[index[rule.peer_id]][day])

@@ -158,7 +158,7 @@ def _augment(
 def _pair_kinds(
     problem: Problem,
 ) -> tuple[set[tuple[int, int]], set[tuple[int, int]], set[tuple[int, int]]]:
-    index = {person.employee_id: i for i, person in enumerate(problem.staff)}
+    index = problem.staff_index
     kinds: dict[PairKind, set[tuple[int, int]]] = defaultdict(set)
     for rule in problem.pairs:
         kinds[rule.kind].add((index[rule.clinician_id], index[rule.peer_id]))

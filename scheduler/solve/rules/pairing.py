@@ -80,7 +80,7 @@ def _forbidden_pairs(v: RosterVariables) -> None:
     option at all: stricter than the rule, and rare.
     """
     model, problem = v.model, v.problem
-    index = {person.employee_id: i for i, person in enumerate(problem.staff)}
+    index = problem.staff_index
     forbidden = [
         (index[rule.clinician_id], index[rule.peer_id])
         for rule in problem.pairs
@@ -103,7 +103,7 @@ def _forbidden_pairs(v: RosterVariables) -> None:
 def _preferred_pairs_apart(v: RosterVariables) -> Expr:
     """Per prefer pair and day: (c works) + (p works) - 2 x (both on one option)."""
     model, problem = v.model, v.problem
-    index = {person.employee_id: i for i, person in enumerate(problem.staff)}
+    index = problem.staff_index
     terms: list[cp_model.LinearExprT] = []
     for rule in problem.pairs:
         if rule.kind is not PairKind.PREFER:

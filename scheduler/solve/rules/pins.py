@@ -9,7 +9,7 @@ from scheduler.solve.variables import RosterVariables
 
 def add(v: RosterVariables) -> Parts:
     problem = v.problem
-    index = {person.employee_id: i for i, person in enumerate(problem.staff)}
+    index = problem.staff_index
     for pin in problem.pins:
         p, day = index[pin.employee_id], problem.day_of(pin.date)
         matching = [

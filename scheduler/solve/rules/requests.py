@@ -12,7 +12,7 @@ from scheduler.solve.variables import RosterVariables
 
 def add(v: RosterVariables) -> Parts:
     model, problem = v.model, v.problem
-    index = {person.employee_id: i for i, person in enumerate(problem.staff)}
+    index = problem.staff_index
     terms: list[cp_model.LinearExprT] = []
     for n, item in enumerate(requests(problem)):
         if not request_in_horizon(problem, item) or not item.weight:

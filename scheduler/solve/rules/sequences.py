@@ -25,7 +25,7 @@ def add(v: RosterVariables) -> Parts:
             days_off = week.min_days_off(person.rules.min_days_off_per_week)
             model.add(total(works[day] for day in week.days) <= week.n_days - days_off)
         _shortest_runs(model, works, person.rules.min_consecutive_days)
-        _shortest_runs(model, [_negated(w) for w in works], person.rules.min_consecutive_days_off)
+        _shortest_runs(model, [~w for w in works], person.rules.min_consecutive_days_off)
         if person.rules.max_weekends is not None:
             _weekends(v, p, person.rules.max_weekends)
         # Each window of preferred+1 worked days is one day over the preference, so
@@ -52,7 +52,7 @@ def _shortest_runs(model: cp_model.CpModel, on: Sequence[cp_model.LiteralT], sho
         for ahead in range(1, shortest):
             if start + ahead >= len(on):
                 break
-            model.add_bool_or([on[start - 1], _negated(on[start]), on[start + ahead]])
+            model.add_bool_or([on[start - 1], ~on[start], on[start + ahead]])
 
 
 def _weekends(v: RosterVariables, p: int, most: int) -> None:
@@ -69,9 +69,3 @@ def _weekends(v: RosterVariables, p: int, most: int) -> None:
         v.model.add_max_equality(any_day, days)
         worked_weekends.append(any_day)
     v.model.add(total(worked_weekends) <= most)
-
-
-def _negated(literal: cp_model.LiteralT) -> cp_model.LiteralT:
-    if isinstance(literal, cp_model.IntVar):
-        return literal.Not()
-    return literal.negated()  # type: ignore[union-attr]

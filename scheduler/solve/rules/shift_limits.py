@@ -10,7 +10,7 @@ from scheduler.solve.variables import RosterVariables
 
 
 def add(v: RosterVariables) -> Parts:
-    index = {person.employee_id: i for i, person in enumerate(v.problem.staff)}
+    index = v.problem.staff_index
     for limit in v.problem.shift_limits:
         p = index[limit.employee_id]
         of_type = [w for (_, shift_id), w in v.on[p].items() if shift_id == limit.shift_id]
