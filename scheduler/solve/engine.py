@@ -116,11 +116,20 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 FULL_SEARCH = ("max_lp", "no_lp", "max_lp_sym", "quick_restart", "reduced_costs", "core")
 
 
+#: Simplex iterations the root LP may take in one go (CP-SAT's default is 2,000).
+ROOT_LP_ITERATIONS = 1_000_000
+
+
 def _solver(params: SolveParams, seconds: float) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = params.workers
     solver.parameters.random_seed = params.seed
     solver.parameters.log_search_progress = params.log
+    # Solve the root LP to the end before searching: in chunks of the default
+    # 2,000 iterations, the LP of Curtois instance 12 was never optimal in 60 s
+    # (bound 4, 39% above the optimum); solved whole, it gives a bound within 2%
+    # of the optimum by 30 s and guides the search (docs/benchmarks.md).
+    solver.parameters.root_lp_iterations = ROOT_LP_ITERATIONS
     if params.workers == 1:
         solver.parameters.linearization_level = 2
     else:
