@@ -5,10 +5,11 @@ Exit codes: 0 done, 1 a roster breaks a hard rule, 2 bad input, 3 infeasible.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
-from typing import Annotated, Protocol, TypeVar
+from typing import Annotated, NoReturn, Protocol, TypeVar
 
 import typer
 
@@ -17,6 +18,7 @@ from scheduler.model.problem import Problem
 from scheduler.model.report import Evaluation
 from scheduler.model.result import ProgressEvent, SolveParams, SolveResult, SolveStatus
 from scheduler.model.roster import Roster
+from scheduler.precheck import precheck
 
 app = typer.Typer(
     add_completion=False,
@@ -138,9 +140,18 @@ def solve(
             "no bound); auto: zone groups only when the whole model would be too big.",
         ),
     ] = SolveMethod.AUTO,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            help="The previous roster workbook (or CSV folder): its Assignments rows before "
+            "start_date are added to the input's History, so rules hold across the join.",
+        ),
+    ] = None,
 ) -> None:
     """Make a roster from a program's workbook and write the roster workbook."""
     from scheduler.evaluate import evaluate
+    from scheduler.io.schedule_sheet import add_schedule_sheet
     from scheduler.io.write_workbook import write_roster_workbook
     from scheduler.solve import solve as run_solver
     from scheduler.solve.decompose import groups_needed, solve_auto, solve_by_zone_groups
@@ -148,6 +159,16 @@ def solve(
     if input_path == DEFAULT_INPUT and not input_path.exists():
         input_path = DEFAULT_INPUT_FOLDER
     problem = _load(input_path)
+    if previous is not None:
+        from scheduler.io.read_workbook import read_previous_roster, with_history
+
+        earlier = _read(previous, lambda path: read_previous_roster(path, problem))
+        problem = with_history(problem, earlier.assignments)
+    checked = precheck(problem)
+    for warning in checked.warnings:
+        _err(f"warning: {warning}")
+    if checked.errors:
+        _refuse_infeasible(out, problem, checked.errors, checked.warnings)
     params = SolveParams(
         time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic
     )
@@ -168,15 +189,38 @@ def solve(
         printer.flush()
     if result.message and result.status.has_roster:
         _err(result.message)
+    if result.status is SolveStatus.INFEASIBLE:
+        from scheduler.solve.explain import explain_core
+
+        explanation = explain_core(problem, seconds=max(10.0, time_limit))
+        if not explanation:  # the solver's own words, when no smaller conflict is found
+            explanation = [result.message or "the hard rules cannot all hold"]
+        _refuse_infeasible(out, problem, explanation, checked.warnings)
     if not result.status.has_roster:
         _err(f"No roster: {result.status.value}. {result.message}".strip())
-        raise typer.Exit(EXIT_INFEASIBLE if result.status is SolveStatus.INFEASIBLE else 1)
+        raise typer.Exit(1)
     evaluation = evaluate(problem, result.roster)
-    written = write_roster_workbook(out, problem, evaluation, result)
+    # One printable page per person, as `publish` writes it.
+    schedules = partial(add_schedule_sheet, problem=problem, roster=result.roster)
+    written = write_roster_workbook(out, problem, evaluation, result, extra_sheets=[schedules])
     _print_summary(result, evaluation, written)
     if not evaluation.feasible:
         _err("Internal check failed: the roster breaks hard rules (see the Violations sheet).")
         raise typer.Exit(EXIT_VIOLATIONS)
+
+
+def _refuse_infeasible(
+    out: Path, problem: Problem, explanation: Sequence[str], warnings: Sequence[str]
+) -> NoReturn:
+    """Say why the rules cannot all hold, write it to the workbook's Summary, exit 3."""
+    from scheduler.io.write_workbook import write_infeasible_workbook
+
+    _err("No roster: the hard rules cannot all hold.")
+    for line in explanation:
+        _err(f"  - {line}")
+    written = write_infeasible_workbook(out, problem, explanation, warnings)
+    _err(f"Explanation written to {written} (Summary)")
+    raise typer.Exit(EXIT_INFEASIBLE)
 
 
 def _print_summary(result: SolveResult, evaluation: Evaluation, written: Path) -> None:
@@ -249,6 +293,155 @@ def check(
         # JSON output stays one object on stdout.
         typer.echo(f"\nHR report written to {written}", err=as_json)
     if not evaluation.feasible:
+        raise typer.Exit(EXIT_VIOLATIONS)
+
+
+@app.command()
+def publish(
+    roster_path: Annotated[
+        Path,
+        typer.Argument(help="Roster workbook to publish (its Assignments sheet), or CSV folder."),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for the .ics files and schedules.xlsx.")
+    ],
+    inputs: Annotated[
+        Path | None,
+        typer.Option(
+            "--inputs",
+            "-i",
+            help="The program's input workbook or CSV folder: names of people and zones, "
+            "and a schedule page for staff without a shift.",
+        ),
+    ] = None,
+) -> None:
+    """Publish a roster: one calendar (.ics) per person and a printable schedules.xlsx.
+
+    Exit 0 when written, 2 when a file cannot be read (nothing is written then).
+    """
+    from scheduler.io.publish import write_calendars
+    from scheduler.io.schedule_sheet import SCHEDULE_WORKBOOK, write_schedule_workbook
+
+    schedules_path = out / SCHEDULE_WORKBOOK
+    if out.exists() and not out.is_dir():
+        _err(f"--out {out} is a file; give a folder.")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    read_paths = {roster_path.resolve(), *([inputs.resolve()] if inputs is not None else [])}
+    if schedules_path.resolve() in read_paths:
+        _err(f"{schedules_path} would overwrite the roster or the input; choose another --out.")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    problem = _load(inputs) if inputs is not None else None
+    roster = _load_roster(roster_path)
+    for rejected in roster.rejected_rows:
+        _err(f"warning: Assignments row {rejected.row} skipped: {rejected.message}")
+    if problem is not None:
+        people_named = {a.employee_id for a in roster.assignments}
+        not_in_staff = sorted(people_named - set(problem.people_by_id))
+        if not_in_staff:
+            _err(f"warning: not in Staff, published without a name: {', '.join(not_in_staff)}")
+    calendars = write_calendars(roster, problem, out)
+    schedules = write_schedule_workbook(schedules_path, problem, roster)
+    people = len({a.employee_id for a in roster.assignments})
+    typer.echo(
+        f"Read {roster.rows_read} Assignments rows: {len(roster.assignments)} shifts of "
+        f"{people} people published, {len(roster.rejected_rows)} rows skipped\n"
+        f"Calendars: {len(calendars)} .ics files written to {out}\n"
+        f"Schedules: {schedules} (one page per person)"
+    )
+
+
+@app.command()
+def repair(
+    roster_path: Annotated[
+        Path,
+        typer.Argument(help="Roster workbook to repair (its Assignments sheet), or CSV folder."),
+    ],
+    inputs: Annotated[
+        Path,
+        typer.Option("--inputs", "-i", help="The program's input workbook or folder of CSV files."),
+    ],
+    unavailable: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--unavailable",
+            "-u",
+            help="EMPLOYEE:DATE (the whole day) or EMPLOYEE:DATE:SHIFT now unavailable; "
+            "repeat it for each day.",
+        ),
+    ] = None,
+    now: Annotated[
+        str | None,
+        typer.Option(
+            help="Shifts starting before this local date-time (YYYY-MM-DDTHH:MM) stay as "
+            "they are, and nobody is newly put on one."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="Repaired roster workbook (default: <roster>_repaired.xlsx)."
+        ),
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option(help="Seconds for the whole solve (all stages).", min=0.1)
+    ] = 30.0,
+    workers: Annotated[int, typer.Option(help="Parallel search workers.", min=1)] = 2,
+    seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+) -> None:
+    """Repair a roster after call-outs, moving as few people as required coverage allows.
+
+    Writes the roster workbook with a Changes sheet and prints the changes. Exit 2
+    for a bad argument or file (nothing written), 3 when the rules cannot all hold.
+    """
+    from scheduler.evaluate import evaluate
+    from scheduler.io.changes_sheet import changes_sheet
+    from scheduler.io.write_workbook import write_roster_workbook
+    from scheduler.repair import change_log, plan_repair, render_changes
+    from scheduler.repair import repair as run_repair
+
+    target = out or roster_path.with_name(f"{roster_path.stem}_repaired.xlsx")
+    if target.resolve() in (roster_path.resolve(), inputs.resolve()):
+        _err(f"--out {target} would overwrite the roster or the input; choose another file.")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    problem = _load(inputs)
+    baseline = _load_roster(roster_path)
+    try:
+        plan = plan_repair(problem, baseline, unavailable or [], now)
+    except InputError as error:
+        _err(f"Cannot repair {roster_path}: {len(error.issues)} problem(s) found.")
+        _err(error.render())
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    broken = len(evaluate(problem, baseline).hard_violations)
+    if broken:
+        _err(f"warning: {roster_path} breaks {broken} hard rule(s) already (see `check`).")
+    for note in plan.notes:
+        _err(f"note: {note}")
+    printer = None if quiet else _ProgressPrinter()
+    if printer is not None:
+        _err(
+            f"Repairing {roster_path} ({len(baseline.assignments)} assignments) for "
+            f"{problem.name}: {len(plan.problem.time_off) - len(problem.time_off)} call-out(s), "
+            f"{len(plan.problem.pins) - len(problem.pins)} shifts frozen, "
+            f"time limit {time_limit:g} s, {workers} workers"
+        )
+    params = SolveParams(time_limit=time_limit, workers=workers, seed=seed)
+    result = run_repair(plan, params, on_progress=printer)
+    if printer is not None:
+        printer.flush()
+    if result.message and result.status.has_roster:
+        _err(result.message)
+    if not result.status.has_roster:
+        _err(f"No roster: {result.status.value}. {result.message}".strip())
+        raise typer.Exit(EXIT_INFEASIBLE if result.status is SolveStatus.INFEASIBLE else 1)
+    evaluation = evaluate(plan.problem, result.roster)
+    changes = change_log(baseline, result.roster)
+    extra = [changes_sheet(plan.problem, changes)]
+    written = write_roster_workbook(target, plan.problem, evaluation, result, extra_sheets=extra)
+    typer.echo(render_changes(plan.problem, changes) + "\n")
+    _print_summary(result, evaluation, written)
+    if not evaluation.feasible:
+        _err("Internal check failed: the roster breaks hard rules (see the Violations sheet).")
         raise typer.Exit(EXIT_VIOLATIONS)
 
 

@@ -7,6 +7,11 @@ the reader could not read (`Roster.rejected_rows`) or one that does not match th
 program (unknown employee, shift or zone, wrong shift times, a date outside the
 horizon) becomes a hard violation naming its Excel row and is left out of
 everything else.
+
+`Problem.history` (shifts worked before `start_date`) is seen as fixed facts by the
+rules that cross the join (overlap, rest, runs of days worked and off, forbidden
+successions), its units count toward coverage, and it adds to the fairness totals;
+only what the roster itself breaks is reported.
 """
 
 from __future__ import annotations
@@ -49,7 +54,7 @@ def evaluate(problem: Problem, roster: Roster) -> Evaluation:
     """Check a roster against the program: hard rules, coverage, hours, objective."""
     shifts, row_findings = _match_rows(problem, roster.assignments)
     data = _Data.build(problem, shifts)
-    units, pairing_findings = _pair_units(data)
+    units, pairing_findings = _pair_units(problem, data.by_unit)
     hard = [
         *_unreadable(roster.rejected_rows),
         *row_findings,
@@ -67,7 +72,7 @@ def evaluate(problem: Problem, roster: Roster) -> Evaluation:
         *_pins(data),
         *_pair_rules(data),
     ]
-    coverage = _coverage(problem, units)
+    coverage = _coverage(problem, units, _history_units(data))
     requests = _requests(data)
     soft = [
         *_contract_and_overtime(data),
@@ -75,6 +80,7 @@ def evaluate(problem: Problem, roster: Roster) -> Evaluation:
         *_shift_cover(data, units),
         *_consecutive_excess(data),
         *_home_zone(data),
+        *_fairness(data),
         *_extra_partners(data, units),
         *_pair_preferences(data, units),
     ]
@@ -112,6 +118,11 @@ class _Shift:
     @property
     def end(self) -> int:
         return self.instance.end
+
+    @property
+    def in_history(self) -> bool:
+        """A `History` row: worked before `start_date`, a fact the rules only look back at."""
+        return self.instance.day < 0
 
 
 def _shift_order(shift: _Shift) -> tuple[int, int, str, str, str, str, str, str]:
@@ -170,6 +181,8 @@ class _Data:
     by_unit: dict[str, list[_Shift]]  # unit ids in sorted order
     weekly_minutes: dict[str, list[int]]  # paid minutes per Staff id and week
     unavailable: dict[str, list[TimeOff]]  # `unavailable` rows per employee id
+    history: dict[str, list[_Shift]]  # every Staff id, `History` shifts in start order
+    history_known: bool  # runs at the horizon's start are then not exempt
 
     @classmethod
     def build(cls, problem: Problem, shifts: list[_Shift]) -> _Data:
@@ -183,6 +196,15 @@ class _Data:
             by_unit[shift.row.unit_id].append(shift)
             week = calendar.week_of_day(shift.instance.day)
             weekly_minutes[shift.employee_id][week] += shift.instance.paid_minutes
+        history: dict[str, list[_Shift]] = {p.employee_id: [] for p in problem.staff}
+        # Rows of people outside Staff are the reader's business (a zone group of
+        # `solve.decompose` keeps every row of the whole program's history).
+        for row in problem.history:
+            if row.employee_id in history:
+                instance = calendar.history_instance(problem, row)
+                history[row.employee_id].append(
+                    _Shift(row, problem.person(row.employee_id), instance)
+                )
         return cls(
             problem=problem,
             weeks=weeks,
@@ -190,10 +212,20 @@ class _Data:
             by_unit=dict(sorted(by_unit.items())),
             weekly_minutes=weekly_minutes,
             unavailable=calendar.unavailability(problem),
+            history={i: sorted(found, key=_shift_order) for i, found in history.items()},
+            history_known=calendar.history_known(problem),
         )
 
     def days_worked(self, employee_id: str) -> list[int]:
         return sorted({s.instance.day for s in self.by_person.get(employee_id, ())})
+
+    def days_worked_before(self, employee_id: str) -> list[int]:
+        """Days (negative) with a `History` shift start."""
+        return sorted({s.instance.day for s in self.history.get(employee_id, ())})
+
+    def with_history(self, employee_id: str) -> list[_Shift]:
+        """`History` shifts, then the roster's, in start order."""
+        return [*self.history.get(employee_id, ()), *self.by_person.get(employee_id, ())]
 
 
 @dataclass(frozen=True)
@@ -433,15 +465,16 @@ _UNIT_FIELDS: dict[str, Callable[[Assignment], str]] = {
 }
 
 
-def _pair_units(data: _Data) -> tuple[list[_Unit], list[_Finding]]:
+def _pair_units(
+    problem: Problem, by_unit: dict[str, list[_Shift]]
+) -> tuple[list[_Unit], list[_Finding]]:
     """Valid units, and `pairing` findings for the others and for wrong role columns.
 
     With `people_per_unit` 1 every row is a unit alone, so a unit id may name one row only.
     """
-    problem = data.problem
     units: list[_Unit] = []
     findings: list[_Finding] = []
-    for unit_id, members in data.by_unit.items():
+    for unit_id, members in by_unit.items():
         minute, when = _unit_when(problem, members)
         wrong_roles = [m for m in members if m.row.role is not m.person.role]
         for m in wrong_roles:
@@ -484,6 +517,18 @@ def _pair_units(data: _Data) -> tuple[list[_Unit], list[_Finding]]:
         elif not wrong_roles:
             units.append(_Unit(unit_id, (clinicians[0], peers[0])))
     return units, findings
+
+
+def _history_units(data: _Data) -> list[_Unit]:
+    """Valid units of `History`, paired as the roster's are; its rows keep their own
+    times, so both people must also share the start and end. What is wrong in the
+    history is not this roster's to report."""
+    by_unit: dict[str, list[_Shift]] = defaultdict(list)
+    for shifts in data.history.values():
+        for shift in shifts:
+            by_unit[shift.row.unit_id].append(shift)
+    units, _ = _pair_units(data.problem, dict(sorted(by_unit.items())))
+    return [u for u in units if len({(m.start, m.end) for m in u.members}) == 1]
 
 
 def _team_rules(data: _Data) -> Iterator[_Finding]:
@@ -532,9 +577,12 @@ def _unavailable(data: _Data) -> Iterator[_Finding]:
 
 
 def _overlap_and_rest(data: _Data) -> Iterator[_Finding]:
-    """Overlapping shifts pairwise; rest from the latest end so far to each next start."""
+    """Overlapping shifts pairwise; rest from the latest end so far to each next start.
+
+    `History` shifts count as earlier shifts; only a roster shift is reported."""
     problem = data.problem
-    for employee_id, shifts in data.by_person.items():
+    for employee_id in data.by_person:
+        shifts = data.with_history(employee_id)
         if not shifts:
             continue
         needed = round(shifts[0].person.rules.min_rest_hours * 60)
@@ -543,6 +591,8 @@ def _overlap_and_rest(data: _Data) -> Iterator[_Finding]:
             for later in shifts[i + 1 :]:
                 if later.start >= s.end:
                     break
+                if later.in_history:
+                    continue
                 overlap = min(s.end, later.end) - later.start
                 detail = (
                     f"{_shift_text(problem, s)} (unit {s.row.unit_id}) and"
@@ -551,7 +601,11 @@ def _overlap_and_rest(data: _Data) -> Iterator[_Finding]:
                 )
                 when = _moment_text(problem, later.start)
                 yield _hard(later.start, "overlap", employee_id, when, detail, _to_hours(overlap))
-            if latest is not None and latest.end <= s.start < latest.end + needed:
+            if (
+                latest is not None
+                and not s.in_history
+                and latest.end <= s.start < latest.end + needed
+            ):
                 rest = s.start - latest.end
                 detail = (
                     f"rest {_to_hours(rest):.1f} h between {latest.row.shift_id} ending"
@@ -591,19 +645,27 @@ def _weekly_cap(data: _Data) -> Iterator[_Finding]:
             )
 
 
+def _in_history_text(first_day: int) -> str:
+    """`, 2 of them in History` for a run that starts before `start_date`."""
+    return f", {-first_day} of them in History" if first_day < 0 else ""
+
+
 def _day_rules(data: _Data) -> Iterator[_Finding]:
-    """`max_consecutive_days` per run of days worked, `min_days_off` per week window."""
+    """`max_consecutive_days` per run of days worked that reaches the roster (`History`
+    days count toward its length), `min_days_off` per week window."""
     problem = data.problem
     for person in problem.staff:
         rules = person.rules
         days = data.days_worked(person.employee_id)
-        for first, length in calendar.day_runs(days):
-            if length <= rules.max_consecutive_days:
+        before = data.days_worked_before(person.employee_id)
+        for first, length in calendar.day_runs([*before, *days]):
+            last = first + length - 1
+            if length <= rules.max_consecutive_days or last < 0:
                 continue
-            when = _days_text(problem, first, first + length - 1)
+            when = _days_text(problem, first, last)
             detail = (
-                f"{person.employee_id} works {length} days in a row ({when});"
-                f" the most is {rules.max_consecutive_days}"
+                f"{person.employee_id} works {length} days in a row ({when}"
+                f"{_in_history_text(first)}); the most is {rules.max_consecutive_days}"
             )
             yield _hard(
                 first * MINUTES_PER_DAY,
@@ -660,25 +722,45 @@ def _total_hours(data: _Data) -> Iterator[_Finding]:
 
 def _minimum_runs(data: _Data) -> Iterator[_Finding]:
     """`min_consecutive_days` per run of days worked, `min_consecutive_days_off` per run of
-    days off; a run touching the first or last day is exempt (the roster goes on there)."""
+    days off; a run touching the last day is exempt (the roster goes on there).
+
+    Without `History` a run touching the first day is exempt too. With it, a run is
+    counted from where it truly starts (`History` days included), and a run that ends
+    on the day before `start_date` is checked as well: the roster's first day ended
+    it. Days off before a person's first `History` shift are not known, so an off run
+    reaching back to them is exempt."""
     problem = data.problem
     last_day = problem.days - 1
     for person in problem.staff:
         employee_id = person.employee_id
-        worked = data.days_worked(employee_id)
-        off = sorted(set(range(problem.days)) - set(worked))
-        for rule, days, least, noun in (
-            ("min_consecutive_days", worked, person.rules.min_consecutive_days, "works"),
-            ("min_consecutive_days_off", off, person.rules.min_consecutive_days_off, "is off"),
+        before = data.days_worked_before(employee_id)
+        worked = [*before, *data.days_worked(employee_id)]
+        off = sorted(set(range(before[0] if before else 0, problem.days)) - set(worked))
+        for rule, days, least, noun, open_start in (
+            (
+                "min_consecutive_days",
+                worked,
+                person.rules.min_consecutive_days,
+                "works",
+                not data.history_known,
+            ),
+            (
+                "min_consecutive_days_off",
+                off,
+                person.rules.min_consecutive_days_off,
+                "is off",
+                not before,
+            ),
         ):
             for first, length in calendar.day_runs(days):
                 last = first + length - 1
-                if length >= least or first == 0 or last == last_day:
+                exempt = last == last_day or (open_start and first == 0)
+                if length >= least or last < -1 or exempt:
                     continue
                 when = _days_text(problem, first, last)
                 detail = (
-                    f"{employee_id} {noun} {_count(length, 'day')} in a row ({when});"
-                    f" the least is {least}"
+                    f"{employee_id} {noun} {_count(length, 'day')} in a row ({when}"
+                    f"{_in_history_text(first)}); the least is {least}"
                 )
                 yield _hard(
                     first * MINUTES_PER_DAY, rule, employee_id, when, detail, least - length
@@ -711,13 +793,18 @@ def _weekends(data: _Data) -> Iterator[_Finding]:
 
 
 def _forbidden_successions(data: _Data) -> Iterator[_Finding]:
-    """A shift started the day after a template whose `forbidden_next` names it."""
+    """A shift started the day after a template whose `forbidden_next` names it (after a
+    `History` shift on the day before `start_date` too)."""
     problem = data.problem
-    for employee_id, shifts in data.by_person.items():
+    for employee_id in data.by_person:
+        shifts = data.with_history(employee_id)
         starts = sorted({(s.instance.day, s.row.shift_id) for s in shifts})
         started = set(starts)
         for day, first_id in starts:
-            for next_id in problem.shift(first_id).forbidden_next:
+            template = problem.shifts_by_id.get(first_id)
+            if template is None or day + 1 < 0:
+                continue
+            for next_id in template.forbidden_next:
                 if (day + 1, next_id) not in started:
                     continue
                 minute = calendar.instance(day + 1, problem.shift(next_id)).start
@@ -796,9 +883,13 @@ def _pair_rules(data: _Data) -> Iterator[_Finding]:
 # --- Coverage and gaps --------------------------------------------------------------
 
 
-def _coverage(problem: Problem, units: list[_Unit]) -> list[CoverageRow]:
+def _coverage(
+    problem: Problem, units: list[_Unit], history_units: list[_Unit]
+) -> list[CoverageRow]:
+    """Units on duty per slot: the roster's, and `History`'s still on duty after
+    `start_date` (a night shift from the day before)."""
     scheduled: Counter[calendar.CoverKey] = Counter()
-    for unit in units:
+    for unit in [*history_units, *units]:
         for slot in calendar.slots_covered(problem, unit.instance.start, unit.instance.end):
             scheduled[(unit.team, unit.zone, slot)] += 1
     requirements = calendar.coverage_requirements(problem)
@@ -931,7 +1022,7 @@ def _blocked_by(data: _Data, person: Person, candidate: ShiftInstance) -> tuple[
     """What stops the person working `candidate`, ranked: leave, working, cap, rest, days."""
     problem = data.problem
     employee_id = person.employee_id
-    shifts = data.by_person[employee_id]
+    shifts = data.with_history(employee_id)  # rest and runs reach back into History
     if any(
         calendar.time_off_applies(problem, item, candidate)
         for item in data.unavailable.get(employee_id, ())
@@ -1065,6 +1156,24 @@ def _contract_minutes(person: Person, week: Week) -> int:
     return round(person.min_hours_per_week * 60 * week.n_days / 7)
 
 
+@dataclass(frozen=True)
+class _Burden:
+    """What fairness balances, over some shifts: weekend days, evening and night shifts."""
+
+    weekend_days: int
+    evening_shifts: int
+    night_shifts: int
+
+    @classmethod
+    def of(cls, problem: Problem, shifts: Iterable[_Shift]) -> _Burden:
+        instances = [s.instance for s in shifts]
+        return cls(
+            weekend_days=len({s.day for s in instances if calendar.is_weekend_day(problem, s.day)}),
+            evening_shifts=sum(1 for s in instances if calendar.is_evening(s)),
+            night_shifts=sum(1 for s in instances if calendar.is_night(s)),
+        )
+
+
 def _person_hours(data: _Data, requests: list[_Request]) -> Iterator[PersonHours]:
     problem = data.problem
     asked: Counter[str] = Counter(r.item.employee_id for r in requests)
@@ -1074,6 +1183,8 @@ def _person_hours(data: _Data, requests: list[_Request]) -> Iterator[PersonHours
         shifts = data.by_person[employee_id]
         weekly = data.weekly_minutes[employee_id]
         overtime = sum(_overtime_minutes(person, paid) for paid in weekly)
+        burden = _Burden.of(problem, shifts)
+        overall = _Burden.of(problem, data.with_history(employee_id))
         yield PersonHours(
             employee_id=employee_id,
             name=person.name,
@@ -1085,13 +1196,14 @@ def _person_hours(data: _Data, requests: list[_Request]) -> Iterator[PersonHours
             overtime_hours=_to_hours(overtime),
             overtime_cost=overtime * person.overtime_rate_cents_per_hour / 6000,
             weekly_paid_hours=tuple(_to_hours(paid) for paid in weekly),
-            nights=sum(1 for s in shifts if calendar.is_night(s.instance)),
-            evenings=sum(1 for s in shifts if calendar.is_evening(s.instance)),
-            weekend_days=len(
-                {s.instance.day for s in shifts if calendar.is_weekend_day(problem, s.instance.day)}
-            ),
+            nights=burden.night_shifts,
+            evenings=burden.evening_shifts,
+            weekend_days=burden.weekend_days,
             requests=asked[employee_id],
             requests_met=met[employee_id],
+            weekend_days_total=overall.weekend_days,
+            evening_shifts_total=overall.evening_shifts,
+            night_shifts_total=overall.night_shifts,
         )
 
 
@@ -1190,25 +1302,79 @@ def _shift_cover(data: _Data, units: list[_Unit]) -> Iterator[_Finding]:
 
 
 def _consecutive_excess(data: _Data) -> Iterator[_Finding]:
+    """Per run of days worked: the days beyond the preferred length. A run carried over
+    from `History` counts only its roster days beyond it (the earlier roster counted
+    the rest), so rosters made week by week add up to the whole run's excess."""
     problem = data.problem
     for person in problem.staff:
+        employee_id = person.employee_id
         preferred = person.rules.preferred_max_consecutive_days
-        for first, length in calendar.day_runs(data.days_worked(person.employee_id)):
-            if length <= preferred:
+        days = [*data.days_worked_before(employee_id), *data.days_worked(employee_id)]
+        for first, length in calendar.day_runs(days):
+            last = first + length - 1
+            excess = length - max(preferred, -first)
+            if excess <= 0 or last < 0:
                 continue
-            when = _days_text(problem, first, first + length - 1)
+            when = _days_text(problem, first, last)
             detail = (
-                f"{person.employee_id} works {length} days in a row; prefers at most {preferred}"
+                f"{employee_id} works {length} days in a row{_in_history_text(first)};"
+                f" prefers at most {preferred}"
             )
             yield _soft(
                 first * MINUTES_PER_DAY,
                 "consecutive_excess_days",
                 "preferred_consecutive_days",
-                person.employee_id,
+                employee_id,
                 when,
                 detail,
-                length - preferred,
+                excess,
             )
+
+
+#: What fairness balances: a `_Burden` field and how one of it is called.
+_FAIRNESS_KINDS = (
+    ("weekend_days", "weekend day"),
+    ("evening_shifts", "evening shift"),
+    ("night_shifts", "night shift"),
+)
+
+
+def _fairness_groups(problem: Problem) -> list[tuple[str, list[Person]]]:
+    """Who is compared with whom: each role (everyone, with units of 1 person)."""
+    if problem.people_per_unit == 1:
+        return [("people", list(problem.staff))]
+    return [
+        (f"{role}s", [p for p in problem.staff if p.role is role])
+        for role in Role
+        if any(p.role is role for p in problem.staff)
+    ]
+
+
+def _fairness(data: _Data) -> Iterator[_Finding]:
+    """With `History`: per group and kind, each person's count over `History` and the
+    roster above the group's fair share, the average rounded up."""
+    if not data.history_known:
+        return
+    problem = data.problem
+    when = f"History and {_horizon_text(problem)}"
+    for group, people in _fairness_groups(problem):
+        burdens = {
+            p.employee_id: _Burden.of(problem, data.with_history(p.employee_id)) for p in people
+        }
+        for kind, noun in _FAIRNESS_KINDS:
+            counts = {employee_id: getattr(b, kind) for employee_id, b in burdens.items()}
+            share = -(-sum(counts.values()) // len(counts))
+            for employee_id, count in counts.items():
+                if count <= share:
+                    continue
+                total = sum(counts.values())
+                detail = (
+                    f"{employee_id} has {_count(count, noun)} over History and this roster;"
+                    f" the fair share among {group} is {share} ({total}/{len(counts)} rounded up)"
+                )
+                yield _soft(
+                    0, "fairness_excess", "fairness", employee_id, when, detail, count - share
+                )
 
 
 def _home_zone(data: _Data) -> Iterator[_Finding]:

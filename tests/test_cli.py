@@ -58,7 +58,8 @@ def test_the_sample_solves_to_full_coverage_and_its_workbook_checks_clean(tmp_pa
     assert evaluation.parts.required_shortfall == 0
     sheets = openpyxl.load_workbook(out, read_only=True).sheetnames
     assert sheets == [
-        "Summary", "Assignments", "Coverage", "Roster", "Units", "Hours", "Gaps", "Violations"
+        "Summary", "Assignments", "Coverage", "Roster", "Units", "Hours", "Gaps", "Violations",
+        "Schedules",
     ]  # fmt: skip
 
 
@@ -82,7 +83,7 @@ def test_deterministic_runs_give_identical_assignments_and_coverage(tmp_path: Pa
         assert first == second
 
 
-def test_a_pin_on_an_unavailable_day_exits_3_naming_the_pin(tmp_path: Path) -> None:
+def test_a_pin_on_an_unavailable_day_exits_3_and_explains_it_in_the_summary(tmp_path: Path) -> None:
     program = tmp_path / "program"
     shutil.copytree(DATA / "valid" / "small", program)
     problem = read_problem(program)
@@ -93,8 +94,39 @@ def test_a_pin_on_an_unavailable_day_exits_3_naming_the_pin(tmp_path: Path) -> N
     result = runner.invoke(app, ["solve", str(program), "--out", str(out), "--quiet"])
     assert result.exit_code == 3, result.output
     assert pin.employee_id in result.output
+    assert "Pins conflict with TimeOff" in result.output
     assert "Pins row" in result.output
-    assert not out.exists()
+    # The workbook holds only the Summary, with the same explanation and the status.
+    rows = _sheet_rows(out, "Summary")
+    assert ("status", "infeasible") in rows
+    explanations = [value for key, value in rows if key == "explanation"]
+    assert len(explanations) == 1 and pin.employee_id in str(explanations[0])
+    assert openpyxl.load_workbook(out, read_only=True).sheetnames == ["Summary"]
+
+
+def test_a_conflict_only_the_solver_finds_exits_3_naming_the_rule_and_the_pins(
+    tmp_path: Path,
+) -> None:
+    program = tmp_path / "program"
+    shutil.copytree(DATA / "valid" / "small", program)
+    # D8 may not be followed by E8 the next day, and C1 is pinned to both (21 h of rest,
+    # so only the succession rule breaks: no pre-check sees it, the solver's core does).
+    (program / "Shifts.csv").write_text(
+        "shift_id,start,end,unpaid_break_minutes,teams,forbidden_next\n"
+        "D8,08:00,16:30,30,,E8\n"
+        "E8,13:30,22:00,30,adult;juvenile,\n"
+        "N12,20:00,08:00,30,adult,\n",
+        encoding="utf-8",
+    )
+    with (program / "Pins.csv").open("a", encoding="utf-8") as f:
+        f.write("C1,2026-03-03,E8,adult,N\n")
+    out = tmp_path / "roster.xlsx"
+    result = runner.invoke(app, ["solve", str(program), "--out", str(out), "--quiet"])
+    assert result.exit_code == 3, result.output
+    explanations = [value for key, value in _sheet_rows(out, "Summary") if key == "explanation"]
+    assert len(explanations) == 1, explanations
+    assert "C1" in str(explanations[0]) and "E8" in str(explanations[0])
+    assert str(explanations[0]) in result.output
 
 
 def test_template_writes_a_blank_input_that_reads_back_as_an_error_not_a_crash(

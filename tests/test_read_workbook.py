@@ -450,7 +450,7 @@ def test_unknown_columns_and_sheets_are_warnings(tmp_path: Path) -> None:
     assert problem.warnings == (
         "Hiring: this version does not use this sheet yet; its 2 rows were ignored",
         "Notes: sheet is not used (the input sheets are Program, Rules, Staff, Zones, Shifts, "
-        "Demand, TimeOff, Pins, Pairs, ShiftCover, ShiftLimits)",
+        "Demand, TimeOff, Pins, Pairs, ShiftCover, ShiftLimits, History)",
         "Staff: column 'favourite_colour' is not used",
     )
     assert problem.staff == read_problem(SMALL).staff

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, get_args
 
@@ -42,6 +43,7 @@ from scheduler.io.tables import CellValue, DataRow, Table, Tables, load_tables
 from scheduler.io.tables_spec import (
     ASSIGNMENTS,
     DEMAND,
+    HISTORY,
     INPUT_SHEETS,
     INPUT_SHEETS_BY_KEY,
     PAIRS,
@@ -59,6 +61,7 @@ from scheduler.io.tables_spec import (
     SheetSpec,
 )
 from scheduler.model.problem import (
+    HISTORY_LOOKBACK_DAYS,
     MINUTES_PER_DAY,
     PERSON_RULE_NAMES,
     WEEKDAYS,
@@ -139,6 +142,129 @@ def read_roster(path: str | Path) -> Roster:
         rejected_rows=tuple(rejected),
         warnings=tuple(reader.warnings),
     )
+
+
+def read_previous_roster(path: str | Path, problem: Problem) -> Roster:
+    """A previous roster's `Assignments` rows before `start_date`, to use as History.
+
+    Its rows are checked against the program as `History` rows are, and any issue
+    raises `InputError` (exit 2): wrong history would silently bend every rule at
+    the join. Rows on or after `start_date` (the previous roster overlapping this
+    one) and rows too old for any rule are left out, each kind with a warning.
+    """
+    reader = _Reader(load_tables(path, only={ASSIGNMENTS.key}), frozenset({ASSIGNMENTS.key}))
+    table, _ = reader.sheet(ASSIGNMENTS)
+    reader.raise_issues()  # the file, the sheet or a required column cannot be used
+    context = _HistoryContext(
+        start_date=problem.start_date,
+        staff_ids={p.employee_id for p in problem.staff},
+        staff_roles={p.employee_id: p.role for p in problem.staff},
+        shift_ids=set(problem.shifts_by_id),
+        zone_ids=set(problem.zone_ids),
+    )
+    rows = _read_history_rows(reader, table, context, later_rows_allowed=True)
+    reader.raise_issues()
+    return Roster(assignments=tuple(rows), warnings=tuple(reader.warnings))
+
+
+def with_history(problem: Problem, rows: Iterable[Assignment]) -> Problem:
+    """The problem with `rows` added to its History; a row for a person and start
+    already there (the same shift in `History` and a previous roster) is kept once."""
+    history = list(problem.history)
+    seen = {(row.employee_id, row.start, row.shift_id) for row in history}
+    for row in rows:
+        key = (row.employee_id, row.start, row.shift_id)
+        if key not in seen:
+            seen.add(key)
+            history.append(row)
+    values = {name: getattr(problem, name) for name in Problem.model_fields}
+    values["history"] = tuple(sorted(history, key=lambda r: (r.start, r.unit_id, r.employee_id)))
+    return Problem.model_validate(values)
+
+
+@dataclass(frozen=True)
+class _HistoryContext:
+    """What `History` rows are checked against (None: that sheet could not be read)."""
+
+    start_date: dt.date | None
+    staff_ids: set[str] | None
+    staff_roles: dict[str, Role]
+    shift_ids: set[str] | None
+    zone_ids: set[str] | None
+
+
+def _read_history_rows(
+    reader: _Reader, table: Table | None, context: _HistoryContext, later_rows_allowed: bool
+) -> list[Assignment]:
+    """`History` rows (or a previous roster's) as assignments, checked against the program.
+
+    A row on or after `start_date` is an error in `History`, and left out of a previous
+    roster (`later_rows_allowed`); rows more than `HISTORY_LOOKBACK_DAYS` days before it
+    are left out with a warning.
+    """
+    if table is None:
+        return []
+    start_date = context.start_date
+    oldest = None if start_date is None else start_date - dt.timedelta(days=HISTORY_LOOKBACK_DAYS)
+    later: list[int] = []
+    older: list[int] = []
+    found: list[Assignment] = []
+    for row in reader.rows(table):
+        assignment = _read_assignment(row)
+        if assignment is None:
+            continue
+        # Rows left out are not checked: someone who has left may be in them.
+        if start_date is not None and assignment.date >= start_date and later_rows_allowed:
+            later.append(row.number)
+            continue
+        if oldest is not None and assignment.date < oldest:
+            older.append(row.number)
+            continue
+        employee_id = assignment.employee_id
+        if _check_reference(
+            row, "employee_id", employee_id, context.staff_ids, "an employee_id in Staff"
+        ):
+            role = context.staff_roles.get(employee_id)
+            if role is not None and role is not assignment.role:
+                row.error("role", f"{employee_id} is a {role} in Staff, not a {assignment.role}")
+        _check_reference(
+            row, "shift_id", assignment.shift_id, context.shift_ids, "a shift_id in Shifts"
+        )
+        _check_reference(row, "zone", assignment.zone, context.zone_ids, "a zone_id in Zones")
+        if assignment.start.date() != assignment.date:
+            row.error(
+                "start",
+                f"start {shown(assignment.start)} is not on the row's date {assignment.date}",
+            )
+        if start_date is not None and assignment.date >= start_date:
+            row.error(
+                "date",
+                f"date {assignment.date} is not before start_date {start_date} (Program); "
+                "History holds the shifts worked before the roster",
+            )
+        if row.ok:
+            found.append(assignment)
+    if later:
+        reader.warnings.append(
+            f"{table.sheet}: {_rows_text(later)} on or after start_date "
+            f"{start_date} left out (only the shifts before it are History)"
+        )
+    if older:
+        reader.warnings.append(
+            f"{table.sheet}: {_rows_text(older)} more than "
+            f"{HISTORY_LOOKBACK_DAYS} days before start_date {start_date} left out "
+            "(no rule looks back that far)"
+        )
+    return found
+
+
+def _rows_text(numbers: list[int]) -> str:
+    """`row 5`, `3 rows (5, 6, 9)`, `12 rows (5, 6, 7, ...)`."""
+    if len(numbers) == 1:
+        return f"row {numbers[0]}"
+    shown_rows = ", ".join(str(n) for n in numbers[:5])
+    more = ", ..." if len(numbers) > 5 else ""
+    return f"{len(numbers)} rows ({shown_rows}{more})"
 
 
 def _read_assignment(row: _Row) -> Assignment | None:
@@ -389,6 +515,7 @@ class _ProblemReader(_Reader):
         pairs = self._read_pairs()
         shift_cover = self._read_shift_cover()
         shift_limits = self._read_shift_limits()
+        history = self._read_history()
         self.raise_issues()
         try:
             return Problem(
@@ -403,6 +530,7 @@ class _ProblemReader(_Reader):
                 pairs=tuple(pairs),
                 shift_cover=tuple(shift_cover),
                 shift_limits=tuple(shift_limits),
+                history=tuple(history),
                 warnings=tuple(self.warnings),
             )
         except ValidationError as error:
@@ -972,6 +1100,17 @@ class _ProblemReader(_Reader):
                 if limit is not None:
                     limits.append(limit)
         return limits
+
+    def _read_history(self) -> list[Assignment]:
+        table, _ = self.sheet(HISTORY)
+        context = _HistoryContext(
+            start_date=self.program.get("start_date"),
+            staff_ids=self.staff_ids,
+            staff_roles=self.staff_roles,
+            shift_ids=self.shift_ids,
+            zone_ids=self.zone_ids,
+        )
+        return _read_history_rows(self, table, context, later_rows_allowed=False)
 
     def _check_role(self, row: _Row, column: str, employee_id: str, expected: Role) -> None:
         if not _check_reference(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scheduler.model.problem import PERSON_RULE_NAMES
+from scheduler.model.problem import HISTORY_LOOKBACK_DAYS, PERSON_RULE_NAMES
 
 
 @dataclass(frozen=True)
@@ -70,9 +70,11 @@ RULE_MEANINGS = {
     "overtime_multiplier": "Overtime pay rate multiplier.",
     "max_shift_hours": "Longest shift allowed in Shifts (checked when reading).",
     "min_consecutive_days": "Fewest days in a row with a shift start (hard); a run touching "
-    "the first or last day of the roster is exempt. Default 1 (no minimum).",
+    "the first or last day of the roster is exempt (the first day not, with History). "
+    "Default 1 (no minimum).",
     "min_consecutive_days_off": "Fewest days off in a row between two shifts (hard); a run "
-    "touching the first or last day of the roster is exempt. Default 1 (no minimum).",
+    "touching the first or last day of the roster is exempt (the first day not, with "
+    "History). Default 1 (no minimum).",
     "max_weekends": "Most weekends (Sat+Sun) with any shift starting on them over the whole "
     "roster (hard); blank = no limit.",
 }
@@ -279,9 +281,11 @@ HIRING = SheetSpec(
 )
 HISTORY = SheetSpec(
     "History",
-    "Shifts worked before start_date, as in the output's Assignments (not used yet).",
-    tuple(ColumnSpec(c.name, c.meaning) for c in _ASSIGNMENT_COLUMNS),
-    used=False,
+    "Shifts worked before start_date, as in the output's Assignments (paste the previous "
+    "roster's rows): rest, runs of days and fairness reach back into them, and a unit still "
+    "on duty after start_date counts toward coverage. Rows more than "
+    f"{HISTORY_LOOKBACK_DAYS} days old are ignored.",
+    _ASSIGNMENT_COLUMNS,
 )
 
 #: Input sheets in the order the template shows them.

@@ -80,7 +80,7 @@ README_LINES = (
     "Crisis response roster: input workbook",
     "",
     "Fill the sheets in this order: Program, Rules, Zones, Staff, Shifts, Demand, "
-    "then TimeOff, Pins, Pairs, ShiftCover and ShiftLimits if you need them.",
+    "then TimeOff, Pins, Pairs, ShiftCover, ShiftLimits and History if you need them.",
     "Hover over a column header to see what the column means. Row 1 is the header: "
     "keep the column names as they are; the column order does not matter.",
     "Program: fill in name and start_date (YYYY-MM-DD, a Monday for weekly rosters).",
@@ -96,7 +96,10 @@ README_LINES = (
     "1 makes every person a unit alone, and Pairs must then be left empty.",
     "Drop-downs suggest the allowed values; zone and shift drop-downs list the ids of "
     "Zones and Shifts.",
-    "Hiring and History are part of the format but not used by this version yet.",
+    "History: the shifts worked before start_date, as the previous roster's Assignments rows "
+    "(paste them); rest, days in a row and fairness reach back into them, and a night unit "
+    "still on duty on the first morning counts toward coverage.",
+    "Hiring is part of the format but not used by this version yet.",
     "Blank rows are ignored. Every error names the sheet, cell and column to fix.",
 )
 

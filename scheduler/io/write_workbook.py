@@ -15,7 +15,7 @@ import os
 import stat
 import tempfile
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import fields
 from pathlib import Path
 
@@ -88,10 +88,12 @@ def write_roster_workbook(
     evaluation: Evaluation,
     result: SolveResult | None = None,
     roster: Roster | None = None,
+    extra_sheets: Sequence[Callable[[Workbook], None]] = (),
 ) -> Path:
     """Write the output workbook to `path`, replacing any file there only when complete.
 
-    `roster` defaults to `result.roster`; one of the two must be given.
+    `roster` defaults to `result.roster`; one of the two must be given. Each of
+    `extra_sheets` adds its sheet after the others (a repair's `Changes`).
     """
     if roster is None:
         if result is None:
@@ -113,6 +115,8 @@ def write_roster_workbook(
     write_hours_sheet(workbook.create_sheet("Hours"), problem, evaluation.hours)
     write_gaps_sheet(workbook.create_sheet("Gaps"), evaluation)
     write_violations_sheet(workbook.create_sheet("Violations"), evaluation)
+    for add_sheet in extra_sheets:
+        add_sheet(workbook)
     return save_atomically(workbook, Path(path))
 
 
@@ -207,11 +211,19 @@ def write_coverage_sheet(sheet: Worksheet, evaluation: Evaluation) -> None:
     )
 
 
+#: `Hours` columns of the counts over `History` and the roster, written only with History
+#: (without it they repeat `weekend_days`, `evenings` and `nights`).
+HISTORY_TOTAL_COLUMNS = ("weekend_days_total", "evening_shifts_total", "night_shifts_total")
+
+
 def write_hours_sheet(sheet: Worksheet, problem: Problem, hours: Sequence[PersonHours]) -> None:
     """Every `PersonHours` field as a column; weekly hours spread to `week_N_hours`."""
     week_count = max([len(weeks(problem)), *(len(h.weekly_paid_hours) for h in hours)])
+    shown = [
+        f for f in fields(PersonHours) if problem.history or f.name not in HISTORY_TOTAL_COLUMNS
+    ]
     headers: list[str] = []
-    for f in fields(PersonHours):
+    for f in shown:
         if f.name == "weekly_paid_hours":
             headers.extend(f"week_{i}_hours" for i in range(1, week_count + 1))
         else:
@@ -219,7 +231,7 @@ def write_hours_sheet(sheet: Worksheet, problem: Problem, hours: Sequence[Person
     rows: list[list[CellValue]] = []
     for h in hours:
         row: list[CellValue] = []
-        for f in fields(PersonHours):
+        for f in shown:
             value = getattr(h, f.name)
             if f.name == "weekly_paid_hours":
                 row.extend(value)
@@ -259,6 +271,29 @@ def write_violations_sheet(sheet: Worksheet, evaluation: Evaluation) -> None:
         VIOLATION_COLUMNS,
         [_violation_row(v) for v in (*evaluation.hard_violations, *evaluation.soft_violations)],
     )
+
+
+def write_infeasible_workbook(
+    path: str | Path, problem: Problem, explanation: Sequence[str], warnings: Sequence[str] = ()
+) -> Path:
+    """A roster workbook with only its `Summary`: the program, status `infeasible`,
+    and why the rules cannot all hold (one `explanation` row per conflict)."""
+    rows: list[tuple[str, CellValue]] = [
+        ("program", problem.name),
+        ("horizon start", problem.start_date.isoformat()),
+        ("horizon days", problem.days),
+        ("generated at", dt.datetime.now().astimezone().isoformat(timespec="seconds")),
+        ("status", "infeasible"),
+        *(("explanation", line) for line in explanation),
+        *(("warning", line) for line in (*warnings, *problem.warnings)),
+    ]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Summary"
+    table_sheet(sheet, ("key", "value"), rows)
+    for row in range(2, len(rows) + 2):
+        sheet.cell(row=row, column=1).font = BOLD
+    return save_atomically(workbook, Path(path))
 
 
 def _violation_row(v: Violation) -> tuple[CellValue, ...]:

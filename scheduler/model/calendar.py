@@ -11,19 +11,21 @@ is `[i * slot_minutes, (i + 1) * slot_minutes)`.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from scheduler.model.problem import (
     MINUTES_PER_DAY,
     Problem,
+    Role,
     ShiftCover,
     ShiftTemplate,
     Team,
     TimeOff,
     TimeOffKind,
 )
+from scheduler.model.roster import Assignment
 
 
 @dataclass(frozen=True, order=True)
@@ -271,3 +273,79 @@ def day_runs(days_worked: Iterable[int]) -> list[tuple[int, int]]:
         else:
             runs.append((day, 1))
     return runs
+
+
+# --- History: shifts worked before start_date -----------------------------------------
+
+
+def history_instance(problem: Problem, row: Assignment) -> ShiftInstance:
+    """A `History` row as a shift instance on its (negative) day, with the row's own
+    start and end: what was worked is a fact, even if the template changed since."""
+    template = problem.shifts_by_id.get(row.shift_id)
+    start, end = problem.minute_of(row.start), problem.minute_of(row.end)
+    unpaid = template.unpaid_break_minutes if template is not None else 0
+    return ShiftInstance(
+        day=problem.day_of(row.date),
+        shift_id=row.shift_id,
+        start=start,
+        end=end,
+        paid_minutes=max(0, end - start - unpaid),
+    )
+
+
+def history_instances(problem: Problem) -> dict[str, list[ShiftInstance]]:
+    """Each person's `History` shifts in start order."""
+    found: dict[str, list[ShiftInstance]] = defaultdict(list)
+    for row in problem.history:
+        found[row.employee_id].append(history_instance(problem, row))
+    return {employee_id: sorted(shifts) for employee_id, shifts in found.items()}
+
+
+def history_known(problem: Problem) -> bool:
+    """Whether what was worked before `start_date` is known: then runs at the
+    horizon's start are no longer exempt, and the fairness totals apply."""
+    return bool(problem.history)
+
+
+def run_before(days_worked: Iterable[int]) -> int:
+    """Length of the run of days in `days_worked` that ends on day -1 (0 if none)."""
+    days = set(days_worked)
+    length = 0
+    while -1 - length in days:
+        length += 1
+    return length
+
+
+def history_units_on_duty(problem: Problem) -> Counter[CoverKey]:
+    """`History` units on duty per team, zone and horizon slot (a night shift
+    from the day before `start_date`), counted as the checker counts units.
+
+    A unit is the rows sharing a `unit_id`: one clinician and one peer with the same
+    date, shift, start, end, team and zone (one row alone with `people_per_unit` 1),
+    each row's role matching `Staff` for the people in it.
+    """
+    rows_of: dict[str, list[Assignment]] = defaultdict(list)
+    for row in problem.history:
+        rows_of[row.unit_id].append(row)
+    on_duty: Counter[CoverKey] = Counter()
+    for rows in rows_of.values():
+        if not _is_history_unit(problem, rows):
+            continue
+        first = rows[0]
+        start, end = problem.minute_of(first.start), problem.minute_of(first.end)
+        for slot in slots_covered(problem, start, end):
+            on_duty[(first.team, first.zone, slot)] += 1
+    return on_duty
+
+
+def _is_history_unit(problem: Problem, rows: Sequence[Assignment]) -> bool:
+    for row in rows:
+        person = problem.people_by_id.get(row.employee_id)
+        if person is not None and person.role is not row.role:
+            return False
+    if problem.people_per_unit == 1:
+        return len(rows) == 1
+    if len(rows) != 2 or {row.role for row in rows} != {Role.CLINICIAN, Role.PEER}:
+        return False
+    shared = {(r.date, r.shift_id, r.start, r.end, r.team, r.zone) for r in rows}
+    return len(shared) == 1

@@ -25,6 +25,9 @@ STAGE2_WEIGHTS: dict[str, int] = {
     "shift_cover_penalty": 450_000,
     "consecutive_excess_days": 200_000,
     "peer_shifts_away_from_home": 50_000,
+    # A tie-breaker: one weekend day, evening or night above the fair share is worth
+    # less than a request or a day beyond the preferred run, 5 minutes of contract.
+    "fairness_excess": 100_000,
     "extra_partners": 20_000,
     "pair_preference_penalty": 20_000,
 }
@@ -39,6 +42,7 @@ COST_PARTS = (
     "shift_cover_penalty",
     "consecutive_excess_days",
     "peer_shifts_away_from_home",
+    "fairness_excess",
 )
 PAIRING_PARTS = ("extra_partners", "pair_preference_penalty")
 

@@ -46,6 +46,11 @@ class PairKind(StrEnum):
 
 TRAINEE_SKILL = "trainee"
 
+#: Days before `start_date` that `History` rows are read for; older rows are dropped
+#: with a warning. Runs longer than this (a `max_consecutive_days` above 35) are not
+#: seen whole, and the fairness totals count this far back.
+HISTORY_LOOKBACK_DAYS = 35
+
 NonNegative = Annotated[float, Field(ge=0)]
 
 
@@ -282,6 +287,9 @@ class Problem(Frozen):
     # 2: a unit is a clinician and a peer (the crisis program); 1: every person
     # is a unit alone, roles and `Pairs` play no part (e.g. a benchmark).
     people_per_unit: Literal[1, 2] = 2
+    # Shifts worked before `start_date` (`History`, or a previous roster): fixed facts
+    # the rules see across the join (calendar.history_instance); never rostered again.
+    history: tuple[Assignment, ...] = ()
     warnings: tuple[str, ...] = ()
 
     @model_validator(mode="after")
@@ -303,6 +311,14 @@ class Problem(Frozen):
             if key in limits:
                 raise ValueError(f"ShiftLimits: {key[0]} and {key[1]} have more than one row")
             limits.add(key)
+        for row in self.history:
+            # Rows of people outside `staff` are allowed: a zone group of
+            # `solve.decompose` keeps the whole history but only its own people.
+            if row.date >= self.start_date:
+                raise ValueError(
+                    f"History: {row.employee_id}'s {row.shift_id} on {row.date} is not before "
+                    f"start_date {self.start_date}"
+                )
         seen: set[tuple[str, str]] = set()
         for rule in self.pairs:
             key = (rule.clinician_id, rule.peer_id)
@@ -359,3 +375,10 @@ class Problem(Frozen):
 
     def moment(self, minute: int) -> dt.datetime:
         return self.horizon_start + dt.timedelta(minutes=minute)
+
+
+# `Assignment` (a roster row) is built on `Role` and `Team` above, so it can only be
+# imported once they exist; `history` then resolves to it.
+from scheduler.model.roster import Assignment  # noqa: E402
+
+Problem.model_rebuild()

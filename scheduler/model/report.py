@@ -79,6 +79,11 @@ class PersonHours:
     weekend_days: int
     requests: int
     requests_met: int
+    # The same three counts over `History` and this roster together: what fairness
+    # across weeks balances (equal to the counts above without History).
+    weekend_days_total: int = 0
+    evening_shifts_total: int = 0
+    night_shifts_total: int = 0
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ class ObjectiveParts:
     shift_cover_penalty: int = 0  # `ShiftCover` weights x units under or over
     consecutive_excess_days: int = 0  # days beyond preferred_max_consecutive_days
     peer_shifts_away_from_home: int = 0  # peer shifts outside their home_zone
+    fairness_excess: int = 0  # with History: weekend days, evenings, nights above the fair share
     extra_partners: int = 0  # per clinician and week: distinct peers beyond the first
     pair_preference_penalty: int = 0  # `Pairs` prefer/avoid not kept (per day)
 

@@ -1,12 +1,17 @@
-"""Build the model from the rule families, solve in two stages, read the roster back.
+"""Build the model from the rule families, solve in three stages, read the roster back.
 
 Stage 1 minimises coverage shortfall (required strictly before target). Stage 2
 keeps that coverage and minimises the weighted cost parts, warm-started from
 stage 1. Stage 3 pairs the people on each shift, team and zone into units.
+
+Repair (a `baseline` roster): stage 1 becomes required shortfall, then the
+number of changes against the baseline, then target shortfall; the baseline's
+units that can stay are the hint, and stage 3 keeps baseline pairs first.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -23,6 +28,7 @@ from scheduler.solve.construct import add_hint, construct
 from scheduler.solve.matching import MatchingResult, Pairs, match_units
 from scheduler.solve.rules import (
     Expr,
+    changes,
     coverage,
     hours,
     pairing,
@@ -41,6 +47,7 @@ from scheduler.solve.variables import RosterVariables, build_variables
 ProgressHandler = Callable[[ProgressEvent], None]
 
 #: Rule families in the order they are posted (pairing first: it creates units).
+#: `changes` follows them when repairing: it needs the baseline roster and cutoff.
 RULE_FAMILIES = (
     pairing,
     coverage,
@@ -60,21 +67,44 @@ RULE_FAMILIES = (
 class BuiltModel:
     variables: RosterVariables
     parts: dict[str, Expr]
-    stage1: Expr  # required shortfall strictly before target shortfall
+    stage1: Expr  # required shortfall strictly before (changes, then) target shortfall
     stage2: Expr  # the weighted cost parts plus the prefer-pair estimate
+    # Coverage alone, required strictly before target: what `stage1_objective` reports.
+    coverage: Expr
+    target_base: int  # what one required unit-slot weighs in `coverage`
+    required_weight: int  # ... and in `stage1` (more than everything after it)
 
 
-def build_model(problem: Problem) -> BuiltModel:
+def build_model(
+    problem: Problem, baseline: Roster | None = None, frozen_before: dt.datetime | None = None
+) -> BuiltModel:
+    """The roster model; with a `baseline`, also the change count (stage 1, after required
+    coverage); with `frozen_before`, no shift starting before it but pinned ones."""
     model = cp_model.CpModel()
     variables = build_variables(problem, model)
     parts: dict[str, Expr] = {}
     for family in RULE_FAMILIES:
         parts.update(family.add(variables))
+    if baseline is not None or frozen_before is not None:
+        cutoff = None if frozen_before is None else problem.minute_of(frozen_before)
+        parts.update(changes.add(variables, baseline, cutoff))
     target_base = coverage.most_target_shortfall(variables) + 1
-    stage1 = parts["required_shortfall"] * target_base + parts["target_shortfall"]
+    covered = parts["required_shortfall"] * target_base + parts["target_shortfall"]
+    stage1, required_weight = covered, target_base
+    if baseline is not None:
+        # Lexicographic by weights from bounds: every change outweighs all target
+        # unit-slots, every required unit-slot outweighs all changes and targets.
+        required_weight = target_base * (changes.most_changes(variables, baseline) + 1)
+        stage1 = (
+            parts["required_shortfall"] * required_weight
+            + parts["changes"] * target_base
+            + parts["target_shortfall"]
+        )
     cost = total(STAGE2_WEIGHTS[name] * parts[name] for name in COST_PARTS)
     preference = STAGE2_WEIGHTS["pair_preference_penalty"] * parts["preferred_pairs_apart"]
-    return BuiltModel(variables, parts, stage1, cost + preference)
+    return BuiltModel(
+        variables, parts, stage1, cost + preference, covered, target_base, required_weight
+    )
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
@@ -231,29 +261,42 @@ def _hint_from(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
 
 
 def solve(
-    problem: Problem, params: SolveParams | None = None, on_progress: ProgressHandler | None = None
+    problem: Problem,
+    params: SolveParams | None = None,
+    on_progress: ProgressHandler | None = None,
+    baseline: Roster | None = None,
+    frozen_before: dt.datetime | None = None,
 ) -> SolveResult:
+    """Solve `problem`. With a `baseline` roster, repair it: change as few of its
+    assignments as required coverage allows; with `frozen_before`, nobody starts a
+    shift before it unless pinned (the repair pins the baseline's started shifts)."""
     params = params or SolveParams()
     started = time.monotonic()
-    built = build_model(problem)
+    built = build_model(problem, baseline, frozen_before)
     v, model = built.variables, built.variables.model
     proto_size = (len(model.proto.variables), len(model.proto.constraints))
     if v.problems_found:
         return _empty(SolveStatus.INFEASIBLE, params, started, proto_size, v.problems_found)
 
-    has_demand = bool(v.requirements)
+    rows = [] if baseline is None else changes.baseline_rows(v, baseline)
+    # A repair always has a stage 1: the change count, even without demand.
+    has_stage1 = bool(v.requirements) or baseline is not None
     pairs_units = problem.people_per_unit == 2
-    budget = _Budget(params, started, has_demand, pairs_units)
+    budget = _Budget(params, started, has_stage1, pairs_units)
     # Stage 1: coverage, required strictly before target (nothing to do without demand).
     solver1: cp_model.CpSolver | None = None
     stage1_value, stage1_optimal, stage1_bound = 0, True, 0.0
     progress1 = _Progress(1, started, on_progress, built)
-    if has_demand:
-        greedy = add_hint(v, construct(v)) if USE_CONSTRUCTIVE_HINT else None
+    if has_stage1:
+        if baseline is not None:
+            # The baseline's units that can stay: few changes from the first roster on.
+            greedy = add_hint(v, changes.baseline_hint(v, rows))
+        else:
+            greedy = add_hint(v, construct(v)) if USE_CONSTRUCTIVE_HINT else None
         model.minimize(built.stage1)
         solver1 = _solver(params, budget.stage1())
         status1 = solver1.solve(model, progress1)
-        stage1_bound = max(0.0, solver1.best_objective_bound)
+        stage1_bound = _coverage_bound(built, solver1.best_objective_bound)
         if status1 == cp_model.INFEASIBLE:
             reason = "the hard rules cannot all hold (pins against other rules?)"
             return _empty(SolveStatus.INFEASIBLE, params, started, proto_size, [reason])
@@ -270,6 +313,10 @@ def solve(
         # Stage 2 keeps stage 1's coverage, warm-started from its roster.
         _hint_from(model, solver1)
         model.add(built.stage1 <= stage1_value)
+        # Reported in coverage terms alone (the same with or without a baseline).
+        stage1_value = int(solver1.value(built.coverage))
+        if stage1_optimal:
+            stage1_bound = float(stage1_value)
 
     # Stage 2: cost.
     model.minimize(built.stage2)
@@ -308,6 +355,7 @@ def solve(
             params.workers,
             params.seed,
             params.deterministic,
+            changes.previous_pairs(v, rows),
         )
         pairing_parts = _pairing_parts(problem, v, solver, matching)
     else:
@@ -341,6 +389,15 @@ def solve(
         cost_bound=stage2_bound,
         parts=parts,
     )
+
+
+def _coverage_bound(built: BuiltModel, stage1_bound: float) -> float:
+    """Stage 1's bound in coverage terms: with a baseline, the required shortfall it
+    proves (changes and targets, at least 0, add nothing)."""
+    bound = max(0.0, stage1_bound)
+    if built.stage1 is built.coverage:
+        return bound
+    return float((int(bound) // built.required_weight) * built.target_base)
 
 
 def solver_at(model: cp_model.CpModel, values: list[int]) -> cp_model.CpSolver:

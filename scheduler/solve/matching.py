@@ -4,6 +4,9 @@ Within each option the clinicians and peers are matched one to one, never a
 `forbid` pair and never two trainees, minimising (in objective points) partner
 changes within a week and `Pairs` prefer/avoid breaches. The counting rules of
 the roster model guarantee a perfect matching exists (see `rules.pairing`).
+
+When repairing a roster, the pairs of the baseline still on one option are kept
+first: each one split outweighs every other pairing term together.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from scheduler.solve.variables import Option
 
 #: The people of each unit per option index: (clinician, peer), or (person,) alone.
 Pairs = dict[int, list[tuple[int, ...]]]
+#: (clinician, peer, option index) of units to keep together when they can be.
+PreviousPairs = set[tuple[int, int, int]] | frozenset[tuple[int, int, int]]
 
 
 @dataclass(frozen=True)
@@ -40,13 +45,16 @@ def match_units(
     workers: int,
     seed: int,
     deterministic: bool,
+    previous_pairs: PreviousPairs = frozenset(),
 ) -> MatchingResult:
-    """Pair the people on each option; `people_on[option index]` lists person indexes."""
+    """Pair the people on each option; `people_on[option index]` lists person indexes.
+
+    `previous_pairs` (a repair's baseline units) are kept together before anything else."""
     model = cp_model.CpModel()
     forbidden, preferred, avoided = _pair_kinds(problem)
     # Any valid pairing, found in plain Python: the search's first solution, and
     # the answer when the search gets no time (very large programs).
-    fallback = _any_pairing(problem, people_on, forbidden)
+    fallback = _any_pairing(problem, people_on, forbidden, previous_pairs)
     together: dict[tuple[int, int, int], cp_model.IntVar] = {}
     for k, people in sorted(people_on.items()):
         partners_of: dict[int, list[cp_model.IntVar]] = defaultdict(list)
@@ -73,9 +81,19 @@ def match_units(
         model.add_implication(var, used[key])
     prefer_terms = [var for (c, p, _), var in together.items() if (c, p) in preferred]
     avoid_terms = [var for (c, p, _), var in together.items() if (c, p) in avoided]
+    partners_weight = STAGE2_WEIGHTS["extra_partners"]
+    preference_weight = STAGE2_WEIGHTS["pair_preference_penalty"]
+    kept_terms = [var for key, var in together.items() if key in previous_pairs]
+    # One baseline pair kept is worth more than the widest swing of the other terms.
+    keep_weight = (
+        1
+        + partners_weight * len(used)
+        + preference_weight * (len(avoid_terms) + 2 * len(prefer_terms))
+    )
     model.minimize(
-        STAGE2_WEIGHTS["extra_partners"] * total(used.values())
-        + STAGE2_WEIGHTS["pair_preference_penalty"] * (total(avoid_terms) - 2 * total(prefer_terms))
+        partners_weight * total(used.values())
+        + preference_weight * (total(avoid_terms) - 2 * total(prefer_terms))
+        - keep_weight * total(kept_terms)
     )
     chosen = {(c, p, k) for k, units in fallback.items() for c, p in units}
     for key, var in together.items():
@@ -114,23 +132,28 @@ def match_units(
 
 
 def _any_pairing(
-    problem: Problem, people_on: dict[int, list[int]], forbidden: set[tuple[int, int]]
+    problem: Problem,
+    people_on: dict[int, list[int]],
+    forbidden: set[tuple[int, int]],
+    previous_pairs: PreviousPairs = frozenset(),
 ) -> Pairs:
     """A perfect matching per option, never a forbid pair or two trainees. The roster
-    model's counting rules guarantee one exists."""
+    model's counting rules guarantee one exists. Each clinician tries their previous
+    partner first, so most previous pairs stay."""
     pairs: Pairs = {}
     for k, people in sorted(people_on.items()):
         clinicians = [i for i in people if problem.staff[i].role is Role.CLINICIAN]
         peers = [i for i in people if problem.staff[i].role is Role.PEER]
-        allowed = {
-            c: [
+        allowed: dict[int, list[int]] = {}
+        for c in clinicians:
+            candidates = [
                 p
                 for p in peers
                 if (c, p) not in forbidden
                 and not (problem.staff[c].is_trainee and problem.staff[p].is_trainee)
             ]
-            for c in clinicians
-        }
+            previous = [p for p in candidates if (c, p, k) in previous_pairs]
+            allowed[c] = previous + [p for p in candidates if p not in previous]
         clinician_of: dict[int, int] = {}  # peer -> clinician
         if len(clinicians) != len(peers) or not all(
             _augment(c, allowed, clinician_of, set()) for c in clinicians

@@ -3,7 +3,8 @@
 A person's choice on a day is one *option*: a shift instance (template started
 that day), a team and a zone, or nothing. `x[p][day][option]` is that choice,
 and `units[option]` counts the units working it. Options are pruned up front:
-eligibility, shift-team restrictions and unavailability are never variables.
+eligibility, shift-team restrictions and unavailability are never variables, nor
+is what `History` rules out (`history_allows`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from scheduler.model.calendar import (
     Requirement,
     ShiftInstance,
     coverage_requirements,
+    history_instances,
+    instance,
     is_unavailable,
     shift_cover_rules,
     shift_instances,
@@ -114,6 +117,42 @@ def pin_allows(problem: Problem, person: Person, option: Option) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class HistoryLimits:
+    """What one person's `History` rules out at the start of the horizon: shifts
+    starting before the last one's end plus rest (or overlapping it), and the
+    `forbidden_next` of the shifts started on the day before `start_date`."""
+
+    earliest_start: int  # absolute minute: the latest end plus the person's rest
+    banned_on_first_day: dict[str, str]  # shift_id -> the day-before shift that bans it
+    last_shift: str  # the shift ending last, for messages
+
+    @classmethod
+    def of(
+        cls, problem: Problem, person: Person, shifts: list[ShiftInstance]
+    ) -> HistoryLimits | None:
+        if not shifts:
+            return None
+        last = max(shifts, key=lambda s: s.end)
+        rest = round(person.rules.min_rest_hours * 60)
+        banned = {
+            following: s.shift_id
+            for s in shifts
+            if s.day == -1 and s.shift_id in problem.shifts_by_id
+            for following in problem.shift(s.shift_id).forbidden_next
+        }
+        return cls(last.end + rest, banned, f"{last.shift_id} of {problem.date_of(last.day)}")
+
+    def forbids(self, shift: ShiftInstance) -> str | None:
+        """Why `History` rules the shift out, or None."""
+        if shift.start < self.earliest_start:
+            return f"it starts before the end of History's {self.last_shift} plus rest"
+        if shift.day == 0 and shift.shift_id in self.banned_on_first_day:
+            before = self.banned_on_first_day[shift.shift_id]
+            return f"History's {before} the day before forbids it (forbidden_next)"
+        return None
+
+
 def build_variables(problem: Problem, model: cp_model.CpModel) -> RosterVariables:
     requirements = coverage_requirements(problem)
     options = useful_options(problem, requirements)
@@ -125,7 +164,10 @@ def build_variables(problem: Problem, model: cp_model.CpModel) -> RosterVariable
     works: list[list[cp_model.IntVar]] = []
     on: list[dict[tuple[int, str], cp_model.LinearExpr]] = []
     limit_of = problem.shift_limit_of
+    problems_found: list[str] = []
+    history_of = history_instances(problem)
     for p, person in enumerate(problem.staff):
+        history = HistoryLimits.of(problem, person, history_of.get(person.employee_id, []))
         unavailable: dict[ShiftInstance, bool] = {}
         person_x: list[dict[int, cp_model.IntVar]] = []
         person_works: list[cp_model.IntVar] = []
@@ -143,6 +185,8 @@ def build_variables(problem: Problem, model: cp_model.CpModel) -> RosterVariable
                     )
                 if unavailable[option.shift]:
                     continue
+                if history is not None and history.forbids(option.shift):
+                    continue
                 var = model.new_bool_var(f"x_p{p}_o{option.index}")
                 day_x[option.index] = var
                 person_on[(day, option.shift.shift_id)].append(var)
@@ -154,6 +198,8 @@ def build_variables(problem: Problem, model: cp_model.CpModel) -> RosterVariable
         x.append(person_x)
         works.append(person_works)
         on.append({key: total(vars_) for key, vars_ in person_on.items()})
+        if history is not None:
+            problems_found.extend(_pins_against_history(problem, person, history))
 
     return RosterVariables(
         problem=problem,
@@ -165,4 +211,21 @@ def build_variables(problem: Problem, model: cp_model.CpModel) -> RosterVariable
         on=on,
         instances={(o.shift.day, o.shift.shift_id): o.shift for o in options},
         option_at={(o.shift.day, o.shift.shift_id, o.team, o.zone): o.index for o in options},
+        problems_found=problems_found,
     )
+
+
+def _pins_against_history(problem: Problem, person: Person, history: HistoryLimits) -> list[str]:
+    """A pin that `History` rules out, said plainly (the pins rule only sees that no
+    option is left for it)."""
+    found: list[str] = []
+    for pin in problem.pins:
+        if pin.employee_id != person.employee_id or pin.shift_id not in problem.shifts_by_id:
+            continue
+        reason = history.forbids(instance(problem.day_of(pin.date), problem.shift(pin.shift_id)))
+        if reason is not None:
+            found.append(
+                f"Pins row {pin.row}: {pin.employee_id} cannot work {pin.shift_id} on "
+                f"{pin.date.isoformat()}: {reason}"
+            )
+    return found

@@ -1,4 +1,8 @@
-"""Coverage: units on duty per team, zone and slot against required and target."""
+"""Coverage: units on duty per team, zone and slot against required and target.
+
+`History` units still on duty after `start_date` (a night shift from the day
+before) are a fixed number per slot that lowers what the roster must add.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from scheduler.model.calendar import slots_covered
+from scheduler.model.calendar import history_units_on_duty, slots_covered
 from scheduler.solve.rules import Parts, total
 from scheduler.solve.variables import RosterVariables
 
@@ -17,12 +21,13 @@ def add(v: RosterVariables) -> Parts:
     for option in v.options:
         for slot in slots_covered(problem, option.shift.start, option.shift.end):
             on_duty[(option.team, option.zone, slot)].append(v.units[option.index])
+    from_history = history_units_on_duty(problem)
 
     required_short: list[cp_model.IntVar] = []
     target_short: list[cp_model.IntVar] = []
     for key, need in v.requirements.items():
         team, zone, slot = key
-        scheduled = total(on_duty.get(key, []))
+        scheduled = total(on_duty.get(key, [])) + from_history[key]
         if need.required:
             short = model.new_int_var(0, need.required, f"short_{team}_{zone}_{slot}")
             model.add(short >= need.required - scheduled)

@@ -1,4 +1,7 @@
-"""Paid hours: weekly cap, horizon min and max (hard); contract hours and overtime (soft)."""
+"""Paid hours: weekly cap, horizon min and max (hard); contract hours and overtime (soft).
+
+Weeks are the 7-day windows from `start_date`, so `History` adds to no week's hours.
+"""
 
 from __future__ import annotations
 

@@ -3,6 +3,9 @@
 Two shift instances conflict when the later starts before the earlier ends plus
 the person's rest. Since a person starts at most one shift a day, all the
 conflicting shifts of one later day can share one constraint.
+
+`History` shifts are facts, not variables: the options they rule out (starting
+before a history shift's end plus rest) are never made (`variables.HistoryLimits`).
 """
 
 from __future__ import annotations

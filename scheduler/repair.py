@@ -1,0 +1,397 @@
+"""Repair a roster after a call-out: who is out, what is frozen, and what changed.
+
+`plan_repair` turns the command's arguments into a problem: each
+`EMPLOYEE:DATE[:SHIFT]` becomes an `unavailable` `TimeOff` row (the whole day,
+or only that shift instance), and every baseline shift that started before
+`--now` becomes a `Pin` with its team and zone. The engine then keeps as much of
+the baseline as it can (`scheduler.solve.rules.changes`) and forbids new shifts
+starting before `--now`.
+
+`change_log` compares two rosters on its own, without the solver: per person
+and date, what they worked before (shift, team, zone, partners) and after, one
+row per change. It is what the `Changes` sheet and the printed table show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from scheduler.errors import InputError, InputIssue
+from scheduler.model.calendar import ShiftInstance, instance, time_off_applies
+from scheduler.model.problem import WEEKDAYS, Pin, Problem, Team, TimeOff, TimeOffKind
+from scheduler.model.result import SolveParams, SolveResult
+from scheduler.model.roster import Assignment, Roster
+
+if TYPE_CHECKING:
+    from scheduler.solve.engine import ProgressHandler
+
+ROSTER_SHEET = "Assignments"
+
+
+@dataclass(frozen=True)
+class CallOut:
+    """One `--unavailable EMPLOYEE:DATE[:SHIFT]` argument."""
+
+    argument: str  # as typed, for messages
+    employee_id: str
+    date: dt.date
+    shift_id: str | None = None  # None: the whole day
+
+
+@dataclass(frozen=True)
+class RepairPlan:
+    problem: Problem  # the input plus the call-outs (TimeOff) and the frozen shifts (Pins)
+    baseline: Roster
+    frozen_before: dt.datetime | None
+    notes: tuple[str, ...] = ()  # what the plan changed in what was asked, for people
+
+
+def parse_call_out(text: str) -> CallOut:
+    """`C03:2026-03-04` or `C03:2026-03-04:D8`; raises `InputError` naming the argument."""
+    where = f"--unavailable {text}"
+    fields = text.strip().split(":")
+    if len(fields) not in (2, 3) or not all(f.strip() for f in fields):
+        raise _argument_error(where, "expected EMPLOYEE:DATE or EMPLOYEE:DATE:SHIFT")
+    employee_id, date_text = fields[0].strip(), fields[1].strip()
+    try:
+        date = dt.date.fromisoformat(date_text)
+    except ValueError:
+        raise _argument_error(where, f"'{date_text}' is not a date (YYYY-MM-DD)") from None
+    shift_id = fields[2].strip() if len(fields) == 3 else None
+    return CallOut(text, employee_id, date, shift_id)
+
+
+def parse_now(text: str) -> dt.datetime:
+    """`--now` as a local date-time (`2026-03-04T10:00`; a date alone is its 00:00)."""
+    try:
+        moment = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise _argument_error(
+            f"--now {text}", "expected a date-time YYYY-MM-DDTHH:MM (or a date)"
+        ) from None
+    if moment.tzinfo is not None:
+        raise _argument_error(f"--now {text}", "give the program's local time, without a time zone")
+    return moment
+
+
+def plan_repair(
+    problem: Problem, baseline: Roster, call_outs: Sequence[str], now: str | None = None
+) -> RepairPlan:
+    """The problem to re-solve. Every issue with the arguments or the roster is collected
+    into one `InputError` (sheet `Assignments` with its row, or the argument)."""
+    issues = _baseline_issues(problem, baseline)
+    parsed: list[CallOut] = []
+    frozen_before: dt.datetime | None = None
+    for text in call_outs:
+        try:
+            parsed.append(parse_call_out(text))
+        except InputError as error:
+            issues.extend(error.issues)
+    if now is not None:
+        try:
+            frozen_before = parse_now(now)
+        except InputError as error:
+            issues.extend(error.issues)
+    for call_out in parsed:
+        issues.extend(_call_out_issues(problem, call_out))
+    if not parsed and not issues:
+        issues.append(InputIssue(sheet="--unavailable", message="give at least one call-out"))
+    if issues:
+        raise InputError(issues)
+
+    frozen = _frozen(problem, baseline, frozen_before)
+    notes: list[str] = []
+    rows: list[tuple[TimeOff, CallOut]] = []
+    for call_out in dict.fromkeys(parsed):  # the same argument twice is one call-out
+        row, note = _call_out_row(problem, call_out, frozen)
+        if note:
+            notes.append(note)
+        if row is not None:
+            rows.append((row, call_out))
+    pin_issues = _pins_against_call_outs(problem, rows)
+    if pin_issues:
+        raise InputError(pin_issues)
+    known = {(p.employee_id, p.date, p.shift_id, p.team, p.zone) for p in problem.pins}
+    pins = [
+        Pin(employee_id=a.employee_id, date=a.date, shift_id=a.shift_id, team=a.team, zone=a.zone)
+        for a in frozen
+        if (a.employee_id, a.date, a.shift_id, a.team, a.zone) not in known
+    ]
+    repaired = problem.model_copy(
+        update={
+            "time_off": (*problem.time_off, *(row for row, _ in rows)),
+            "pins": (*problem.pins, *pins),
+        }
+    )
+    return RepairPlan(repaired, baseline, frozen_before, tuple(notes))
+
+
+def repair(
+    plan: RepairPlan,
+    params: SolveParams | None = None,
+    on_progress: ProgressHandler | None = None,
+) -> SolveResult:
+    """Re-solve the planned problem, changing as little of the baseline as it can."""
+    from scheduler.solve import solve  # the solver only when solving: the log needs none
+
+    return solve(
+        plan.problem,
+        params,
+        on_progress,
+        baseline=plan.baseline,
+        frozen_before=plan.frozen_before,
+    )
+
+
+def _argument_error(argument: str, message: str) -> InputError:
+    return InputError(InputIssue(sheet=argument, message=message))
+
+
+def _baseline_issues(problem: Problem, baseline: Roster) -> list[InputIssue]:
+    """Rows of the roster that do not belong to this program, located like input errors."""
+    issues = [
+        InputIssue(sheet=ROSTER_SHEET, row=r.row, column=r.column, message=r.message)
+        for r in baseline.rejected_rows
+    ]
+    last_day = problem.date_of(problem.days - 1)
+    for a in baseline.assignments:
+        if a.employee_id not in problem.people_by_id:
+            message = f"employee '{a.employee_id}' is not in Staff"
+            issues.append(_row_issue(a, "employee_id", message))
+        if a.shift_id not in problem.shifts_by_id:
+            message = f"shift '{a.shift_id}' is not in Shifts"
+            issues.append(_row_issue(a, "shift_id", message))
+        if not problem.start_date <= a.date <= last_day:
+            message = f"{a.date} is outside the horizon {problem.start_date} - {last_day}"
+            issues.append(_row_issue(a, "date", message))
+    return issues
+
+
+def _row_issue(a: Assignment, column: str, message: str) -> InputIssue:
+    return InputIssue(sheet=ROSTER_SHEET, row=a.row, column=column, message=message)
+
+
+def _call_out_issues(problem: Problem, call_out: CallOut) -> list[InputIssue]:
+    where = f"--unavailable {call_out.argument}"
+    issues: list[InputIssue] = []
+    if call_out.employee_id not in problem.people_by_id:
+        message = f"employee '{call_out.employee_id}' is not in Staff"
+        issues.append(InputIssue(sheet=where, message=message))
+    last_day = problem.date_of(problem.days - 1)
+    if not problem.start_date <= call_out.date <= last_day:
+        message = f"{call_out.date} is outside the horizon {problem.start_date} - {last_day}"
+        issues.append(InputIssue(sheet=where, message=message))
+    if call_out.shift_id is not None and call_out.shift_id not in problem.shifts_by_id:
+        known = ", ".join(problem.shifts_by_id)
+        message = f"shift '{call_out.shift_id}' is not in Shifts ({known})"
+        issues.append(InputIssue(sheet=where, message=message))
+    return issues
+
+
+def _shift_of(problem: Problem, a: Assignment) -> ShiftInstance:
+    return instance(problem.day_of(a.date), problem.shift(a.shift_id))
+
+
+def _frozen(problem: Problem, baseline: Roster, before: dt.datetime | None) -> list[Assignment]:
+    """Baseline assignments whose shift started before `before` (they cannot change)."""
+    if before is None:
+        return []
+    cutoff = problem.minute_of(before)
+    return [a for a in baseline.assignments if _shift_of(problem, a).start < cutoff]
+
+
+def _call_out_row(
+    problem: Problem, call_out: CallOut, frozen: Sequence[Assignment]
+) -> tuple[TimeOff | None, str]:
+    """The `unavailable` row for a call-out, and a note when frozen shifts cut it short.
+
+    A frozen shift of the person that the row speaks about has already started and
+    stays: the row then starts when the last such shift ends (none is left when that
+    is after the row's end)."""
+    first = dt.datetime.combine(call_out.date, dt.time())
+    row = TimeOff(
+        employee_id=call_out.employee_id,
+        start=first,
+        end=first + dt.timedelta(days=1),
+        whole_days=True,
+        kind=TimeOffKind.UNAVAILABLE,
+        shift_id=call_out.shift_id,
+    )
+    started = [
+        (a, shift)
+        for a in frozen
+        if a.employee_id == call_out.employee_id
+        and time_off_applies(problem, row, shift := _shift_of(problem, a))
+    ]
+    if not started:
+        return row, ""
+    ends = max(problem.moment(shift.end) for _, shift in started)
+    kept = ", ".join(f"{a.shift_id} on {_day_text(a.date)}" for a, _ in started)
+    note = f"--unavailable {call_out.argument}: {kept} started before --now and stays (frozen)"
+    if call_out.shift_id is not None or ends >= row.end:
+        return None, note
+    note += f"; unavailable from {ends:%Y-%m-%d %H:%M}"
+    return row.model_copy(update={"start": ends, "whole_days": False}), note
+
+
+def _pins_against_call_outs(
+    problem: Problem, rows: Sequence[tuple[TimeOff, CallOut]]
+) -> list[InputIssue]:
+    """An input pin the call-out makes impossible: say so rather than fail to solve."""
+    issues: list[InputIssue] = []
+    for row, call_out in rows:
+        for pin in problem.pins:
+            if pin.employee_id != row.employee_id:
+                continue
+            shift = instance(problem.day_of(pin.date), problem.shift(pin.shift_id))
+            if time_off_applies(problem, row, shift):
+                message = (
+                    f"{pin.employee_id} is pinned to {pin.shift_id} on {pin.date} "
+                    f"(Pins row {pin.row}); remove the pin from the input first"
+                )
+                where = f"--unavailable {call_out.argument}"
+                issues.append(InputIssue(sheet=where, message=message))
+    return issues
+
+
+def _day_text(date: dt.date) -> str:
+    return f"{WEEKDAYS[date.weekday()]} {date.isoformat()}"
+
+
+# --- The change log -------------------------------------------------------------------
+
+
+class ChangeKind(StrEnum):
+    REMOVED = "removed"  # worked that day before, not after
+    ADDED = "added"  # newly called in that day
+    SHIFT = "shift"  # another shift that day
+    TEAM_ZONE = "team/zone"  # the same shift in another team or zone
+    PARTNER = "partner"  # the same shift, team and zone with someone else
+
+
+@dataclass(frozen=True, order=True)
+class Post:
+    """What one person works on one day: shift, team, zone and unit partners."""
+
+    shift_id: str
+    team: Team
+    zone: str
+    partners: tuple[str, ...] = ()
+
+    def text(self) -> str:
+        with_whom = f" with {';'.join(self.partners)}" if self.partners else ""
+        return f"{self.shift_id} {self.team.value}/{self.zone}{with_whom}"
+
+
+@dataclass(frozen=True)
+class Change:
+    employee_id: str
+    date: dt.date
+    before: Post | None
+    after: Post | None
+    kind: ChangeKind
+
+
+def posts(roster: Roster) -> dict[tuple[str, dt.date], list[Post]]:
+    """Per (employee, date): the posts worked, partners read from the unit ids."""
+    members: dict[str, set[str]] = defaultdict(set)
+    for a in roster.assignments:
+        members[a.unit_id].add(a.employee_id)
+    found: dict[tuple[str, dt.date], list[Post]] = defaultdict(list)
+    for a in roster.assignments:
+        partners = tuple(sorted(members[a.unit_id] - {a.employee_id}))
+        found[(a.employee_id, a.date)].append(Post(a.shift_id, a.team, a.zone, partners))
+    return {key: sorted(value) for key, value in found.items()}
+
+
+def change_log(before: Roster, after: Roster) -> list[Change]:
+    """Every change from `before` to `after`, by date then employee.
+
+    Per person and date, posts equal in both are unchanged; the rest are paired up,
+    same shift first, and each pair is one change (`shift`, `team/zone` or `partner`,
+    the first that differs); a post left over is `removed` or `added`. Unit ids are
+    labels, so a unit renamed but with the same people is no change.
+    """
+    old_posts, new_posts = posts(before), posts(after)
+    changes: list[Change] = []
+    for key in sorted(old_posts.keys() | new_posts.keys(), key=lambda k: (k[1], k[0])):
+        old = Counter(old_posts.get(key, []))
+        new = Counter(new_posts.get(key, []))
+        common = old & new
+        old_left = sorted((old - common).elements())
+        new_left = sorted((new - common).elements())
+        employee_id, date = key
+        for was in list(old_left):
+            same_shift = next((now for now in new_left if now.shift_id == was.shift_id), None)
+            if same_shift is not None:
+                old_left.remove(was)
+                new_left.remove(same_shift)
+                changes.append(Change(employee_id, date, was, same_shift, _kind(was, same_shift)))
+        for was, now in zip(old_left, new_left, strict=False):
+            changes.append(Change(employee_id, date, was, now, _kind(was, now)))
+        for was in old_left[len(new_left) :]:
+            changes.append(Change(employee_id, date, was, None, ChangeKind.REMOVED))
+        for now in new_left[len(old_left) :]:
+            changes.append(Change(employee_id, date, None, now, ChangeKind.ADDED))
+    return changes
+
+
+def _kind(was: Post, now: Post) -> ChangeKind:
+    if was.shift_id != now.shift_id:
+        return ChangeKind.SHIFT
+    if (was.team, was.zone) != (now.team, now.zone):
+        return ChangeKind.TEAM_ZONE
+    return ChangeKind.PARTNER
+
+
+def changes_by_kind(changes: Sequence[Change]) -> dict[ChangeKind, int]:
+    counts = Counter(change.kind for change in changes)
+    return {kind: counts[kind] for kind in ChangeKind if counts[kind]}
+
+
+def render_changes(problem: Problem, changes: Sequence[Change]) -> str:
+    """The change log as a short text table, for the terminal."""
+    counts = ", ".join(f"{n} {kind.value}" for kind, n in changes_by_kind(changes).items())
+    lines = [f"Changes ({len(changes)}{': ' + counts if counts else ''})"]
+    if not changes:
+        return "\n".join([*lines, "  none"])
+    rows = [("id", "name", "date", "before", "after", "change")]
+    for change in changes:
+        person = problem.people_by_id.get(change.employee_id)
+        rows.append(
+            (
+                change.employee_id,
+                person.name if person is not None else "",
+                _day_text(change.date),
+                change.before.text() if change.before else "-",
+                change.after.text() if change.after else "-",
+                change.kind.value,
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        lines.append(("  " + "  ".join(cells)).rstrip())
+    return "\n".join(lines)
+
+
+__all__ = [
+    "CallOut",
+    "Change",
+    "ChangeKind",
+    "Post",
+    "RepairPlan",
+    "change_log",
+    "changes_by_kind",
+    "parse_call_out",
+    "parse_now",
+    "plan_repair",
+    "posts",
+    "render_changes",
+    "repair",
+]
