@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,7 +33,7 @@ from urllib.parse import quote
 
 from icalendar import Calendar, Event
 
-from scheduler.io.write_workbook import _file_mode
+from scheduler.io.write_workbook import replace_atomically
 from scheduler.model.problem import WEEKDAYS, Problem, Team
 from scheduler.model.roster import Assignment, Roster
 
@@ -295,16 +293,5 @@ def write_calendars(
 
 
 def write_bytes_atomically(target: Path, data: bytes) -> Path:
-    """Write next to `target`, then rename over it: readers never see half a file."""
-    with tempfile.NamedTemporaryFile(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
-    ) as handle:
-        temporary = Path(handle.name)
-    try:
-        temporary.write_bytes(data)
-        os.chmod(temporary, _file_mode(target))
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return target
+    """Write `data` to `target` so that readers never see half a file."""
+    return replace_atomically(target, lambda path: path.write_bytes(data), suffix=".tmp")

@@ -343,15 +343,21 @@ def fit_widths(sheet: Worksheet) -> None:
 
 
 def save_atomically(workbook: Workbook, target: Path) -> Path:
-    """Save next to `target`, then rename over it: readers never see half a file."""
+    """Save the workbook next to `target`, then rename it over `target`."""
+    return replace_atomically(target, workbook.save, suffix=".xlsx")
+
+
+def replace_atomically(target: Path, write: Callable[[Path], object], suffix: str) -> Path:
+    """`write` a temporary file next to `target`, then rename it over `target`:
+    readers never see half a file, and a failure leaves the old file as it was."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".xlsx", delete=False
+        dir=target.parent, prefix=f".{target.name}.", suffix=suffix, delete=False
     ) as handle:
         temporary = Path(handle.name)
     try:
-        workbook.save(temporary)
-        # The temporary file is private (0600); give the roster the usual permissions.
+        write(temporary)
+        # The temporary file is private (0600); give the file the usual permissions.
         os.chmod(temporary, _file_mode(target))
         os.replace(temporary, target)
     except BaseException:
