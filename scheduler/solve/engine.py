@@ -30,6 +30,7 @@ from scheduler.solve.rules import (
     Expr,
     changes,
     coverage,
+    fairness,
     hours,
     pairing,
     pins,
@@ -58,6 +59,7 @@ RULE_FAMILIES = (
     shift_limits,
     hours,
     sequences,
+    fairness,
     requests,
     zones,
 )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from scheduler.model.calendar import history_instances, history_known, run_before, weekend_of, weeks
-from scheduler.solve.rules import Parts, fairness, total
+from scheduler.solve.rules import Parts, total
 from scheduler.solve.variables import RosterVariables
 
 
@@ -85,7 +85,7 @@ def add(v: RosterVariables) -> Parts:
             model.add(total(window) + from_history - preferred <= over)
             excess.append(over)
     # Fairness is posted from here until `engine.RULE_FAMILIES` lists it itself.
-    return {"consecutive_excess_days": total(excess), **fairness.add(v)}
+    return {"consecutive_excess_days": total(excess)}
 
 
 def _runs_that_cannot_go_on(v: RosterVariables, p: int, before: _RunsBefore) -> list[str]:
