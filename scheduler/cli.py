@@ -190,12 +190,7 @@ def solve(
     if result.message and result.status.has_roster:
         _err(result.message)
     if result.status is SolveStatus.INFEASIBLE:
-        from scheduler.solve.explain import explain_core
-
-        explanation = explain_core(problem, seconds=max(10.0, time_limit))
-        if not explanation:  # the solver's own words, when no smaller conflict is found
-            explanation = [result.message or "the hard rules cannot all hold"]
-        _refuse_infeasible(out, problem, explanation, checked.warnings)
+        _explain_infeasible(out, problem, result, checked.warnings, time_limit)
     if not result.status.has_roster:
         _err(f"No roster: {result.status.value}. {result.message}".strip())
         raise typer.Exit(1)
@@ -207,6 +202,18 @@ def solve(
     if not evaluation.feasible:
         _err("Internal check failed: the roster breaks hard rules (see the Violations sheet).")
         raise typer.Exit(EXIT_VIOLATIONS)
+
+
+def _explain_infeasible(
+    out: Path, problem: Problem, result: SolveResult, warnings: Sequence[str], seconds: float
+) -> NoReturn:
+    """The solver found the rules infeasible: find a small conflict and refuse with it."""
+    from scheduler.solve.explain import explain_core
+
+    explanation = explain_core(problem, seconds=max(10.0, seconds))
+    if not explanation:  # the solver's own words, when no smaller conflict is found
+        explanation = [result.message or "the hard rules cannot all hold"]
+    _refuse_infeasible(out, problem, explanation, warnings)
 
 
 def _refuse_infeasible(
@@ -431,9 +438,11 @@ def repair(
         printer.flush()
     if result.message and result.status.has_roster:
         _err(result.message)
+    if result.status is SolveStatus.INFEASIBLE:
+        _explain_infeasible(target, plan.problem, result, (), time_limit)
     if not result.status.has_roster:
         _err(f"No roster: {result.status.value}. {result.message}".strip())
-        raise typer.Exit(EXIT_INFEASIBLE if result.status is SolveStatus.INFEASIBLE else 1)
+        raise typer.Exit(1)
     evaluation = evaluate(plan.problem, result.roster)
     changes = change_log(baseline, result.roster)
     extra = [changes_sheet(plan.problem, changes)]

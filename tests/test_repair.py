@@ -351,3 +351,24 @@ def test_a_roster_row_outside_the_program_is_named_by_its_row(tmp_path: Path) ->
     roster = make_roster(*baseline.assignments, stranger)
     with pytest.raises(InputError, match=r"Assignments!3 \(employee_id\): employee 'C9'"):
         plan_repair(problem, roster, [f"C1:{MONDAY}"])
+
+
+def test_frozen_shifts_that_break_a_rule_are_explained_not_repaired() -> None:
+    problem = make_problem(
+        staff=(person("C1", "clinician"), person("P1", "peer"), person("P2", "peer")),
+        demand=(
+            demand("adult", "N", "Mon", "20:00", "23:00", required=1),
+            demand("adult", "N", "Tue", "09:00", "12:00", required=1),
+        ),
+    )
+    # A hand edit: C1 works the Monday night (to Tue 08:00) and Tuesday's D8 from 08:00,
+    # no rest at all; both started before --now, so both are frozen as they are.
+    baseline = make_roster(unit(problem, "C1", "P1", 0, "N12"), unit(problem, "C1", "P2", 1, "D8"))
+    now = dt.datetime.combine(problem.date_of(1), dt.time(12, 0))
+    plan = plan_repair(problem, baseline, [f"P1:{problem.date_of(2)}"], now.isoformat())
+    assert repair(plan, SolveParams(time_limit=5)).status is SolveStatus.INFEASIBLE
+    from scheduler.solve.explain import explain_core
+
+    (explanation,) = explain_core(plan.problem, seconds=10)
+    assert "rest" in explanation and "C1" in explanation
+    assert "P1" not in explanation and "P2" not in explanation  # their pins are not the conflict
