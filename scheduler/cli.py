@@ -485,6 +485,197 @@ def sample(
     typer.echo(f"Input workbook written to {target}")
 
 
+def _operating_hours(text: str | None) -> tuple[int, int] | None:
+    """`--hours 08-22` (or `08:00-22:00`, `24` for all day) as (first hour, end hour)."""
+    if text is None:
+        return None
+    if text.strip() == "24":
+        return (0, 24)
+    try:
+        first, end = (int(part.strip().removesuffix(":00")) for part in text.split("-"))
+    except ValueError:
+        first, end = -1, -1
+    if not 0 <= first < end <= 24:
+        _err(f"--hours {text!r}: expected whole hours FIRST-END with FIRST < END, e.g. 08-22")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    return (first, end)
+
+
+@app.command()
+def demand(
+    inputs: Annotated[Path, typer.Option("--inputs", help="Input workbook or CSV folder.")],
+    calls: Annotated[Path, typer.Option("--calls", help="Call log CSV (see docs/demand.md).")],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Input workbook to write, with Demand from calls.")
+    ] = Path("outputs/demand.xlsx"),
+    target_minutes: Annotated[
+        float, typer.Option(help="Response target: minutes from call to a unit on scene.", min=0)
+    ] = 10.0,
+    service_level: Annotated[
+        float, typer.Option(help="Share of calls to reach within the target.", min=0, max=1)
+    ] = 0.9,
+    growth: Annotated[float, typer.Option(help="Factor applied to the logged rates.", min=0)] = 1.0,
+    busy_minutes: Annotated[
+        float | None,
+        typer.Option(help="Mean minutes a unit is busy per call (default: the log's mean, or 75)."),
+    ] = None,
+    min_units: Annotated[
+        int, typer.Option(help="Fewest units in every operating hour.", min=0)
+    ] = 1,
+    hours: Annotated[
+        str | None,
+        typer.Option(
+            help="Operating hours every day, e.g. 08-22 (24: all day); "
+            "default: the hours with calls."
+        ),
+    ] = None,
+    pool_weekdays: Annotated[
+        bool, typer.Option(help="One rate per hour for Mon-Fri and one for Sat-Sun.")
+    ] = False,
+    team_zone: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="TEAM=ZONE: a citywide team, all its calls sized in one zone "
+            "(e.g. juvenile=Central); repeatable."
+        ),
+    ] = None,
+) -> None:
+    """Demand from a call log by Erlang C: writes the input with Demand replaced."""
+    from scheduler.demand.calls import (
+        DemandSettings,
+        calls_outside,
+        demand_windows,
+        hourly_needs,
+        parse_team_zones,
+        read_calls,
+    )
+    from scheduler.demand.workbook import write_demand_workbook
+    from scheduler.io.read_workbook import read_problem
+
+    try:
+        team_zones = parse_team_zones(team_zone or [])
+    except ValueError as error:
+        _err(str(error))
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    if not 0 < service_level < 1:
+        _err(f"--service-level {service_level:g}: expected a share between 0 and 1, e.g. 0.9")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if busy_minutes is not None and busy_minutes <= 0:
+        _err(f"--busy-minutes {busy_minutes:g}: expected minutes > 0")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    settings = DemandSettings(
+        target_minutes=target_minutes,
+        service_level=service_level,
+        growth=growth,
+        busy_minutes=busy_minutes,
+        min_units=min_units,
+        operating_hours=_operating_hours(hours),
+        pool_weekdays=pool_weekdays,
+        team_zones=team_zones,
+    )
+    problem = _load(inputs)
+    try:
+        logged = read_calls(calls, problem)
+    except InputError as error:
+        raise _refuse(calls, error) from None
+    try:
+        needs = hourly_needs(logged, problem, settings)
+    except InputError as error:  # the options do not fit the program's zones
+        _err(error.render())
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    windows = demand_windows(needs)
+    written = write_demand_workbook(inputs, needs, windows, out)
+    read_problem(written)  # what was written must be a program `solve` reads
+    unit_hours = sum(need.units for need in needs)
+    typer.echo(
+        f"{len(logged)} calls; {len(windows)} Demand rows, {unit_hours} unit-hours a week "
+        f"required for {service_level:.0%} within {target_minutes:g} minutes"
+    )
+    outside = calls_outside(logged, settings.operating_hours)
+    if outside:
+        typer.echo(f"{outside} calls ({outside / len(logged):.1%}) fall outside --hours {hours}")
+    typer.echo(f"Input workbook with Demand from calls written to {written}")
+
+
+@app.command()
+def simulate(
+    roster_path: Annotated[
+        Path, typer.Argument(help="Roster workbook (its Assignments sheet), or CSV folder.")
+    ],
+    inputs: Annotated[
+        Path,
+        typer.Option("--inputs", "-i", help="The program's input workbook or folder of CSV files."),
+    ],
+    calls: Annotated[
+        Path | None, typer.Option("--calls", help="Call log CSV to replay (see docs/demand.md).")
+    ] = None,
+    rates: Annotated[
+        Path | None,
+        typer.Option(
+            "--rates", help="Workbook from `demand` whose Rates sheet gives Poisson calls."
+        ),
+    ] = None,
+    replications: Annotated[
+        int, typer.Option(help="Runs with seeds seed, seed+1, ...", min=2)
+    ] = 30,
+    seed: Annotated[int, typer.Option(help="Seed of the first run.")] = 1,
+    target_minutes: Annotated[
+        float, typer.Option(help="Response target: minutes from call to a unit on scene.", min=0)
+    ] = 10.0,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Simulation report workbook to write.")
+    ] = None,
+) -> None:
+    """Simulate dispatch on a roster: share of calls reached within the target, by team,
+    zone and hour, with 95% confidence intervals over the runs (docs/simulation.md)."""
+    from scheduler.demand.calls import mean_busy_minutes, read_calls
+    from scheduler.io.simulation_report import read_rates, write_simulation_report
+    from scheduler.simulate import ALL as ALL_GROUPS
+    from scheduler.simulate import SimulationSettings, headline, replayed_call
+    from scheduler.simulate import simulate as run_simulation
+
+    if (calls is None) == (rates is None):
+        _err("Give exactly one of --calls CALLS.csv or --rates DEMAND.xlsx.")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if out is not None and out.resolve() in {
+        p.resolve() for p in (roster_path, inputs, calls, rates) if p is not None
+    }:
+        _err(f"--out {out} would overwrite an input; choose another file.")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    problem = _load(inputs)
+    roster = _load_roster(roster_path)
+    settings = SimulationSettings(
+        target_minutes=target_minutes, replications=replications, seed=seed
+    )
+    if calls is not None:
+        try:
+            logged = read_calls(calls, problem)
+        except InputError as error:
+            raise _refuse(calls, error) from None
+        mean_busy = mean_busy_minutes(logged, None)
+        replayed = [
+            replayed_call(problem, c.received_at, c.zone, c.team, c.busy_minutes or mean_busy)
+            for c in logged
+        ]
+        in_horizon = [c for c in replayed if c is not None]
+        if not in_horizon:
+            _err(f"Cannot use {calls}: no call falls within the roster's {problem.days} days.")
+            raise typer.Exit(EXIT_BAD_INPUT)
+        typer.echo(f"Replaying {len(in_horizon)} of {len(logged)} logged calls.")
+        result = run_simulation(problem, roster, settings, calls=in_horizon)
+    else:
+        assert rates is not None
+        try:
+            rate_table, busy = read_rates(rates, problem)
+        except InputError as error:
+            raise _refuse(rates, error) from None
+        result = run_simulation(problem, roster, settings, rates=rate_table, busy_by_key=busy)
+    for group in (g for g in result.groups if g.zone == ALL_GROUPS and g.hour is None):
+        typer.echo(headline(group, target_minutes))
+    if out is not None:
+        typer.echo(f"Simulation report written to {write_simulation_report(out, result)}")
+
+
 bench_app = typer.Typer(
     no_args_is_help=True, help="Public benchmarks, solved by the same engine as rosters."
 )

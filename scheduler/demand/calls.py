@@ -1,0 +1,381 @@
+"""From a call log to units needed per weekday, hour, zone and team (no solver).
+
+A call log is a CSV file: `received_at` (ISO date-time), `zone` or
+`neighborhood` (mapped through `Zones.neighborhoods`), `team` or `age` (under
+18 is juvenile), optional `busy_minutes`. Rates are calls per hour averaged over
+the occurrences of each weekday in the log's date span; units come from
+`erlang.units_needed` with the wait allowance `target - travel` of the zone.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from openpyxl.utils import get_column_letter
+
+from scheduler.demand.erlang import service_level, units_needed
+from scheduler.errors import InputError, InputIssue
+from scheduler.model.problem import WEEKDAYS, Problem, Team, Zone
+
+DEFAULT_BUSY_MINUTES = 75.0  # domain.md: travel + on scene + paperwork
+DEFAULT_TRAVEL_MINUTES = 7.0  # domain.md: 6 to 8 minutes of driving
+JUVENILE_BELOW_AGE = 18
+HOURS_PER_DAY = 24
+MAX_CALL_LOG_BYTES = 50 * 1024 * 1024
+
+_Issue = Callable[[str, str], None]  # records an issue: (column, message)
+
+
+@dataclass(frozen=True)
+class Call:
+    received_at: dt.datetime
+    zone: str
+    team: Team
+    busy_minutes: float | None = None
+
+
+@dataclass(frozen=True)
+class DemandSettings:
+    target_minutes: float = 10.0
+    service_level: float = 0.9
+    growth: float = 1.0
+    busy_minutes: float | None = None  # None: the log's mean, else the default
+    min_units: int = 1
+    # (first hour, end hour) staffed every day, end exclusive (8, 22); None: hours with calls
+    operating_hours: tuple[int, int] | None = None
+    # Mon-Fri share one rate per hour, Sat-Sun another: steadier rates from a short log.
+    pool_weekdays: bool = False
+    # A citywide team: all its calls are sized as one pool working from this zone.
+    team_zones: tuple[tuple[Team, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class HourlyNeed:
+    """One row of the `Rates` sheet: the rate and the units it needs."""
+
+    weekday: int  # 0 = Monday
+    hour: int
+    zone: str
+    team: Team
+    calls_per_hour: float
+    busy_minutes: float
+    wait_minutes: float  # target minus the zone's travel
+    units: int
+    expected_service_level: float
+
+    @property
+    def load(self) -> float:
+        return self.calls_per_hour * self.busy_minutes / 60.0
+
+
+def read_calls(path: str | Path, problem: Problem) -> list[Call]:
+    """Read and check a call log; every bad cell is reported at once (file, row, column)."""
+    source = Path(path)
+    sheet = source.name
+    if not source.is_file():
+        raise InputError(InputIssue(sheet=sheet, message=f"no such file: {source}"))
+    if source.stat().st_size > MAX_CALL_LOG_BYTES:
+        raise InputError(InputIssue(sheet=sheet, message="the call log is over 50 MB"))
+    try:
+        with source.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.reader(handle))
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise InputError(
+            InputIssue(sheet=sheet, message=f"cannot be read as CSV UTF-8 ({error})")
+        ) from None
+    header = [name.strip().lower() for name in rows[0]] if rows else []
+    columns = {name: position for position, name in enumerate(header) if name}
+    missing = [
+        need
+        for need, choices in (
+            ("received_at", ("received_at",)),
+            ("zone or neighborhood", ("zone", "neighborhood")),
+            ("team or age", ("team", "age")),
+        )
+        if not any(choice in columns for choice in choices)
+    ]
+    if missing:
+        raise InputError(
+            InputIssue(sheet=sheet, row=1, message=f"missing column(s): {', '.join(missing)}")
+        )
+    zone_ids = set(problem.zone_ids)
+    zone_of_neighborhood: dict[str, str] = {}
+    for zone in problem.zones:
+        for neighborhood in zone.neighborhoods:
+            zone_of_neighborhood.setdefault(neighborhood.strip().lower(), zone.zone_id)
+    issues: list[InputIssue] = []
+    calls: list[Call] = []
+    for number, values in enumerate(rows[1:], start=2):
+        cells = {
+            name: values[position].strip()
+            for name, position in columns.items()
+            if position < len(values) and values[position].strip()
+        }
+        if not cells:
+            continue  # blank rows are ignored, as in the workbook
+
+        def issue(column: str, message: str, row: int = number) -> None:
+            issues.append(
+                InputIssue(
+                    sheet=sheet,
+                    row=row,
+                    column=column,
+                    column_letter=get_column_letter(columns[column] + 1)
+                    if column in columns
+                    else None,
+                    message=message,
+                )
+            )
+
+        before = len(issues)
+        received_at = _received_at(cells.get("received_at"), issue)
+        zone_id = _zone(cells, zone_ids, zone_of_neighborhood, issue)
+        team = _team(cells, issue)
+        busy = None
+        if "busy_minutes" in cells:
+            busy = _number(cells["busy_minutes"])
+            if busy is None or busy <= 0:
+                issue("busy_minutes", f"busy_minutes '{cells['busy_minutes']}' is not a number > 0")
+        if len(issues) == before:
+            assert received_at is not None and zone_id is not None and team is not None
+            calls.append(Call(received_at, zone_id, team, busy))
+    if issues:
+        raise InputError(issues)
+    if not calls:
+        raise InputError(InputIssue(sheet=sheet, message="the call log has no calls"))
+    return calls
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _received_at(text: str | None, issue: _Issue) -> dt.datetime | None:
+    if text is None:
+        issue("received_at", "received_at is required but the cell is blank")
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        issue("received_at", f"received_at '{text}' is not a date-time; expected YYYY-MM-DDTHH:MM")
+        return None
+    return moment.replace(tzinfo=None)
+
+
+def _zone(
+    cells: dict[str, str],
+    zone_ids: set[str],
+    zone_of_neighborhood: dict[str, str],
+    issue: _Issue,
+) -> str | None:
+    # A zone cell wins; a neighborhood is only looked up when the zone is blank.
+    if "zone" in cells:
+        if cells["zone"] in zone_ids:
+            return cells["zone"]
+        issue("zone", f"zone '{cells['zone']}' is not in Zones ({', '.join(sorted(zone_ids))})")
+        return None
+    if "neighborhood" in cells:
+        zone = zone_of_neighborhood.get(cells["neighborhood"].lower())
+        if zone is None:
+            issue(
+                "neighborhood",
+                f"neighborhood '{cells['neighborhood']}' is not in any zone's neighborhoods",
+            )
+        return zone
+    issue("zone", "zone (or neighborhood) is required but the cell is blank")
+    return None
+
+
+def _team(cells: dict[str, str], issue: _Issue) -> Team | None:
+    # A team cell wins; an age is only used when the team is blank.
+    if "team" in cells:
+        try:
+            return Team(cells["team"].lower())
+        except ValueError:
+            teams = ", ".join(team.value for team in Team)
+            issue("team", f"team '{cells['team']}' is not one of {teams}")
+            return None
+    if "age" in cells:
+        age = _number(cells["age"])
+        if age is None or age < 0:
+            issue("age", f"age '{cells['age']}' is not a number >= 0")
+            return None
+        return Team.JUVENILE if age < JUVENILE_BELOW_AGE else Team.ADULT
+    issue("team", "team (or age) is required but the cell is blank")
+    return None
+
+
+def weekday_occurrences(calls: list[Call]) -> list[int]:
+    """How many times each weekday (0 = Monday) occurs from the first call's day to the last's."""
+    first = min(call.received_at.date() for call in calls)
+    last = max(call.received_at.date() for call in calls)
+    counts = [0] * len(WEEKDAYS)
+    for offset in range((last - first).days + 1):
+        counts[(first + dt.timedelta(days=offset)).weekday()] += 1
+    return counts
+
+
+def mean_busy_minutes(calls: list[Call], override: float | None) -> float:
+    """`--busy-minutes` if given, else the log's mean, else the default 75."""
+    if override is not None:
+        return override
+    given = [call.busy_minutes for call in calls if call.busy_minutes is not None]
+    return sum(given) / len(given) if given else DEFAULT_BUSY_MINUTES
+
+
+def hourly_needs(calls: list[Call], problem: Problem, settings: DemandSettings) -> list[HourlyNeed]:
+    """Rates and units for every weekday, hour, zone and team.
+
+    Without `operating_hours`, a slot is operating when its hour had calls
+    (rate > 0): it needs at least `min_units`, an hour without calls none. With
+    `operating_hours`, every hour of that window is operating for each zone and
+    team with any call in the log (at least `min_units`, calls or not), and the
+    hours outside it need no unit: their calls keep their rate but get no unit
+    (expected service level 0), left to other services.
+    A team in `team_zones` has all its calls counted in that one zone.
+    """
+    citywide = dict(settings.team_zones)
+    for team, zone_id in citywide.items():
+        if zone_id not in problem.zone_ids:
+            known = ", ".join(problem.zone_ids)
+            raise InputError(
+                InputIssue(
+                    sheet="--team-zone",
+                    message=f"{team.value}={zone_id}: zone '{zone_id}' is not in Zones ({known})",
+                )
+            )
+    calls = [replace(call, zone=citywide.get(call.team, call.zone)) for call in calls]
+    occurrences = weekday_occurrences(calls)
+    counts = Counter(
+        (call.received_at.weekday(), call.received_at.hour, call.zone, call.team) for call in calls
+    )
+    if settings.pool_weekdays:
+        counts, occurrences = _pooled(counts, occurrences)
+    served = {(call.zone, call.team) for call in calls}
+    busy = mean_busy_minutes(calls, settings.busy_minutes)
+    needs: list[HourlyNeed] = []
+    for zone in problem.zones:
+        wait = wait_minutes(zone, settings.target_minutes)
+        for team in Team:
+            for weekday in range(len(WEEKDAYS)):
+                for hour in range(HOURS_PER_DAY):
+                    count = counts[(weekday, hour, zone.zone_id, team)]
+                    days = occurrences[weekday]
+                    rate = count / days * settings.growth if days else 0.0
+                    if settings.operating_hours is None:
+                        operating = rate > 0
+                    else:
+                        first, end = settings.operating_hours
+                        operating = first <= hour < end and (zone.zone_id, team) in served
+                    units = 0  # calls outside operating hours stay in Rates, unstaffed
+                    if operating or settings.operating_hours is None:
+                        units = units_needed(rate, busy, wait, settings.service_level)
+                    if operating:
+                        units = max(units, settings.min_units)
+                    load = rate * busy / 60.0
+                    level = service_level(load, units, wait, busy) if rate > 0 else 1.0
+                    needs.append(
+                        HourlyNeed(
+                            weekday, hour, zone.zone_id, team, rate, busy, wait, units, level
+                        )
+                    )
+    return needs
+
+
+WORKDAYS = range(5)  # Mon-Fri; the rest is the weekend
+
+
+def _pooled(
+    counts: Counter[tuple[int, int, str, Team]], occurrences: list[int]
+) -> tuple[Counter[tuple[int, int, str, Team]], list[int]]:
+    """Counts and day totals of Mon-Fri together and of Sat-Sun together, for each weekday."""
+    groups = [day in WORKDAYS for day in range(len(WEEKDAYS))]
+    pooled: Counter[tuple[int, int, str, Team]] = Counter()
+    for (weekday, hour, zone, team), count in counts.items():
+        for day in range(len(WEEKDAYS)):
+            if groups[day] == groups[weekday]:
+                pooled[(day, hour, zone, team)] += count
+    days = [
+        sum(occurrences[other] for other in range(len(WEEKDAYS)) if groups[other] == groups[day])
+        for day in range(len(WEEKDAYS))
+    ]
+    return pooled, days
+
+
+def parse_team_zones(pairs: list[str]) -> tuple[tuple[Team, str], ...]:
+    """`["juvenile=Central"]` as ((Team.JUVENILE, "Central"),); ValueError says what is wrong."""
+    chosen: list[tuple[Team, str]] = []
+    for pair in pairs:
+        team, _, zone = (part.strip() for part in pair.partition("="))
+        if team.lower() not in {t.value for t in Team} or not zone:
+            teams = ", ".join(t.value for t in Team)
+            raise ValueError(f"--team-zone {pair!r}: expected TEAM=ZONE with TEAM one of {teams}")
+        chosen.append((Team(team.lower()), zone))
+    return tuple(chosen)
+
+
+def wait_minutes(zone: Zone, target_minutes: float) -> float:
+    """What the target leaves after driving in the zone; refused when nothing is left."""
+    travel = DEFAULT_TRAVEL_MINUTES if zone.travel_minutes is None else zone.travel_minutes
+    wait = target_minutes - travel
+    if wait <= 0:
+        raise InputError(
+            InputIssue(
+                sheet="Zones",
+                column="travel_minutes",
+                message=f"zone {zone.zone_id}: {travel:g} minutes of travel leave no time "
+                f"within the {target_minutes:g}-minute target; raise --target-minutes "
+                "or lower the zone's travel_minutes",
+            )
+        )
+    return wait
+
+
+def calls_outside(calls: list[Call], operating_hours: tuple[int, int] | None) -> int:
+    """How many logged calls fall outside the operating hours (not staffed for)."""
+    if operating_hours is None:
+        return 0
+    first, end = operating_hours
+    return sum(not first <= call.received_at.hour < end for call in calls)
+
+
+@dataclass(frozen=True)
+class DemandWindow:
+    """One `Demand` row: consecutive hours of one day with the same units."""
+
+    team: Team
+    zone: str
+    weekday: int
+    start_hour: int
+    end_hour: int  # exclusive; 24 is written as 00:00 (the next midnight)
+    units: int
+
+
+def demand_windows(needs: list[HourlyNeed]) -> list[DemandWindow]:
+    """Merge consecutive hours with equal units into windows; hours needing 0 are left out."""
+    by_day: dict[tuple[Team, str, int], list[int]] = {}
+    for need in needs:
+        by_day.setdefault((need.team, need.zone, need.weekday), [0] * HOURS_PER_DAY)[need.hour] = (
+            need.units
+        )
+    windows: list[DemandWindow] = []
+    for (team, zone, weekday), units in by_day.items():
+        hour = 0
+        while hour < HOURS_PER_DAY:
+            end = hour
+            while end < HOURS_PER_DAY and units[end] == units[hour]:
+                end += 1
+            if units[hour] > 0:
+                windows.append(DemandWindow(team, zone, weekday, hour, end, units[hour]))
+            hour = end
+    return windows

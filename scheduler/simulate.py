@@ -1,0 +1,545 @@
+"""Dispatch simulation of a roster: how many calls a unit reaches within the target.
+
+A discrete-event simulation (SimPy) of the roster's horizon. Units come on and off
+duty as the roster's Assignments say; calls arrive replayed from a call list or as a
+Poisson process from hourly rates; the dispatcher sends a free unit of the call's team
+from the call's zone, else from the nearest zone with one, else the call waits in its
+team's FIFO queue for the first unit that frees up. See docs/simulation.md.
+
+No solver here: only the roster rows, the problem's zones and the calls are used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+import statistics
+from collections import deque
+from collections.abc import Generator, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import simpy
+
+from scheduler.model.problem import Problem, Team
+from scheduler.model.roster import Roster
+
+#: Travel to a call in the unit's own zone when `Zones.travel_minutes` is empty.
+DEFAULT_HOME_TRAVEL_MINUTES = 7.0
+#: Extra driving when the unit comes from another zone (the Problem has no `Travel` sheet).
+OTHER_ZONE_PENALTY_MINUTES = 8.0
+#: Spread of the lognormal busy time: standard deviation / mean.
+DEFAULT_BUSY_CV = 0.5
+#: Mean busy time per call (travel + on scene + paperwork) for Poisson calls.
+DEFAULT_BUSY_MINUTES = 75.0
+ALL = "All"
+
+#: Poisson arrival rates: (weekday 0 = Monday, hour 0-23, zone, team) -> calls per hour.
+RateKey = tuple[int, int, str, Team]
+Rates = dict[RateKey, float]
+
+
+class BusyDistribution(StrEnum):
+    LOGNORMAL = "lognormal"
+    EXPONENTIAL = "exponential"  # for the Erlang C model check (M/M/N)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call: when it came in (minutes from the horizon start), where, for which
+    team, and its mean busy time (the drawn time has this mean)."""
+
+    minute: float
+    zone: str
+    team: Team
+    busy_minutes: float
+
+
+@dataclass(frozen=True)
+class UnitShift:
+    """One unit on duty from `start` to `end` (minutes from the horizon start)."""
+
+    unit_id: str
+    team: Team
+    zone: str
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class SimulationSettings:
+    target_minutes: float = 10.0
+    replications: int = 30
+    seed: int = 1
+    busy_cv: float = DEFAULT_BUSY_CV
+    busy_distribution: BusyDistribution = BusyDistribution.LOGNORMAL
+    busy_minutes: float = DEFAULT_BUSY_MINUTES  # mean, for Poisson calls
+    other_zone_penalty: float = OTHER_ZONE_PENALTY_MINUTES
+
+
+@dataclass(frozen=True)
+class CallOutcome:
+    """What happened to one call in one replication."""
+
+    call: Call
+    unit_id: str | None  # None: no unit reached it (uncovered or still queued at the end)
+    wait: float  # minutes until a unit was sent
+    travel: float
+    uncovered: bool  # no unit of its team was on duty anywhere when it came in
+
+    @property
+    def served(self) -> bool:
+        return self.unit_id is not None
+
+    @property
+    def response(self) -> float:
+        return self.wait + self.travel if self.served else math.inf
+
+
+@dataclass
+class Replication:
+    outcomes: list[CallOutcome]
+    # (team, zone, hour of day) -> unit-minutes on duty and busy
+    on_duty: dict[tuple[str, str, int], float]
+    busy: dict[tuple[str, str, int], float]
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """Mean over replications with a 95% confidence half-width (t-distribution)."""
+
+    mean: float
+    half_width: float
+    replications: int
+
+    @property
+    def low(self) -> float:
+        return self.mean - self.half_width
+
+    @property
+    def high(self) -> float:
+        return self.mean + self.half_width
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    """The figures of one team, zone and hour of day (`ALL` / None: every one)."""
+
+    team: str
+    zone: str
+    hour: int | None
+    calls: float  # mean calls per replication
+    within_target: Estimate | None
+    median_response: Estimate | None
+    p90_response: Estimate | None
+    waited: Estimate | None
+    uncovered: Estimate | None
+    utilisation: Estimate | None
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    settings: SimulationSettings
+    groups: tuple[GroupResult, ...]
+    replications: tuple[Replication, ...] = field(repr=False)
+
+    def group(self, team: str = ALL, zone: str = ALL, hour: int | None = None) -> GroupResult:
+        for group in self.groups:
+            if (group.team, group.zone, group.hour) == (team, zone, hour):
+                return group
+        raise KeyError((team, zone, hour))
+
+
+# ---- inputs ---------------------------------------------------------------------------
+
+
+def unit_shifts(problem: Problem, roster: Roster) -> list[UnitShift]:
+    """One UnitShift per unit id and start: the two rows of a paired unit are one unit."""
+    origin = dt.datetime.combine(problem.start_date, dt.time())
+    seen: dict[tuple[str, dt.datetime], UnitShift] = {}
+    for row in roster.assignments:
+        key = (row.unit_id, row.start)
+        if key not in seen:
+            seen[key] = UnitShift(
+                unit_id=row.unit_id,
+                team=row.team,
+                zone=row.zone,
+                start=(row.start - origin).total_seconds() / 60,
+                end=(row.end - origin).total_seconds() / 60,
+            )
+    return sorted(seen.values(), key=lambda s: (s.start, s.team, s.zone, s.unit_id))
+
+
+def horizon_minutes(problem: Problem) -> float:
+    return problem.days * 24 * 60.0
+
+
+def replayed_call(
+    problem: Problem, received_at: dt.datetime, zone: str, team: Team, busy_minutes: float
+) -> Call | None:
+    """A call of a log as the simulation sees it; None when it falls outside the horizon."""
+    origin = dt.datetime.combine(problem.start_date, dt.time())
+    minute = (received_at - origin).total_seconds() / 60
+    if not 0 <= minute < horizon_minutes(problem):
+        return None
+    return Call(minute, zone, team, busy_minutes)
+
+
+def poisson_calls(
+    problem: Problem,
+    rates: Rates,
+    busy_minutes: float,
+    rng: random.Random,
+    busy_by_key: Mapping[RateKey, float] | None = None,
+) -> list[Call]:
+    """Calls from hourly rates: a Poisson process per (zone, team), rate constant within
+    each hour of the horizon (weekday from the calendar date). Mean busy time from
+    `busy_by_key` where it has the hour, else `busy_minutes`."""
+    calls: list[Call] = []
+    keys = sorted({(zone, team) for (_, _, zone, team) in rates})
+    for day in range(problem.days):
+        weekday = (problem.start_date + dt.timedelta(days=day)).weekday()
+        for hour in range(24):
+            begin = (day * 24 + hour) * 60.0
+            for zone, team in keys:
+                key = (weekday, hour, zone, team)
+                per_minute = rates.get(key, 0.0) / 60
+                if per_minute <= 0:
+                    continue
+                mean_busy = (busy_by_key or {}).get(key, busy_minutes)
+                moment = begin + rng.expovariate(per_minute)
+                while moment < begin + 60:
+                    calls.append(Call(moment, zone, team, mean_busy))
+                    moment += rng.expovariate(per_minute)
+    calls.sort(key=lambda c: (c.minute, c.zone, c.team))
+    return calls
+
+
+# ---- the simulation -------------------------------------------------------------------
+
+
+class _Dispatcher:
+    """Units' state and the dispatch rules; SimPy processes drive it."""
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        problem: Problem,
+        settings: SimulationSettings,
+        rng: random.Random,
+    ) -> None:
+        self.env = env
+        self.settings = settings
+        self.rng = rng
+        self.home_travel = {
+            zone.zone_id: (
+                DEFAULT_HOME_TRAVEL_MINUTES
+                if zone.travel_minutes is None
+                else float(zone.travel_minutes)
+            )
+            for zone in problem.zones
+        }
+        self.free: dict[tuple[Team, str], list[UnitShift]] = {}
+        self.on_duty: dict[Team, set[UnitShift]] = {}
+        self.queue: dict[Team, deque[tuple[Call, int]]] = {}
+        self.outcomes: list[CallOutcome | None] = []
+        self.busy_minutes: dict[tuple[str, str, int], float] = {}
+
+    def travel(self, from_zone: str, to_zone: str) -> float:
+        home = self.home_travel.get(to_zone, DEFAULT_HOME_TRAVEL_MINUTES)
+        return home if from_zone == to_zone else home + self.settings.other_zone_penalty
+
+    def busy_time(self, mean: float) -> float:
+        if self.settings.busy_distribution is BusyDistribution.EXPONENTIAL:
+            return self.rng.expovariate(1 / mean)
+        if self.settings.busy_cv == 0:  # no spread: every call takes the mean (hand checks)
+            return mean
+        # Lognormal with the given mean and coefficient of variation.
+        sigma2 = math.log(1 + self.settings.busy_cv**2)
+        return self.rng.lognormvariate(math.log(mean) - sigma2 / 2, math.sqrt(sigma2))
+
+    # processes
+
+    def shift(self, unit: UnitShift) -> Generator[simpy.Event, None, None]:
+        # A shift that began before the horizon (hand-edited rows) is on duty from its start.
+        yield self.env.timeout(max(0.0, unit.start))
+        self.on_duty.setdefault(unit.team, set()).add(unit)
+        self.become_free(unit)
+        yield self.env.timeout(max(0.0, unit.end - self.env.now))
+        self.on_duty[unit.team].discard(unit)
+        free = self.free.get((unit.team, unit.zone), [])
+        if unit in free:
+            free.remove(unit)
+        # A unit on a call at its shift's end finishes that call, then goes home.
+
+    def arrivals(self, calls: Sequence[Call]) -> Generator[simpy.Event, None, None]:
+        for index, call in enumerate(calls):
+            yield self.env.timeout(call.minute - self.env.now)
+            self.outcomes.append(None)
+            self.dispatch(call, index)
+
+    def serve(
+        self, unit: UnitShift, call: Call, index: int, travel: float
+    ) -> Generator[simpy.Event, None, None]:
+        wait = self.env.now - call.minute
+        self.outcomes[index] = CallOutcome(call, unit.unit_id, wait, travel, uncovered=False)
+        # The drawn busy time includes home-zone travel; a unit from another zone drives longer.
+        busy = self.busy_time(call.busy_minutes) + travel - self.travel(call.zone, call.zone)
+        begin = self.env.now
+        yield self.env.timeout(busy)
+        _add_by_hour(self.busy_minutes, unit.team, unit.zone, begin, min(self.env.now, unit.end))
+        if self.env.now < unit.end:
+            self.become_free(unit)
+
+    # dispatch rules
+
+    def dispatch(self, call: Call, index: int) -> None:
+        if not self.on_duty.get(call.team):
+            self.outcomes[index] = CallOutcome(call, None, 0.0, 0.0, uncovered=True)
+            return
+        candidates = [
+            (self.travel(zone, call.zone), zone)
+            for (team, zone), units in self.free.items()
+            if team == call.team and units
+        ]
+        if not candidates:
+            self.queue.setdefault(call.team, deque()).append((call, index))
+            return
+        travel, zone = min(candidates)
+        unit = self.free[(call.team, zone)].pop(0)  # the longest free unit first
+        self.env.process(self.serve(unit, call, index, travel))
+
+    def become_free(self, unit: UnitShift) -> None:
+        waiting = self.queue.get(unit.team)
+        if waiting:
+            call, index = waiting.popleft()
+            self.env.process(self.serve(unit, call, index, self.travel(unit.zone, call.zone)))
+        else:
+            self.free.setdefault((unit.team, unit.zone), []).append(unit)
+
+
+def _add_by_hour(
+    totals: dict[tuple[str, str, int], float], team: str, zone: str, begin: float, end: float
+) -> None:
+    """Add the minutes of [begin, end) to their hours of the day."""
+    moment = begin
+    while moment < end:
+        next_hour = (math.floor(moment / 60) + 1) * 60
+        chunk_end = min(end, next_hour)
+        key = (str(team), zone, int(moment // 60) % 24)
+        totals[key] = totals.get(key, 0.0) + chunk_end - moment
+        moment = chunk_end
+
+
+def run_once(
+    problem: Problem,
+    shifts: Sequence[UnitShift],
+    calls: Sequence[Call],
+    settings: SimulationSettings,
+    seed: int,
+) -> Replication:
+    """One replication: every call dispatched, the simulation run until units are done."""
+    env = simpy.Environment()
+    dispatcher = _Dispatcher(env, problem, settings, random.Random(seed))
+    ordered = sorted(calls, key=lambda c: c.minute)
+    for unit in shifts:
+        env.process(dispatcher.shift(unit))
+    env.process(dispatcher.arrivals(ordered))
+    env.run()
+    outcomes = [
+        outcome or CallOutcome(call, None, env.now - call.minute, 0.0, uncovered=False)
+        for call, outcome in zip(ordered, dispatcher.outcomes, strict=True)
+    ]
+    on_duty: dict[tuple[str, str, int], float] = {}
+    for unit in shifts:
+        _add_by_hour(on_duty, unit.team, unit.zone, max(0.0, unit.start), unit.end)
+    return Replication(outcomes, on_duty, dispatcher.busy_minutes)
+
+
+def simulate(
+    problem: Problem,
+    roster: Roster,
+    settings: SimulationSettings,
+    calls: Sequence[Call] | None = None,
+    rates: Rates | None = None,
+    busy_by_key: Mapping[RateKey, float] | None = None,
+) -> SimulationResult:
+    """Replications of the roster against replayed `calls` or Poisson calls from `rates`;
+    replication i uses seed `settings.seed + i` (busy times and, for rates, arrivals)."""
+    if (calls is None) == (rates is None):
+        raise ValueError("give either calls or rates")
+    shifts = unit_shifts(problem, roster)
+    replications = []
+    for i in range(settings.replications):
+        seed = settings.seed + i
+        these_calls = (
+            calls
+            if calls is not None
+            else poisson_calls(
+                problem,
+                rates or {},
+                settings.busy_minutes,
+                # Arrivals and busy times draw from separate streams of the same seed.
+                random.Random(seed * 7919 + 1),
+                busy_by_key,
+            )
+        )
+        replications.append(run_once(problem, shifts, these_calls, settings, seed))
+    return SimulationResult(settings, summarise(replications, settings), tuple(replications))
+
+
+def headline(group: GroupResult, target_minutes: float) -> str:
+    """One line of the headline figures of a group, for the terminal."""
+
+    def share(estimate: Estimate | None) -> str:
+        if estimate is None:
+            return "-"
+        return f"{estimate.mean:.1%} (±{estimate.half_width:.1%})"
+
+    def minutes(estimate: Estimate | None) -> str:
+        if estimate is None or not math.isfinite(estimate.mean):
+            return "-"
+        return f"{estimate.mean:.1f} min"
+
+    name = "all teams" if group.team == ALL else group.team
+    return (
+        f"{name}: {group.calls:.1f} calls/run, within {target_minutes:g} min "
+        f"{share(group.within_target)}, median {minutes(group.median_response)}, "
+        f"p90 {minutes(group.p90_response)}, waited {share(group.waited)}, "
+        f"no unit on duty {share(group.uncovered)}, utilisation {share(group.utilisation)}"
+    )
+
+
+# ---- statistics -----------------------------------------------------------------------
+
+# Two-sided 95% Student t quantiles for 1..30 degrees of freedom.
+_T975 = (
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+    2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+    2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+)  # fmt: skip
+
+
+def t_quantile_975(degrees: int) -> float:
+    """The 97.5% t quantile; beyond 30 degrees of freedom, the Cornish-Fisher expansion."""
+    if degrees <= len(_T975):
+        return _T975[degrees - 1]
+    z = 1.959964
+    return z + (z**3 + z) / (4 * degrees) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * degrees**2)
+
+
+def estimate(values: Sequence[float]) -> Estimate | None:
+    finite = [v for v in values if math.isfinite(v)]
+    if not finite:
+        return None
+    mean = statistics.fmean(finite)
+    if len(finite) < 2:
+        return Estimate(mean, math.inf, len(finite))
+    half = t_quantile_975(len(finite) - 1) * statistics.stdev(finite) / math.sqrt(len(finite))
+    return Estimate(mean, half, len(finite))
+
+
+def percentile(sorted_values: Sequence[float], share: float) -> float:
+    """Linear interpolation between closest ranks (as numpy's default)."""
+    position = share * (len(sorted_values) - 1)
+    low = math.floor(position)
+    high = min(low + 1, len(sorted_values) - 1)
+    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
+
+
+GroupKey = tuple[str, str, int | None]
+
+
+def _group_keys(team: str, zone: str, hour: int) -> Iterable[GroupKey]:
+    """The summary groups a call or unit-hour counts in."""
+    for t in (team, ALL):
+        for z in (zone, ALL):
+            yield (t, z, None)
+            yield (t, z, hour)
+
+
+def summarise(
+    replications: Sequence[Replication], settings: SimulationSettings
+) -> tuple[GroupResult, ...]:
+    per_replication: list[dict[GroupKey, dict[str, float]]] = []
+    keys: set[GroupKey] = set()
+    for replication in replications:
+        responses: dict[GroupKey, list[float]] = {}
+        counts: dict[GroupKey, list[int]] = {}  # calls, within, waited, uncovered
+        for outcome in replication.outcomes:
+            call = outcome.call
+            hour = int(call.minute // 60) % 24
+            for key in _group_keys(str(call.team), call.zone, hour):
+                # Response percentiles are over the calls a unit reached; the calls no unit
+                # reached count in the shares (not within target; uncovered or waited).
+                reached = responses.setdefault(key, [])
+                if outcome.served:
+                    reached.append(outcome.response)
+                count = counts.setdefault(key, [0, 0, 0, 0])
+                count[0] += 1
+                count[1] += outcome.response <= settings.target_minutes
+                count[2] += not outcome.uncovered and (outcome.wait > 0 or not outcome.served)
+                count[3] += outcome.uncovered
+        duty: dict[GroupKey, list[float]] = {}
+        for (team, zone, hour), minutes in replication.on_duty.items():
+            for key in _group_keys(team, zone, hour):
+                duty.setdefault(key, [0.0, 0.0])[0] += minutes
+        for (team, zone, hour), minutes in replication.busy.items():
+            for key in _group_keys(team, zone, hour):
+                duty.setdefault(key, [0.0, 0.0])[1] += minutes
+        figures: dict[GroupKey, dict[str, float]] = {}
+        for key, (calls, within, waited, uncovered) in counts.items():
+            ordered = sorted(responses[key])
+            figures[key] = {
+                "calls": calls,
+                "within_target": within / calls,
+                "waited": waited / calls,
+                "uncovered": uncovered / calls,
+            }
+            if ordered:
+                figures[key]["median_response"] = percentile(ordered, 0.5)
+                figures[key]["p90_response"] = percentile(ordered, 0.9)
+        for key, (on, busy) in duty.items():
+            if on > 0:
+                figures.setdefault(key, {"calls": 0})["utilisation"] = busy / on
+        keys.update(figures)
+        per_replication.append(figures)
+
+    def collect(key: GroupKey, name: str) -> Estimate | None:
+        return estimate([f[key][name] for f in per_replication if name in f.get(key, {})])
+
+    groups = [
+        GroupResult(
+            team=team,
+            zone=zone,
+            hour=hour,
+            calls=statistics.fmean(f.get(key, {}).get("calls", 0) for f in per_replication),
+            within_target=collect(key, "within_target"),
+            median_response=collect(key, "median_response"),
+            p90_response=collect(key, "p90_response"),
+            waited=collect(key, "waited"),
+            uncovered=collect(key, "uncovered"),
+            utilisation=collect(key, "utilisation"),
+        )
+        for key in (keys or {(ALL, ALL, None)})
+        for team, zone, hour in [key]
+    ]
+    groups.sort(key=lambda g: (g.team != ALL, g.team, g.zone != ALL, g.zone, g.hour or -1))
+    return tuple(groups)
+
+
+def rates_from_demand(problem: Problem, calls_per_unit_hour: float) -> Rates:
+    """Rough Poisson rates from the Demand sheet: `calls_per_unit_hour` calls per hour for
+    each required unit (for trying the simulation without a call log)."""
+    rates: Rates = {}
+    for row in problem.demand:
+        weekdays = [row.weekday] if row.weekday is not None else []
+        if row.date is not None:
+            weekdays = [row.date.weekday()]
+        end = row.end_minute if row.end_minute > row.start_minute else 24 * 60
+        for weekday in weekdays:
+            for hour in range(row.start_minute // 60, math.ceil(end / 60)):
+                key = (weekday, hour % 24, row.zone, row.team)
+                rates[key] = max(rates.get(key, 0.0), row.required_units * calls_per_unit_hour)
+    return rates
