@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
-from typing import Annotated, NoReturn, Protocol, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, Protocol, TypeVar
 
 import typer
 
@@ -19,6 +19,10 @@ from scheduler.model.report import Evaluation
 from scheduler.model.result import ProgressEvent, SolveParams, SolveResult, SolveStatus
 from scheduler.model.roster import Roster
 from scheduler.precheck import precheck
+
+if TYPE_CHECKING:
+    from scheduler.demand.calls import Call
+    from scheduler.io.safe_cells import CellValue
 
 app = typer.Typer(
     add_completion=False,
@@ -148,6 +152,17 @@ def solve(
             "start_date are added to the input's History, so rules hold across the join.",
         ),
     ] = None,
+    calls: Annotated[
+        Path | None,
+        typer.Option(
+            "--calls",
+            help="A call log (CSV): the roster is then simulated against fresh Poisson calls "
+            "at the log's rates, and the response times go to the summary.",
+        ),
+    ] = None,
+    target_minutes: Annotated[
+        float, typer.Option(help="Response target for --calls, in minutes.", min=1)
+    ] = 10.0,
 ) -> None:
     """Make a roster from a program's workbook and write the roster workbook."""
     from scheduler.evaluate import evaluate
@@ -164,6 +179,14 @@ def solve(
 
         earlier = _read(previous, lambda path: read_previous_roster(path, problem))
         problem = with_history(problem, earlier.assignments)
+    logged_calls = None
+    if calls is not None:
+        from scheduler.demand.calls import read_calls
+
+        try:
+            logged_calls = read_calls(calls, problem)
+        except InputError as error:
+            raise _refuse(calls, error) from None
     checked = precheck(problem)
     for warning in checked.warnings:
         _err(f"warning: {warning}")
@@ -195,13 +218,61 @@ def solve(
         _err(f"No roster: {result.status.value}. {result.message}".strip())
         raise typer.Exit(1)
     evaluation = evaluate(problem, result.roster)
+    simulated: list[tuple[str, CellValue]] = []
+    if logged_calls:
+        simulated = _simulated_response(problem, result.roster, logged_calls, target_minutes)
     # One printable page per person, as `publish` writes it.
     schedules = partial(add_schedule_sheet, problem=problem, roster=result.roster)
-    written = write_roster_workbook(out, problem, evaluation, result, extra_sheets=[schedules])
+    written = write_roster_workbook(
+        out, problem, evaluation, result, extra_sheets=[schedules], summary_extra=simulated
+    )
     _print_summary(result, evaluation, written)
     if not evaluation.feasible:
         _err("Internal check failed: the roster breaks hard rules (see the Violations sheet).")
         raise typer.Exit(EXIT_VIOLATIONS)
+
+
+#: Replications when `solve --calls` simulates the roster (the `simulate` default).
+SOLVE_REPLICATIONS = 30
+
+
+def _simulated_response(
+    problem: Problem, roster: Roster, logged: list[Call], target_minutes: float
+) -> list[tuple[str, CellValue]]:
+    """Simulate the roster against fresh Poisson calls at the log's rates; print the
+    headline per team and return it as Summary rows (mean and 95% half-width)."""
+    from scheduler.demand.calls import call_rates, mean_busy_minutes
+    from scheduler.simulate import ALL, SimulationSettings, headline, simulate
+
+    settings = SimulationSettings(
+        target_minutes=target_minutes,
+        replications=SOLVE_REPLICATIONS,
+        busy_minutes=mean_busy_minutes(logged, None),
+    )
+    result = simulate(problem, roster, settings, rates=call_rates(logged))
+    rows: list[tuple[str, CellValue]] = []
+    for group in result.groups:
+        if group.zone != ALL or group.hour is not None or (group.team != ALL and not group.calls):
+            continue
+        typer.echo(f"Simulated: {headline(group, target_minutes)}")
+        name = "all teams" if group.team == ALL else group.team
+        for label, estimate in (
+            (f"within {target_minutes:g} min", group.within_target),
+            ("no unit on duty", group.uncovered),
+        ):
+            if estimate is not None:
+                rows.append(
+                    (
+                        f"simulated {label}: {name}",
+                        f"{estimate.mean:.1%} (±{estimate.half_width:.1%}, 95%, "
+                        f"{SOLVE_REPLICATIONS} runs)",
+                    )
+                )
+        if group.median_response is not None:
+            rows.append(
+                (f"simulated median response: {name}", round(group.median_response.mean, 1))
+            )
+    return rows
 
 
 def _explain_infeasible(

@@ -164,3 +164,26 @@ def test_solve_by_zone_groups_writes_a_roster_that_checks_clean(tmp_path: Path) 
     assert "Status: feasible" in result.output
     assert "zone groups" in result.output
     assert evaluate(read_problem(program), read_roster(out)).hard_violations == ()
+
+
+def test_solve_with_calls_puts_simulated_response_times_in_the_summary(tmp_path: Path) -> None:
+    calls = tmp_path / "calls.csv"
+    # Two weeks of one adult call a day at 10:00 in N: 1 call per hour on each weekday's 10:00.
+    rows = [f"2026-02-{day:02d}T10:15,N,adult,60" for day in range(2, 16)]
+    calls.write_text("received_at,zone,team,busy_minutes\n" + "\n".join(rows) + "\n")
+    out = tmp_path / "roster.xlsx"
+    args = ["solve", str(DATA / "valid" / "small"), "--out", str(out), "--quiet"]
+    result = runner.invoke(app, [*args, "--time-limit", "5", "--calls", str(calls)])
+    assert result.exit_code == 0, result.output
+    summary = dict(row[:2] for row in _sheet_rows(out, "Summary"))
+    # 7 calls a week, 30 replications: the share is a mean with its 95% half-width.
+    assert str(summary["simulated within 10 min: all teams"]).endswith("95%, 30 runs)")
+    # Poisson arrivals at the log's rate: about 7 calls a run; no juvenile calls, no line.
+    assert "Simulated: all teams: " in result.output and "Simulated: juvenile" not in result.output
+
+    calls.write_text("received_at,zone,team\nnot a time,N,adult\n")
+    out.unlink()
+    result = runner.invoke(app, [*args, "--calls", str(calls)])
+    assert result.exit_code == 2, result.output
+    assert "received_at" in result.output
+    assert not out.exists()

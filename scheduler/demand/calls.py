@@ -225,6 +225,15 @@ def weekday_occurrences(calls: list[Call]) -> list[int]:
     return counts
 
 
+def call_rates(calls: list[Call], growth: float = 1.0) -> dict[tuple[int, int, str, Team], float]:
+    """Calls per hour by (weekday, hour, zone, team), averaged over the weeks the log covers."""
+    occurrences = weekday_occurrences(calls)
+    counts = Counter(
+        (call.received_at.weekday(), call.received_at.hour, call.zone, call.team) for call in calls
+    )
+    return {key: count / occurrences[key[0]] * growth for key, count in counts.items()}
+
+
 def mean_busy_minutes(calls: list[Call], override: float | None) -> float:
     """`--busy-minutes` if given, else the log's mean, else the default 75."""
     if override is not None:

@@ -89,11 +89,13 @@ def write_roster_workbook(
     result: SolveResult | None = None,
     roster: Roster | None = None,
     extra_sheets: Sequence[Callable[[Workbook], None]] = (),
+    summary_extra: Sequence[tuple[str, CellValue]] = (),
 ) -> Path:
     """Write the output workbook to `path`, replacing any file there only when complete.
 
     `roster` defaults to `result.roster`; one of the two must be given. Each of
-    `extra_sheets` adds its sheet after the others (a repair's `Changes`).
+    `extra_sheets` adds its sheet after the others (a repair's `Changes`);
+    `summary_extra` rows follow the status in `Summary` (simulated response times).
     """
     if roster is None:
         if result is None:
@@ -103,7 +105,9 @@ def write_roster_workbook(
 
     workbook = Workbook()
     workbook.remove(workbook.active)
-    write_summary_sheet(workbook.create_sheet("Summary"), problem, evaluation, result)
+    write_summary_sheet(
+        workbook.create_sheet("Summary"), problem, evaluation, result, summary_extra
+    )
     table_sheet(
         workbook.create_sheet("Assignments"),
         ASSIGNMENT_COLUMNS,
