@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from scheduler.model import calendar
-from scheduler.model.calendar import ShiftInstance, Week
+from scheduler.model.calendar import ShiftInstance, Week, date_text, moment_text
 from scheduler.model.objective import STAGE2_WEIGHTS
 from scheduler.model.problem import (
     MINUTES_PER_DAY,
@@ -284,8 +284,7 @@ def _ordered(findings: list[_Finding]) -> tuple[Violation, ...]:
 
 def _moment_text(problem: Problem, minute: int) -> str:
     """`Tue 2026-03-03 20:00`."""
-    moment = problem.moment(minute)
-    return f"{WEEKDAYS[moment.weekday()]} {moment:%Y-%m-%d %H:%M}"
+    return moment_text(problem.moment(minute))
 
 
 def _clock_text(problem: Problem, minute: int) -> str:
@@ -298,16 +297,12 @@ def _weekday_text(problem: Problem, day: int) -> str:
     return WEEKDAYS[problem.date_of(day).weekday()]
 
 
-def _date_text(date: dt.date) -> str:
-    return f"{WEEKDAYS[date.weekday()]} {date.isoformat()}"
-
-
 def _days_text(problem: Problem, first_day: int, last_day: int) -> str:
     """`Mon 2026-03-02 - Sun 2026-03-08` (one date when first and last agree)."""
-    first = _date_text(problem.date_of(first_day))
+    first = date_text(problem.date_of(first_day))
     if last_day == first_day:
         return first
-    return f"{first} - {_date_text(problem.date_of(last_day))}"
+    return f"{first} - {date_text(problem.date_of(last_day))}"
 
 
 def _week_text(problem: Problem, week: Week) -> str:
@@ -327,9 +322,9 @@ def _shift_text(problem: Problem, shift: _Shift) -> str:
 def _time_off_text(problem: Problem, item: TimeOff) -> str:
     if item.whole_days:
         last = item.end.date() - dt.timedelta(days=1)
-        span = _date_text(item.start.date())
+        span = date_text(item.start.date())
         if last != item.start.date():
-            span += f" - {_date_text(last)}"
+            span += f" - {date_text(last)}"
     else:
         start, end = calendar.time_off_window(problem, item)
         span = f"{_moment_text(problem, start)} - {_moment_text(problem, end)}"
@@ -416,7 +411,7 @@ def _row_issues(problem: Problem, row: Assignment) -> Iterator[_Finding]:
     minute = day * MINUTES_PER_DAY + (template.start_minute if template else 0)
     when = _moment_text(problem, minute)
     who = row.employee_id
-    what = f"{row.shift_id} on {_date_text(row.date)} (unit {row.unit_id})"
+    what = f"{row.shift_id} on {date_text(row.date)} (unit {row.unit_id})"
     where = _row_text(row)
     if row.employee_id not in problem.people_by_id:
         detail = f"{who} is not in Staff: {what}{where}"
@@ -784,7 +779,7 @@ def _weekends(data: _Data) -> Iterator[_Finding]:
         )
         if len(saturdays) <= most:
             continue
-        listed = ", ".join(_date_text(problem.date_of(day)) for day in saturdays)
+        listed = ", ".join(date_text(problem.date_of(day)) for day in saturdays)
         detail = (
             f"{person.employee_id} works on {_count(len(saturdays), 'weekend')}"
             f" (starting {listed}); the most is {most}"
@@ -809,8 +804,8 @@ def _forbidden_successions(data: _Data) -> Iterator[_Finding]:
                     continue
                 minute = calendar.instance(day + 1, problem.shift(next_id)).start
                 detail = (
-                    f"{employee_id} starts {next_id} on {_date_text(problem.date_of(day + 1))}"
-                    f" after {first_id} on {_date_text(problem.date_of(day))};"
+                    f"{employee_id} starts {next_id} on {date_text(problem.date_of(day + 1))}"
+                    f" after {first_id} on {date_text(problem.date_of(day))};"
                     f" {first_id} may not be followed by {next_id} the next day"
                 )
                 when = _moment_text(problem, minute)
@@ -855,7 +850,7 @@ def _pins(data: _Data) -> Iterator[_Finding]:
         where = "".join(f" {value}" for value in (pin.team, pin.zone) if value is not None)
         detail = (
             f"{pin.employee_id} is pinned to {pin.shift_id}{where}"
-            f" on {_date_text(pin.date)} but does not work it"
+            f" on {date_text(pin.date)} but does not work it"
         )
         when = _moment_text(problem, minute)
         yield _hard(minute, "pin", pin.employee_id, when, detail, 1)
@@ -1450,7 +1445,7 @@ def _pair_preferences(data: _Data, units: list[_Unit]) -> Iterator[_Finding]:
                     worker = pair.clinician_id if day in clinician_days else pair.peer_id
                     detail = f"{names} prefer to work together but only {worker} works"
                 minute = day * MINUTES_PER_DAY
-                when = _date_text(problem.date_of(day))
+                when = date_text(problem.date_of(day))
                 yield _soft(
                     minute, "pair_preference_penalty", "pair_prefer", None, when, detail, apart
                 )

@@ -23,8 +23,10 @@ from scheduler.model.calendar import (
     ShiftInstance,
     Week,
     coverage_requirements,
+    date_text,
     day_runs,
     instance,
+    moment_text,
     shift_cover_rules,
     slots_covered,
     time_off_applies,
@@ -33,7 +35,6 @@ from scheduler.model.calendar import (
 )
 from scheduler.model.problem import (
     MINUTES_PER_DAY,
-    WEEKDAYS,
     Person,
     Pin,
     Problem,
@@ -68,19 +69,9 @@ def who(person: Person) -> str:
     return f"{person.role} {person.employee_id}"
 
 
-def day_text(date: dt.date) -> str:
-    """`Tue 2026-03-03`."""
-    return f"{WEEKDAYS[date.weekday()]} {date.isoformat()}"
-
-
-def moment_text(moment: dt.datetime) -> str:
-    """`Tue 2026-03-03 20:00`."""
-    return f"{WEEKDAYS[moment.weekday()]} {moment:%Y-%m-%d %H:%M}"
-
-
 def week_text(problem: Problem, week: Week) -> str:
     """`the week of Mon 2026-03-02`."""
-    return f"the week of {day_text(problem.date_of(week.first_day))}"
+    return f"the week of {date_text(problem.date_of(week.first_day))}"
 
 
 def hours_text(minutes: int) -> str:
@@ -147,9 +138,9 @@ def time_off_span(item: TimeOff, on_date: dt.date | None = None) -> str:
     if item.whole_days:
         first, last = item.start.date(), (item.end - dt.timedelta(days=1)).date()
         if first == last:
-            span = "that day" if first == on_date else f"on {day_text(first)}"
+            span = "that day" if first == on_date else f"on {date_text(first)}"
         else:
-            span = f"from {day_text(first)} to {day_text(last)}"
+            span = f"from {date_text(first)} to {date_text(last)}"
     else:
         span = f"from {moment_text(item.start)} to {moment_text(item.end)}"
     return span if item.shift_id is None else f"for {item.shift_id} {span}"
@@ -171,7 +162,7 @@ def pins_clause(problem: Problem, pins: Sequence[Pin], summary: str | None = Non
     if summary is not None:
         return f"is pinned {summary} ({rows})"
     if len(ordered) <= 3:
-        parts = [f"{pin.shift_id}{_pin_place(pin)} on {day_text(pin.date)}" for pin in ordered]
+        parts = [f"{pin.shift_id}{_pin_place(pin)} on {date_text(pin.date)}" for pin in ordered]
         return f"is pinned to {and_join(parts)} ({rows})"
     dates = sorted({pin.date for pin in ordered})
     first_week = problem.day_of(dates[0]) // 7
@@ -179,8 +170,8 @@ def pins_clause(problem: Problem, pins: Sequence[Pin], summary: str | None = Non
         week = weeks(problem)[first_week]
         return f"is pinned on {len(dates)} days of {week_text(problem, week)} ({rows})"
     return (
-        f"is pinned on {len(dates)} days from {day_text(dates[0])} "
-        f"to {day_text(dates[-1])} ({rows})"
+        f"is pinned on {len(dates)} days from {date_text(dates[0])} "
+        f"to {date_text(dates[-1])} ({rows})"
     )
 
 
@@ -220,7 +211,7 @@ def _pin_errors(problem: Problem) -> Iterator[str]:
             continue
         day = problem.day_of(pin.date)
         if not 0 <= day < problem.days:
-            yield f"{rows_text('Pins', [pin.row])}: {day_text(pin.date)} is outside the roster"
+            yield f"{rows_text('Pins', [pin.row])}: {date_text(pin.date)} is outside the roster"
             continue
         yield from _one_pin(problem, person, pin)
         pins_of[pin.employee_id].append(pin)
@@ -350,7 +341,7 @@ def _pins_runs(problem: Problem, person: Person, pins: list[Pin]) -> Iterator[st
             continue
         run = [by_day[day] for day in range(first_day, first_day + length)]
         first, last = problem.date_of(first_day), problem.date_of(first_day + length - 1)
-        summary = f"on {length} days in a row from {day_text(first)} to {day_text(last)}"
+        summary = f"on {length} days in a row from {date_text(first)} to {date_text(last)}"
         source = rule_source(problem, person, "max_consecutive_days")
         yield conflict(
             ["Pins", "max_consecutive_days"],
@@ -709,7 +700,6 @@ __all__ = [
     "and_join",
     "conflict",
     "count",
-    "day_text",
     "hours_text",
     "limit_source",
     "pins_clause",

@@ -22,8 +22,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from scheduler.errors import InputError, InputIssue
-from scheduler.model.calendar import ShiftInstance, instance, time_off_applies
-from scheduler.model.problem import WEEKDAYS, Pin, Problem, Team, TimeOff, TimeOffKind
+from scheduler.model.calendar import ShiftInstance, date_text, instance, time_off_applies
+from scheduler.model.problem import Pin, Problem, Team, TimeOff, TimeOffKind
 from scheduler.model.result import SolveParams, SolveResult
 from scheduler.model.roster import Assignment, Roster
 
@@ -231,7 +231,7 @@ def _call_out_row(
     if not started:
         return row, ""
     ends = max(problem.moment(shift.end) for _, shift in started)
-    kept = ", ".join(f"{a.shift_id} on {_day_text(a.date)}" for a, _ in started)
+    kept = ", ".join(f"{a.shift_id} on {date_text(a.date)}" for a, _ in started)
     note = f"--unavailable {call_out.argument}: {kept} started before --now and stays (frozen)"
     if call_out.shift_id is not None or ends >= row.end:
         return None, note
@@ -257,10 +257,6 @@ def _pins_against_call_outs(
                 where = f"--unavailable {call_out.argument}"
                 issues.append(InputIssue(sheet=where, message=message))
     return issues
-
-
-def _day_text(date: dt.date) -> str:
-    return f"{WEEKDAYS[date.weekday()]} {date.isoformat()}"
 
 
 # --- The change log -------------------------------------------------------------------
@@ -367,7 +363,7 @@ def render_changes(problem: Problem, changes: Sequence[Change]) -> str:
             (
                 change.employee_id,
                 person.name if person is not None else "",
-                _day_text(change.date),
+                date_text(change.date),
                 change.before.text() if change.before else "-",
                 change.after.text() if change.after else "-",
                 change.kind.value,

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import fields
 from typing import Any
 
+from scheduler.model.calendar import date_text
 from scheduler.model.objective import stage2_total
-from scheduler.model.problem import WEEKDAYS, Problem, Role
+from scheduler.model.problem import Problem, Role
 from scheduler.model.report import Evaluation, Gap, PersonHours, Violation
 from scheduler.model.roster import Roster
 
@@ -69,7 +70,7 @@ def render_text(problem: Problem, evaluation: Evaluation, roster: Roster, roster
 
 def _header(problem: Problem, evaluation: Evaluation, roster: Roster, roster_file: str) -> str:
     last_day = problem.date_of(problem.days - 1)
-    horizon = f"{_date_text(problem.start_date)} - {_date_text(last_day)} ({problem.days} days)"
+    horizon = f"{date_text(problem.start_date)} - {date_text(last_day)} ({problem.days} days)"
     unreadable = len(roster.rejected_rows)
     rows = f"{roster.rows_read} rows read" + (f" ({unreadable} unreadable)" if unreadable else "")
     units = evaluation.unit_count
@@ -157,19 +158,14 @@ def _columns(rows: Sequence[Sequence[str]], right: set[int] | None = None) -> li
     return lines
 
 
-def _date_text(date: dt.date) -> str:
-    """`Tue 2026-03-03`."""
-    return f"{WEEKDAYS[date.weekday()]} {date.isoformat()}"
-
-
 def _span_text(start: dt.datetime, end: dt.datetime) -> str:
     """`Tue 2026-03-03 18:00-22:00`; both dates when the span runs past midnight."""
-    first = f"{_date_text(start.date())} {start:%H:%M}"
+    first = f"{date_text(start.date())} {start:%H:%M}"
     if end.date() == start.date():
         return f"{first}-{end:%H:%M}"
     if end == dt.datetime.combine(start.date() + dt.timedelta(days=1), dt.time()):
         return f"{first}-24:00"
-    return f"{first} - {_date_text(end.date())} {end:%H:%M}"
+    return f"{first} - {date_text(end.date())} {end:%H:%M}"
 
 
 def _count(n: int, noun: str, plural: str | None = None) -> str:

@@ -9,7 +9,6 @@ Staff with no shift get a block that says so: the printed stack has everyone.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -27,6 +26,7 @@ from scheduler.io.write_workbook import (
     MIN_COLUMN_WIDTH,
     save_atomically,
 )
+from scheduler.model.calendar import date_text
 from scheduler.model.problem import WEEKDAYS, Problem
 from scheduler.model.roster import Roster
 
@@ -99,8 +99,8 @@ def _person_block(
     row += 1
     if problem is not None:
         horizon = (
-            f"{problem.name}: {_day(problem.start_date)} - "
-            f"{_day(problem.date_of(problem.days - 1))}"
+            f"{problem.name}: {date_text(problem.start_date)} - "
+            f"{date_text(problem.date_of(problem.days - 1))}"
         )
         write_cell(sheet, row, 1, horizon)
         row += 1
@@ -125,10 +125,6 @@ def _person_block(
             write_cell(sheet, row, column, value)
         row += 1
     return row + 1
-
-
-def _day(date: dt.date) -> str:
-    return f"{WEEKDAYS[date.weekday()]} {date.isoformat()}"
 
 
 def _shift_cells(shift: PersonShift) -> tuple[str, ...]:

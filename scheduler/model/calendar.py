@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from scheduler.model.problem import (
     MINUTES_PER_DAY,
+    WEEKDAYS,
     Problem,
     Role,
     ShiftCover,
@@ -349,3 +350,13 @@ def _is_history_unit(problem: Problem, rows: Sequence[Assignment]) -> bool:
         return False
     shared = {(r.date, r.shift_id, r.start, r.end, r.team, r.zone) for r in rows}
     return len(shared) == 1
+
+
+def date_text(date: dt.date) -> str:
+    """`Tue 2026-03-03`: how messages and sheets name a day."""
+    return f"{WEEKDAYS[date.weekday()]} {date.isoformat()}"
+
+
+def moment_text(moment: dt.datetime) -> str:
+    """`Tue 2026-03-03 20:00`."""
+    return f"{date_text(moment.date())} {moment:%H:%M}"
