@@ -17,6 +17,8 @@ from pathlib import Path
 from scheduler.curtois_check import CurtoisCheck, check_solution
 from scheduler.io.curtois import CurtoisAssignment, read_curtois, write_solution
 from scheduler.io.curtois_program import as_problem, benchmark_objective, solution_rows
+from scheduler.io.safe_cells import csv_text
+from scheduler.io.write_workbook import replace_atomically
 from scheduler.model.objective import STAGE2_WEIGHTS
 from scheduler.model.result import ProgressEvent, SolveParams
 
@@ -148,11 +150,20 @@ def instance_files(folder: Path) -> list[Path]:
 
 def write_results(runs: Iterable[CurtoisRun], csv_path: Path, markdown_path: Path) -> None:
     rows = [run.row() for run in runs]
-    with csv_path.open("w", newline="", encoding="utf-8") as file:
-        writer = csv.DictWriter(file, fieldnames=RESULT_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-    markdown_path.write_text(markdown_table(rows), encoding="utf-8")
+
+    def write_csv(temporary: Path) -> None:
+        with temporary.open("w", newline="", encoding="utf-8") as file:
+            writer = csv.DictWriter(file, fieldnames=RESULT_COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            # Instance names come from file names: no formula from them (safe_cells).
+            writer.writerows({key: csv_text(value) for key, value in row.items()} for row in rows)
+
+    replace_atomically(csv_path, write_csv, suffix=".csv")
+    replace_atomically(
+        markdown_path,
+        lambda path: path.write_text(markdown_table(rows), encoding="utf-8"),
+        suffix=".md",
+    )
 
 
 def markdown_table(rows: list[dict[str, str]]) -> str:

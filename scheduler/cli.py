@@ -1,11 +1,15 @@
 """The command line: thin commands over the library.
 
-Exit codes: 0 done, 1 a roster breaks a hard rule, 2 bad input, 3 infeasible.
+Exit codes: 0 done, 1 a roster breaks a hard rule, 2 bad input, 3 infeasible,
+130 / 143 stopped by SIGINT / SIGTERM (`solve` and `repair` write the best roster
+found so far; see scheduler/interrupt.py).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
@@ -13,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, Protocol, TypeVar
 
 import typer
 
+from scheduler import interrupt
 from scheduler.errors import EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_VIOLATIONS, InputError
 from scheduler.model.problem import Problem
 from scheduler.model.report import Evaluation
@@ -23,6 +28,8 @@ from scheduler.precheck import precheck
 if TYPE_CHECKING:
     from scheduler.demand.calls import Call
     from scheduler.io.safe_cells import CellValue
+    from scheduler.plan.runner import PlanJob, PlanOutcome, Rates
+    from scheduler.plan.scenarios import Scenario
 
 app = typer.Typer(
     add_completion=False,
@@ -116,7 +123,45 @@ class _ProgressPrinter:
             self.print(self.last_event)
 
 
+#: Seconds per person and day that checking the roster and writing its workbook
+#: take after the search (about 1.2 s for 120 staff x 14 days; benchmarks/limits.py).
+FINISH_SECONDS_PER_PERSON_DAY = 0.0008
+
+
+def _search_seconds(limit: float, started: float, problem: Problem) -> float:
+    """The part of `--time-limit` the solver gets, so that the command as a whole
+    ends close to the limit: the command's own time so far (loading the solver,
+    reading, precheck) and an estimate of checking and writing come off it.
+    Not in deterministic mode, where the limit is in deterministic units."""
+    finish = FINISH_SECONDS_PER_PERSON_DAY * len(problem.staff) * problem.days
+    left = limit - (time.monotonic() - started) - min(finish, 0.25 * limit)
+    return max(0.5 * limit, left)
+
+
+def _stopped_result(result: SolveResult) -> SolveResult:
+    """After Ctrl-C or SIGTERM, a roster is the best found so far: say so, and stop
+    here if there is none (exit 130/143, nothing written)."""
+    if not interrupt.stop_requested():
+        return result
+    if not result.status.has_roster:
+        _err("Interrupted before any roster was found: nothing written.")
+        raise typer.Exit(interrupt.exit_code())
+    _err("Interrupted: writing the best roster found so far.")
+    return replace(result, status=SolveStatus.INTERRUPTED)
+
+
+def _exit_checked(evaluation: Evaluation) -> None:
+    """Exit 1 if the roster breaks a hard rule, 130/143 if the solve was interrupted."""
+    if not evaluation.feasible:
+        _err("Internal check failed: the roster breaks hard rules (see the Violations sheet).")
+    if interrupt.stop_requested():
+        raise typer.Exit(interrupt.exit_code())
+    if not evaluation.feasible:
+        raise typer.Exit(EXIT_VIOLATIONS)
+
+
 @app.command()
+@interrupt.stops_on_signals
 def solve(
     input_path: Annotated[
         Path, typer.Argument(help="Input workbook (.xlsx) or folder of CSV files.")
@@ -165,6 +210,7 @@ def solve(
     ] = 10.0,
 ) -> None:
     """Make a roster from a program's workbook and write the roster workbook."""
+    started = time.monotonic()
     from scheduler.evaluate import evaluate
     from scheduler.io.schedule_sheet import add_schedule_sheet
     from scheduler.io.write_workbook import write_roster_workbook
@@ -193,7 +239,10 @@ def solve(
     if checked.errors:
         _refuse_infeasible(out, problem, checked.errors, checked.warnings)
     params = SolveParams(
-        time_limit=time_limit, workers=workers, seed=seed, deterministic=deterministic
+        time_limit=time_limit if deterministic else _search_seconds(time_limit, started, problem),
+        workers=workers,
+        seed=seed,
+        deterministic=deterministic,
     )
     printer = None if quiet else _ProgressPrinter()
     if printer is not None:
@@ -201,6 +250,8 @@ def solve(
             f"Solving {problem.name}: {len(problem.staff)} staff, {problem.days} days, "
             f"{len(problem.zones)} zones, time limit {time_limit:g} s, {workers} workers"
         )
+    if interrupt.stop_requested():  # before the search began: nothing to keep
+        raise typer.Exit(interrupt.exit_code())
     if method is SolveMethod.WHOLE:
         result = run_solver(problem, params, on_progress=printer)
     elif method is SolveMethod.ZONES:
@@ -210,6 +261,8 @@ def solve(
         result = solve_auto(problem, params, on_progress=printer)
     if printer is not None:
         printer.flush()
+    result = _stopped_result(result)
+    result = replace(result, params=replace(result.params, time_limit=time_limit))
     if result.message and result.status.has_roster:
         _err(result.message)
     if result.status is SolveStatus.INFEASIBLE:
@@ -227,9 +280,7 @@ def solve(
         out, problem, evaluation, result, extra_sheets=[schedules], summary_extra=simulated
     )
     _print_summary(result, evaluation, written)
-    if not evaluation.feasible:
-        _err("Internal check failed: the roster breaks hard rules (see the Violations sheet).")
-        raise typer.Exit(EXIT_VIOLATIONS)
+    _exit_checked(evaluation)
 
 
 #: Replications when `solve --calls` simulates the roster (the `simulate` default).
@@ -429,6 +480,7 @@ def publish(
 
 
 @app.command()
+@interrupt.stops_on_signals
 def repair(
     roster_path: Annotated[
         Path,
@@ -472,6 +524,7 @@ def repair(
     Writes the roster workbook with a Changes sheet and prints the changes. Exit 2
     for a bad argument or file (nothing written), 3 when the rules cannot all hold.
     """
+    started = time.monotonic()
     from scheduler.evaluate import evaluate
     from scheduler.io.changes_sheet import changes_sheet
     from scheduler.io.write_workbook import write_roster_workbook
@@ -503,10 +556,15 @@ def repair(
             f"{len(plan.problem.pins) - len(problem.pins)} shifts frozen, "
             f"time limit {time_limit:g} s, {workers} workers"
         )
-    params = SolveParams(time_limit=time_limit, workers=workers, seed=seed)
+    search_seconds = _search_seconds(time_limit, started, plan.problem)
+    params = SolveParams(time_limit=search_seconds, workers=workers, seed=seed)
+    if interrupt.stop_requested():  # before the search began: nothing to keep
+        raise typer.Exit(interrupt.exit_code())
     result = run_repair(plan, params, on_progress=printer)
     if printer is not None:
         printer.flush()
+    result = _stopped_result(result)
+    result = replace(result, params=replace(result.params, time_limit=time_limit))
     if result.message and result.status.has_roster:
         _err(result.message)
     if result.status is SolveStatus.INFEASIBLE:
@@ -520,9 +578,7 @@ def repair(
     written = write_roster_workbook(target, plan.problem, evaluation, result, extra_sheets=extra)
     typer.echo(render_changes(plan.problem, changes) + "\n")
     _print_summary(result, evaluation, written)
-    if not evaluation.feasible:
-        _err("Internal check failed: the roster breaks hard rules (see the Violations sheet).")
-        raise typer.Exit(EXIT_VIOLATIONS)
+    _exit_checked(evaluation)
 
 
 @app.command()
@@ -619,6 +675,7 @@ def demand(
         hourly_needs,
         parse_team_zones,
         read_calls,
+        unreachable_zones,
     )
     from scheduler.demand.workbook import write_demand_workbook
     from scheduler.io.read_workbook import read_problem
@@ -654,6 +711,8 @@ def demand(
     except InputError as error:  # the options do not fit the program's zones
         _err(error.render())
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    for warning in unreachable_zones(logged, problem, settings):
+        _err(f"Warning: {warning}")
     windows = demand_windows(needs)
     written = write_demand_workbook(inputs, needs, windows, out)
     read_problem(written)  # what was written must be a program `solve` reads
@@ -702,7 +761,7 @@ def simulate(
     from scheduler.demand.calls import mean_busy_minutes, read_calls
     from scheduler.io.simulation_report import read_rates, write_simulation_report
     from scheduler.simulate import ALL as ALL_GROUPS
-    from scheduler.simulate import SimulationSettings, headline, replayed_call
+    from scheduler.simulate import LoggedCall, SimulationSettings, headline, replay
     from scheduler.simulate import simulate as run_simulation
 
     if (calls is None) == (rates is None):
@@ -724,16 +783,15 @@ def simulate(
         except InputError as error:
             raise _refuse(calls, error) from None
         mean_busy = mean_busy_minutes(logged, None)
-        replayed = [
-            replayed_call(problem, c.received_at, c.zone, c.team, c.busy_minutes or mean_busy)
-            for c in logged
-        ]
-        in_horizon = [c for c in replayed if c is not None]
-        if not in_horizon:
-            _err(f"Cannot use {calls}: no call falls within the roster's {problem.days} days.")
-            raise typer.Exit(EXIT_BAD_INPUT)
-        typer.echo(f"Replaying {len(in_horizon)} of {len(logged)} logged calls.")
-        result = run_simulation(problem, roster, settings, calls=in_horizon)
+        replayed = replay(
+            problem,
+            [
+                LoggedCall(c.received_at, c.zone, c.team, c.busy_minutes or mean_busy)
+                for c in logged
+            ],
+        )
+        typer.echo(replayed.description)
+        result = run_simulation(problem, roster, settings, calls=replayed)
     else:
         assert rates is not None
         try:
@@ -745,6 +803,275 @@ def simulate(
         typer.echo(headline(group, target_minutes))
     if out is not None:
         typer.echo(f"Simulation report written to {write_simulation_report(out, result)}")
+
+
+@app.command()
+@interrupt.stops_on_signals
+def plan(
+    input_path: Annotated[Path, typer.Argument(help="Input workbook (.xlsx) or CSV folder.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Plan workbook to write.")] = Path(
+        "outputs/plan.xlsx"
+    ),
+    scenarios: Annotated[
+        Path | None,
+        typer.Option(
+            help="Scenarios (.xlsx with a Scenarios sheet, or .csv); 'as is' is always planned."
+        ),
+    ] = None,
+    budget: Annotated[
+        float | None,
+        typer.Option(help="Annual budget for hires: the hires that buy the most coverage."),
+    ] = None,
+    frontier: Annotated[
+        bool,
+        typer.Option(
+            "--frontier",
+            help="Also plan a scenario ('as is' unless --frontier-scenario) with at most "
+            "0, 1, 2, ... hires (up to its Hiring limits): coverage and cost per hire.",
+        ),
+    ] = False,
+    hiring: Annotated[
+        Path | None,
+        typer.Option(
+            help="Hiring rows from this file (.csv, or a workbook's Hiring sheet) instead "
+            "of the input's Hiring sheet."
+        ),
+    ] = None,
+    frontier_scenario: Annotated[
+        str | None,
+        typer.Option(help="The scenario whose frontier --frontier plans (implies --frontier)."),
+    ] = None,
+    calls: Annotated[
+        Path | None,
+        typer.Option(help="Call log (CSV): each plan's roster is simulated against its rates."),
+    ] = None,
+    service_level: Annotated[
+        float | None,
+        typer.Option(
+            help="With --calls: Demand sized from the calls by Erlang C for this share "
+            "within --target-minutes, before the scenarios change it."
+        ),
+    ] = None,
+    target_minutes: Annotated[
+        float, typer.Option(help="Response target for --calls, in minutes.", min=1)
+    ] = 10.0,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler address (tcp://HOST:8786); default: local processes."),
+    ] = None,
+    time_limit: Annotated[
+        float,
+        typer.Option(help="Seconds for each solve (one scenario or frontier point).", min=0.1),
+    ] = 60.0,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Solves run at once (local processes); default: one per core.", min=1),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
+    deterministic: Annotated[
+        bool,
+        typer.Option("--deterministic", help="Same input and seed give the same plans."),
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Plan hires: for each scenario the cheapest hires that meet required coverage (or,
+    with --budget, the most coverage for the money), checked rosters and PLAN.xlsx."""
+    import time
+
+    from scheduler.plan.runner import PlanInterrupted, local_workers, run_with_progress
+    from scheduler.plan.scenarios import (
+        BASELINE,
+        Scenario,
+        apply_scenarios,
+        read_problem_with_hiring,
+        read_scenarios,
+    )
+
+    started = time.perf_counter()
+    given = [p for p in (input_path, scenarios, calls, hiring) if p is not None]
+    if out.resolve() in {p.resolve() for p in given}:
+        _err(f"--out {out} would overwrite an input; choose another file.")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if budget is not None and budget < 0:
+        _err(f"--budget {budget:g}: expected an amount of 0 or more")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if service_level is not None and (calls is None or not 0 < service_level < 1):
+        _err("--service-level needs --calls and a share between 0 and 1, e.g. 0.9")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if hiring is None:
+        problem = _load(input_path)
+    else:
+        chosen = hiring
+        problem = _read(input_path, lambda path: read_problem_with_hiring(path, chosen))
+    planned = [Scenario(BASELINE)]
+    if scenarios is not None:
+        try:
+            planned = read_scenarios(scenarios)
+        except InputError as error:
+            raise _refuse(scenarios, error) from None
+    rates, busy = None, 75.0
+    if calls is not None:
+        from scheduler.demand.calls import call_rates, mean_busy_minutes, read_calls
+
+        try:
+            logged = read_calls(calls, problem)
+        except InputError as error:
+            raise _refuse(calls, error) from None
+        rates, busy = call_rates(logged), mean_busy_minutes(logged, None)
+        if service_level is not None:
+            problem = _sized_from_calls(problem, logged, target_minutes, service_level)
+    try:
+        programs = apply_scenarios(problem, planned)
+    except InputError as error:
+        raise _refuse(scenarios or input_path, error) from None
+    names = [s.name for s in planned]
+    if frontier_scenario is not None and frontier_scenario not in names:
+        _err(f"--frontier-scenario {frontier_scenario!r}: not a scenario ({', '.join(names)})")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    frontier_of = None
+    if frontier or frontier_scenario is not None:
+        frontier_of = names.index(frontier_scenario or BASELINE)
+    solves = len(planned)
+    if frontier_of is not None:
+        solves += sum(hire.max_count for hire in programs[frontier_of].hires) + 1
+    processes = min(workers or local_workers(), solves)
+    # The cores are shared by the solves running at once (all of them for a lone solve).
+    params = SolveParams(
+        time_limit=time_limit,
+        workers=max(1, local_workers() // processes),
+        seed=seed,
+        deterministic=deterministic,
+    )
+    jobs = _plan_jobs(planned, programs, params, budget, frontier_of, rates, busy, target_minutes)
+    if not quiet:
+        _err(
+            f"Planning {problem.name}: {len(planned)} scenario(s)"
+            + (
+                f" and {sum(j.frontier for j in jobs)} frontier points"
+                if frontier_of is not None
+                else ""
+            )
+            + f", {time_limit:g} s per solve, "
+            + (f"Dask at {scheduler}" if scheduler else f"{processes} local process(es)")
+        )
+    try:
+        outcomes = run_with_progress(jobs, scheduler=scheduler, processes=processes, show=not quiet)
+    except OSError as error:  # the Dask scheduler cannot be reached
+        _err(f"Cannot run the solves: {error}")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except PlanInterrupted as error:
+        _err(f"Interrupted: {error}; nothing was written.")
+        raise typer.Exit(interrupt.exit_code()) from None
+    run_info: list[tuple[str, CellValue]] = [
+        ("input", str(input_path)),
+        ("scenarios", str(scenarios) if scenarios else "none (as is only)"),
+        ("calls", str(calls) if calls else "none"),
+        ("hiring", str(hiring) if hiring else "the input's Hiring sheet"),
+        ("time limit per solve (s)", time_limit),
+        ("solves", len(jobs)),
+        ("ran on", f"Dask at {scheduler}" if scheduler else f"{processes} local processes"),
+        ("search threads per solve", params.workers),
+        ("seed", seed),
+        ("deterministic", deterministic),
+    ]
+    _write_plan(out, planned, outcomes, target_minutes, time.perf_counter() - started, run_info)
+
+
+def _sized_from_calls(
+    problem: Problem, logged: list[Call], target_minutes: float, service_level: float
+) -> Problem:
+    """The program with Demand sized from the calls by Erlang C (as `demand` does)."""
+    from scheduler.demand.calls import DemandSettings, demand_windows, hourly_needs
+    from scheduler.plan.scenarios import window_row
+
+    settings = DemandSettings(target_minutes=target_minutes, service_level=service_level)
+    try:
+        windows = demand_windows(hourly_needs(logged, problem, settings))
+    except InputError as error:
+        _err(error.render())
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    rows = tuple(
+        window_row(w.team, w.zone, w.weekday, (w.start_hour, w.end_hour), w.units) for w in windows
+    )
+    return problem.model_copy(update={"demand": rows})
+
+
+def _plan_jobs(
+    planned: Sequence[Scenario],
+    programs: Sequence[Problem],
+    params: SolveParams,
+    budget: float | None,
+    frontier_of: int | None,
+    rates: Rates | None,
+    busy: float,
+    target_minutes: float,
+) -> list[PlanJob]:
+    from dataclasses import replace
+
+    from scheduler.plan.runner import PlanJob
+
+    jobs = [
+        PlanJob(
+            scenario=s.name,
+            problem=p,
+            params=params,
+            budget=budget,
+            rates=rates,
+            busy_minutes=busy,
+            target_minutes=target_minutes,
+        )
+        for s, p in zip(planned, programs, strict=True)
+    ]
+    if frontier_of is not None:
+        # One scenario with at most 0, 1, ... hires (budget ignored: coverage per hire).
+        limit = sum(hire.max_count for hire in programs[frontier_of].hires)
+        jobs += [
+            replace(jobs[frontier_of], budget=None, max_hires=n, frontier=True)
+            for n in range(limit + 1)
+        ]
+    return jobs
+
+
+def _write_plan(
+    out: Path,
+    planned: Sequence[Scenario],
+    outcomes: Sequence[PlanOutcome],
+    target_minutes: float,
+    seconds: float,
+    run_info: list[tuple[str, CellValue]],
+) -> None:
+    """Rosters (checked), then PLAN.xlsx; the side-by-side figures on the terminal."""
+    from scheduler.io.plan_workbook import write_plan_rosters, write_plan_workbook
+    from scheduler.plan.hires import COST_FORMULA
+
+    plans = [o for o in outcomes if not o.frontier]
+    checked = write_plan_rosters(out, list(zip(planned, plans, strict=True)))
+    written = write_plan_workbook(
+        out,
+        checked,
+        [o for o in outcomes if o.frontier],
+        COST_FORMULA,
+        target_minutes,
+        run_info=[*run_info, ("run seconds (measured)", round(seconds, 1))],
+    )
+    for item in checked:
+        p = item.outcome.plan
+        hires = ", ".join(f"{n} x {k}" for k, n in sorted(p.hires.items()) if n) or "no hires"
+        within = item.outcome.within_target
+        calls_text = (
+            "" if within is None else f", calls within {target_minutes:g} min {within.mean:.1%}"
+        )
+        typer.echo(
+            f"{item.scenario.name}: {hires}; annual cost {p.total_annual_cost:,.0f} "
+            f"(hires {p.annual_hire_cost:,.0f}, overtime {p.annual_overtime_cost:,.0f}); "
+            f"required coverage {100 * p.required_coverage:.1f}%{calls_text}"
+            + (f"; {p.note}" if p.note else "")
+        )
+    typer.echo(f"Plan written to {written} in {seconds:.0f} s; rosters in {written.stem}_rosters/")
+    broken = [c.scenario.name for c in checked if c.checked_hard_violations]
+    if broken:
+        _err(f"The checker finds hard violations in the roster of: {', '.join(broken)}")
+        raise typer.Exit(EXIT_VIOLATIONS)
 
 
 bench_app = typer.Typer(

@@ -12,6 +12,10 @@ everything else.
 rules that cross the join (overlap, rest, runs of days worked and off, forbidden
 successions), its units count toward coverage, and it adds to the fairness totals;
 only what the roster itself breaks is reported.
+
+Candidate hires (`Person.hire_id`, added by `scheduler.plan`) with rows are hired and
+checked like everyone else; those without rows were not hired and are left out
+(`hired_only`). `hire_costs` prices the hired ones from `Problem.hires`.
 """
 
 from __future__ import annotations
@@ -52,6 +56,7 @@ MAX_REASON_CHARS = 160
 
 def evaluate(problem: Problem, roster: Roster) -> Evaluation:
     """Check a roster against the program: hard rules, coverage, hours, objective."""
+    problem = hired_only(problem, roster)
     shifts, row_findings = _match_rows(problem, roster.assignments)
     data = _Data.build(problem, shifts)
     units, pairing_findings = _pair_units(problem, data.by_unit)
@@ -93,6 +98,38 @@ def evaluate(problem: Problem, roster: Roster) -> Evaluation:
         parts=_parts(coverage, soft),
         unit_count=len(units),
         shortfall_by_team=_shortfall_by_team(coverage),
+    )
+
+
+def hired_only(problem: Problem, roster: Roster) -> Problem:
+    """The program without the candidate hires who have no row: they were not hired,
+    so no rule (contract hours, fairness shares...) sees them. Unchanged without them."""
+    rostered = {row.employee_id for row in roster.assignments}
+    idle = [p for p in problem.staff if p.hire_id is not None and p.employee_id not in rostered]
+    if not idle:
+        return problem
+    return problem.replaced(staff=tuple(p for p in problem.staff if p not in idle))
+
+
+@dataclass(frozen=True)
+class HireCost:
+    """People hired of one `Hiring` kind and what they cost a year."""
+
+    hire_id: str
+    count: int
+    annual_cost_cents: int  # all of them together
+
+
+def hire_costs(problem: Problem, roster: Roster) -> tuple[HireCost, ...]:
+    """Per `Hiring` kind: the candidates with a row in the roster, and their annual cost
+    (`Hire.annual_cost_cents` each; every kind listed, hired or not)."""
+    rostered = {row.employee_id for row in roster.assignments}
+    hired: Counter[str] = Counter(
+        p.hire_id for p in problem.staff if p.hire_id is not None and p.employee_id in rostered
+    )
+    return tuple(
+        HireCost(hire.hire_id, hired[hire.hire_id], hired[hire.hire_id] * hire.annual_cost_cents)
+        for hire in problem.hires
     )
 
 

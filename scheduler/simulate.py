@@ -25,10 +25,6 @@ import simpy
 from scheduler.model.problem import Problem, Team
 from scheduler.model.roster import Roster
 
-#: Travel to a call in the unit's own zone when `Zones.travel_minutes` is empty.
-DEFAULT_HOME_TRAVEL_MINUTES = 7.0
-#: Extra driving when the unit comes from another zone (the Problem has no `Travel` sheet).
-OTHER_ZONE_PENALTY_MINUTES = 8.0
 #: Spread of the lognormal busy time: standard deviation / mean.
 DEFAULT_BUSY_CV = 0.5
 #: Mean busy time per call (travel + on scene + paperwork) for Poisson calls.
@@ -75,7 +71,6 @@ class SimulationSettings:
     busy_cv: float = DEFAULT_BUSY_CV
     busy_distribution: BusyDistribution = BusyDistribution.LOGNORMAL
     busy_minutes: float = DEFAULT_BUSY_MINUTES  # mean, for Poisson calls
-    other_zone_penalty: float = OTHER_ZONE_PENALTY_MINUTES
 
 
 @dataclass(frozen=True)
@@ -186,6 +181,79 @@ def replayed_call(
     return Call(minute, zone, team, busy_minutes)
 
 
+@dataclass(frozen=True)
+class LoggedCall:
+    received_at: dt.datetime
+    zone: str
+    team: Team
+    busy_minutes: float
+
+
+@dataclass(frozen=True)
+class Replay:
+    """The call lists to replay: run i uses `call_sets[i % len(call_sets)]`."""
+
+    call_sets: tuple[tuple[Call, ...], ...]
+    description: str
+
+
+def replay(problem: Problem, logged: Sequence[LoggedCall]) -> Replay:
+    """A log that overlaps the roster's dates is replayed as it is. A log from other
+    dates (last month's calls for next week's roster) is cut into roster-long windows
+    that start on the roster's weekday, each moved by whole weeks onto the roster's
+    dates, so every run replays another real stretch of the log with its weekdays kept."""
+    if not logged:
+        raise ValueError("no calls to replay")
+    as_is = tuple(
+        call
+        for call in (
+            replayed_call(problem, c.received_at, c.zone, c.team, c.busy_minutes) for c in logged
+        )
+        if call is not None
+    )
+    if as_is:
+        return Replay(
+            (as_is,), f"Replaying {len(as_is)} of {len(logged)} logged calls on their own dates."
+        )
+    first = min(c.received_at.date() for c in logged)
+    end = max(c.received_at.date() for c in logged) + dt.timedelta(days=1)
+    # The first day on or after the log's start with the roster's weekday.
+    window_start = first + dt.timedelta(days=(problem.start_date.weekday() - first.weekday()) % 7)
+    horizon = dt.timedelta(days=problem.days)
+    step = dt.timedelta(weeks=math.ceil(problem.days / 7))
+    starts = []
+    while window_start + horizon <= end:
+        starts.append(window_start)
+        window_start += step
+    partial = not starts
+    if partial:  # a log shorter than the roster: its one (partial) window
+        starts = [first - dt.timedelta(days=(first.weekday() - problem.start_date.weekday()) % 7)]
+    call_sets = []
+    for start in starts:
+        shift = dt.datetime.combine(problem.start_date, dt.time()) - dt.datetime.combine(
+            start, dt.time()
+        )
+        moved = (
+            replayed_call(problem, c.received_at + shift, c.zone, c.team, c.busy_minutes)
+            for c in logged
+        )
+        call_sets.append(tuple(call for call in moved if call is not None))
+    counts = [len(calls) for calls in call_sets]
+    if partial:
+        description = (
+            f"The log ({first} to {end - dt.timedelta(days=1)}) is shorter than the roster: "
+            f"replaying its {counts[0]} calls moved onto the roster's dates."
+        )
+    else:
+        description = (
+            f"The log's dates ({first} to {end - dt.timedelta(days=1)}) are not the roster's: "
+            f"replaying {len(starts)} stretches of {problem.days} days from {starts[0]} on, "
+            f"moved onto the roster's dates ({min(counts)} to {max(counts)} calls each); "
+            f"run i replays stretch i mod {len(starts)}."
+        )
+    return Replay(tuple(call_sets), description)
+
+
 def poisson_calls(
     problem: Problem,
     rates: Rates,
@@ -230,15 +298,14 @@ class _Dispatcher:
         rng: random.Random,
     ) -> None:
         self.env = env
+        self.problem = problem
         self.settings = settings
         self.rng = rng
-        self.home_travel = {
-            zone.zone_id: (
-                DEFAULT_HOME_TRAVEL_MINUTES
-                if zone.travel_minutes is None
-                else float(zone.travel_minutes)
-            )
-            for zone in problem.zones
+        # Zones.travel_minutes within a zone, Travel (or a penalty) between zones.
+        self.travel_between = {
+            (start, to): problem.travel_minutes(start, to)
+            for start in problem.zone_ids
+            for to in problem.zone_ids
         }
         self.free: dict[tuple[Team, str], list[UnitShift]] = {}
         self.on_duty: dict[Team, set[UnitShift]] = {}
@@ -247,8 +314,9 @@ class _Dispatcher:
         self.busy_minutes: dict[tuple[str, str, int], float] = {}
 
     def travel(self, from_zone: str, to_zone: str) -> float:
-        home = self.home_travel.get(to_zone, DEFAULT_HOME_TRAVEL_MINUTES)
-        return home if from_zone == to_zone else home + self.settings.other_zone_penalty
+        known = self.travel_between.get((from_zone, to_zone))
+        # A hand-edited roster may name a zone the program lacks: the defaults apply.
+        return self.problem.travel_minutes(from_zone, to_zone) if known is None else known
 
     def busy_time(self, mean: float) -> float:
         if self.settings.busy_distribution is BusyDistribution.EXPONENTIAL:
@@ -361,21 +429,25 @@ def simulate(
     problem: Problem,
     roster: Roster,
     settings: SimulationSettings,
-    calls: Sequence[Call] | None = None,
+    calls: Sequence[Call] | Replay | None = None,
     rates: Rates | None = None,
     busy_by_key: Mapping[RateKey, float] | None = None,
 ) -> SimulationResult:
-    """Replications of the roster against replayed `calls` or Poisson calls from `rates`;
-    replication i uses seed `settings.seed + i` (busy times and, for rates, arrivals)."""
+    """Replications of the roster against replayed `calls` (one list, or a `Replay` whose
+    lists take turns) or Poisson calls from `rates`; replication i uses seed
+    `settings.seed + i` (busy times and, for rates, arrivals)."""
     if (calls is None) == (rates is None):
         raise ValueError("give either calls or rates")
+    call_sets = (
+        None if calls is None else calls.call_sets if isinstance(calls, Replay) else (tuple(calls),)
+    )
     shifts = unit_shifts(problem, roster)
     replications = []
     for i in range(settings.replications):
         seed = settings.seed + i
         these_calls = (
-            calls
-            if calls is not None
+            call_sets[i % len(call_sets)]
+            if call_sets is not None
             else poisson_calls(
                 problem,
                 rates or {},

@@ -39,16 +39,18 @@ def doubled_staff(problem: Problem) -> Problem:
     return problem.model_copy(update={"staff": problem.staff + copies})
 
 
+JUVENILE_BASE = "Central"  # the citywide juvenile team is sized and rostered here
+
+
 @pytest.mark.slow
-def test_adult_calls_reach_the_service_level_in_every_fully_covered_zone(
-    tmp_path: Path,
-) -> None:
+def test_calls_reach_the_service_level_in_every_fully_covered_zone(tmp_path: Path) -> None:
     demand_workbook = tmp_path / "demand.xlsx"
     result = CliRunner().invoke(
         app,
         [
             "demand", "--inputs", str(SAMPLE), "--calls", str(CALLS), "--hours", "08-22",
-            "--pool-weekdays", "--team-zone", "juvenile=Central", "--out", str(demand_workbook),
+            "--pool-weekdays", "--team-zone", f"juvenile={JUVENILE_BASE}",
+            "--out", str(demand_workbook),
         ],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -56,16 +58,19 @@ def test_adult_calls_reach_the_service_level_in_every_fully_covered_zone(
     solved = solve(problem, SolveParams(time_limit=60))
     evaluation = evaluate(problem, solved.roster)
     assert not evaluation.hard_violations
-    covered_zones = {
-        zone
+
+    def base(team: Team, zone: str) -> str:
+        return JUVENILE_BASE if team is Team.JUVENILE else zone
+
+    short = {(row.team, row.zone) for row in evaluation.coverage if row.shortfall}
+    # Calls of a team in a zone, where the units sized for them were all rostered.
+    covered = [
+        (team, zone)
+        for team in Team
         for zone in problem.zone_ids
-        if not any(
-            row.shortfall
-            for row in evaluation.coverage
-            if row.team is Team.ADULT and row.zone == zone
-        )
-    }
-    assert covered_zones  # otherwise the test says nothing
+        if (team, base(team, zone)) not in short
+    ]
+    assert (Team.ADULT, "North") in covered or (Team.ADULT, "South") in covered
 
     logged = read_calls(CALLS, problem)
     settings = SimulationSettings(
@@ -75,19 +80,26 @@ def test_adult_calls_reach_the_service_level_in_every_fully_covered_zone(
         busy_minutes=mean_busy_minutes(logged, None),
     )
     simulated = simulate(problem, solved.roster, settings, rates=call_rates(logged))
-    for zone in sorted(covered_zones):
+    checked = 0
+    for team, zone in covered:
         shares = []
         for replication in simulated.replications:
             in_hours = [
                 outcome
                 for outcome in replication.outcomes
-                if outcome.call.team is Team.ADULT
+                if outcome.call.team is team
                 and outcome.call.zone == zone
                 and FIRST_HOUR <= (outcome.call.minute // 60) % 24 < END_HOUR
             ]
-            reached = sum(outcome.response <= TARGET_MINUTES for outcome in in_hours)
-            shares.append(reached / len(in_hours))
+            if in_hours:  # juvenile calls are rare: a run may have none in a zone
+                reached = sum(outcome.response <= TARGET_MINUTES for outcome in in_hours)
+                shares.append(reached / len(in_hours))
         level = estimate(shares)
-        assert level is not None
-        # Sized for 90% in each hour; the interval over 30 runs must reach it.
-        assert level.high >= SERVICE_LEVEL, (zone, level)
+        if level is None:
+            continue
+        checked += 1
+        # Sized for 90% in each hour (the juvenile team for its longest drive, 9 minutes
+        # from Central to North or South on the sample's Travel sheet); the interval over
+        # the runs must reach it.
+        assert level.high >= SERVICE_LEVEL, (team, zone, level)
+    assert checked >= 4  # three adult zones or juvenile calls in several zones

@@ -20,13 +20,15 @@ from scheduler.demand.calls import (
     mean_busy_minutes,
     parse_team_zones,
     read_calls,
+    unreachable_zones,
+    wait_allowances,
     weekday_occurrences,
 )
 from scheduler.demand.sample_calls import DEFAULT_OUT, sample_calls
 from scheduler.demand.workbook import write_demand_workbook
 from scheduler.errors import InputError
 from scheduler.io.read_workbook import read_problem
-from scheduler.model.problem import Problem, Team, Zone
+from scheduler.model.problem import Problem, Team, TravelTime, Zone
 from scheduler.synthetic import write_problem_csv
 from tests.factories import demand, make_problem
 from tests.solving import solve_checked
@@ -191,10 +193,58 @@ def test_a_citywide_team_is_sized_in_its_one_zone(tmp_path: Path) -> None:
         hourly_needs(calls, tiny_problem(), DemandSettings(team_zones=((Team.ADULT, "X"),)))
 
 
-def test_travel_at_or_over_the_target_is_refused(tmp_path: Path) -> None:
+def test_travel_over_the_target_is_refused(tmp_path: Path) -> None:
     calls = read_calls(four_week_log(tmp_path), tiny_problem())
     with pytest.raises(InputError, match="zone N: 3 minutes of travel leave no time"):
-        hourly_needs(calls, tiny_problem(), DemandSettings(target_minutes=3))
+        hourly_needs(calls, tiny_problem(), DemandSettings(target_minutes=2))
+
+
+def test_travel_equal_to_the_target_needs_a_free_unit_at_once(tmp_path: Path) -> None:
+    calls = [c for c in read_calls(four_week_log(tmp_path), tiny_problem()) if c.zone == "N"]
+    needs = hourly_needs(calls, tiny_problem(), DemandSettings(target_minutes=3))
+    monday_nine = next(n for n in needs if (n.weekday, n.hour, n.zone) == (0, 9, "N"))
+    # 1 call/h x 75 min: A = 1.25; no wait allowed, so P(wait) <= 0.1: Erlang C gives
+    # P(wait) 0.135 at N=3 and 0.034 at N=4.
+    assert (monday_nine.wait_minutes, monday_nine.units) == (0, 4)
+
+
+def citywide_problem(travel: tuple[TravelTime, ...]) -> Problem:
+    zones = tuple(
+        Zone(zone_id=z, name=z, neighborhoods=(), travel_minutes=3) for z in ("C", "N", "S")
+    )
+    return make_problem(zones=zones).model_copy(update={"travel": travel})
+
+
+def juvenile_calls() -> list[Call]:
+    monday = dt.datetime(2026, 3, 2, 15)
+    return [
+        Call(monday, "C", Team.JUVENILE),
+        Call(monday + dt.timedelta(weeks=1), "N", Team.JUVENILE),
+        Call(monday + dt.timedelta(weeks=2), "S", Team.JUVENILE),
+    ]
+
+
+def test_a_citywide_team_is_sized_for_its_longest_drive_in_time() -> None:
+    # From C: N is 6 minutes away, S 12 (beyond the 10-minute target): the allowance is
+    # 10 - 6 = 4 minutes for all the team's calls, and S gets a warning, not units.
+    travel = (
+        TravelTime(from_zone="C", to_zone="N", minutes=6),
+        TravelTime(from_zone="S", to_zone="C", minutes=12),
+    )
+    problem = citywide_problem(travel)
+    settings = DemandSettings(team_zones=((Team.JUVENILE, "C"),))
+    calls = juvenile_calls()
+    assert wait_allowances(calls, problem, settings) == {("C", Team.JUVENILE): 4}
+    needs = hourly_needs(calls, problem, settings)
+    sized = {(n.zone, n.units) for n in needs if n.team is Team.JUVENILE and n.units}
+    # 3 calls on 3 Mondays at 15:00, all sized in C (S's call still takes a unit's time):
+    # 1 call/h, A = 1.25; within 4 minutes N=3 gives 0.858, N=4 0.964 >= 0.9.
+    assert sized == {("C", 4)}
+    warnings = unreachable_zones(calls, problem, settings)
+    assert len(warnings) == 1 and "juvenile calls in S (1 in the log)" in warnings[0]
+    assert "12 minutes" in warnings[0]
+    # Sized per zone instead, every zone is in reach (3 minutes of travel in each).
+    assert unreachable_zones(calls, problem, DemandSettings()) == []
 
 
 def test_bad_rows_are_named_by_file_row_and_column(tmp_path: Path) -> None:

@@ -440,7 +440,8 @@ def test_unknown_columns_and_sheets_are_warnings(tmp_path: Path) -> None:
     staff = (folder / "Staff.csv").read_text(encoding="utf-8").splitlines()
     staff = [staff[0] + ",favourite_colour"] + [line + ",blue" for line in staff[1:]]
     (folder / "Staff.csv").write_text("\n".join(staff) + "\n", encoding="utf-8")
-    (folder / "Hiring.csv").write_text("hire_id,role\nH1,peer\nH2,clinician\n", encoding="utf-8")
+    hiring = "hire_id,role,teams,home_zone,annual_cost,max_count\nH1,peer,adult,N,52000,2\n"
+    (folder / "Hiring.csv").write_text(hiring, encoding="utf-8")
     (folder / "History.csv").write_text("date,shift_id\n", encoding="utf-8")  # empty: quiet
     (folder / "Notes.csv").write_text("text\nhello\n", encoding="utf-8")
     (folder / "notes.txt").write_text("not a sheet", encoding="utf-8")
@@ -448,10 +449,10 @@ def test_unknown_columns_and_sheets_are_warnings(tmp_path: Path) -> None:
     problem = read_problem(folder)
 
     assert problem.warnings == (
-        "Hiring: this version does not use this sheet yet; its 2 rows were ignored",
-        "Notes: sheet is not used (the input sheets are Program, Rules, Staff, Zones, Shifts, "
-        "Demand, TimeOff, Pins, Pairs, ShiftCover, ShiftLimits, History)",
+        "Notes: sheet is not used (the input sheets are Program, Rules, Staff, Zones, Travel, "
+        "Shifts, Demand, TimeOff, Pins, Pairs, ShiftCover, ShiftLimits, Hiring, History)",
         "Staff: column 'favourite_colour' is not used",
+        "Hiring: 1 kind of candidate hire is for `plan`; `solve` rosters Staff alone",
     )
     assert problem.staff == read_problem(SMALL).staff
 

@@ -14,13 +14,15 @@ from scheduler.demand.erlang import service_level
 from scheduler.evaluate import evaluate
 from scheduler.io.read_workbook import read_problem
 from scheduler.io.write_workbook import write_roster_workbook
-from scheduler.model.problem import Problem, Role, Team, Zone
+from scheduler.model.problem import Problem, Role, Team, TravelTime, Zone
 from scheduler.model.roster import Assignment, Roster
 from scheduler.simulate import (
     ALL,
     BusyDistribution,
     Call,
+    LoggedCall,
     SimulationSettings,
+    replay,
     simulate,
 )
 from tests.factories import START, make_problem, make_roster, person, unit
@@ -86,6 +88,23 @@ def test_call_goes_to_the_neighbour_zone_when_its_own_unit_is_busy() -> None:
         ("UN", 5.0),
         ("US", 13.0),
     ]
+
+
+def test_travel_between_zones_comes_from_the_travel_sheet() -> None:
+    problem = _two_zone_problem().model_copy(
+        update={"travel": (TravelTime(from_zone="S", to_zone="N", minutes=11),)}
+    )
+    roster = make_roster(
+        unit(problem, "C01", "P01", 0, "D8", zone="N", unit_id="UN"),
+        unit(problem, "C02", "P02", 0, "D8", zone="S", unit_id="US"),
+    )
+    # As above, but the Travel row says S to N takes 11 minutes (not 5 + 8).
+    assert _outcomes(problem, roster, [_call("09:00"), _call("09:10")]) == [
+        ("UN", 5.0),
+        ("US", 11.0),
+    ]
+    # The row counts both ways; within a zone, Zones.travel_minutes still holds.
+    assert (problem.travel_minutes("N", "S"), problem.travel_minutes("S", "S")) == (11, 5)
 
 
 def test_calls_wait_in_order_for_the_first_unit_that_frees_up() -> None:
@@ -268,7 +287,7 @@ def test_simulate_replays_a_call_log_within_the_horizon(tmp_path: Path) -> None:
     args = ["simulate", str(roster), "--inputs", str(SMALL), "--calls", str(log)]
     result = runner.invoke(app, [*args, "--replications", "2"])
     assert result.exit_code == 0, result.output
-    assert "Replaying 1 of 2 logged calls." in result.stdout
+    assert "Replaying 1 of 2 logged calls on their own dates." in result.stdout
     # The N unit is free at 09:00 and N's travel is 8 minutes: reached within 10.
     assert "all teams: 1.0 calls/run, within 10 min 100.0% (±0.0%), median 8.0 min" in result.stdout
 
@@ -298,3 +317,36 @@ def test_lognormal_busy_time_has_the_given_mean() -> None:
     utilisation = result.group().utilisation
     assert utilisation is not None
     assert utilisation.low <= expected <= utilisation.high
+
+
+def _logged(moment: str) -> LoggedCall:
+    return LoggedCall(dt.datetime.fromisoformat(moment), "N", ADULT, 60)
+
+
+def test_a_log_on_the_rosters_dates_is_replayed_as_it_is() -> None:
+    problem = _two_zone_problem()  # Mon 2026-03-02, 7 days
+    replayed = replay(problem, [_logged("2026-03-02T09:00"), _logged("2026-02-20T09:00")])
+    # One list: the call inside the horizon; the one before it is left out.
+    assert [[c.minute for c in calls] for calls in replayed.call_sets] == [[540]]
+
+
+def test_a_log_from_other_dates_is_replayed_week_by_week_on_the_rosters_dates() -> None:
+    problem = _two_zone_problem()  # Mon 2026-03-02, 7 days
+    log = [
+        _logged("2026-01-07T09:00"),  # Wednesday before the first whole week: dropped
+        _logged("2026-01-12T09:00"),  # Mon, week 1 -> minute 540
+        _logged("2026-01-20T10:00"),  # Tue, week 2 -> day 1 10:00 = 1440 + 600
+        _logged("2026-01-25T23:00"),  # Sun, week 2 -> day 6 23:00 = 6 x 1440 + 1380
+        _logged("2026-01-27T08:00"),  # Tue of a week the log does not finish: dropped
+    ]
+    replayed = replay(problem, log)
+    assert [[c.minute for c in calls] for calls in replayed.call_sets] == [
+        [540],
+        [2040, 10020],
+    ]
+    assert "2 stretches of 7 days from 2026-01-12" in replayed.description
+    roster = make_roster(unit(problem, "C01", "P01", 0, "D8", zone="N", unit_id="UN"))
+    settings = SimulationSettings(target_minutes=10, replications=4, seed=1, busy_cv=0)
+    result = simulate(problem, _checked(problem, roster), settings, calls=replayed)
+    # Runs take the stretches in turn: 1, 2, 1, 2 calls.
+    assert [len(r.outcomes) for r in result.replications] == [1, 2, 1, 2]

@@ -27,6 +27,7 @@ SPEC_COLUMNS = {
         "max_hours_total",
     ],
     "Zones": ["zone_id", "name", "neighborhoods", "travel_minutes"],
+    "Travel": ["from_zone", "to_zone", "minutes"],
     "Shifts": ["shift_id", "start", "end", "unpaid_break_minutes", "teams", "forbidden_next"],
     "Demand": [
         "team", "zone", "weekday", "date", "start", "end", "required_units", "target_units",
@@ -52,6 +53,7 @@ SHIFT_LIST = "'Shifts'!$A$2:$A$1000"
 EXPECTED_DROP_DOWNS = {
     "Staff": {"C2:C1000": '"clinician,peer"', "D2:D1000": '"adult,juvenile,adult;juvenile"',
               "E2:E1000": ZONE_LIST},
+    "Travel": {"A2:A1000": ZONE_LIST, "B2:B1000": ZONE_LIST},
     "Shifts": {"E2:E1000": '"adult,juvenile,adult;juvenile"'},
     "Demand": {"A2:A1000": '"adult,juvenile"', "B2:B1000": ZONE_LIST,
                "C2:C1000": '"Mon,Tue,Wed,Thu,Fri,Sat,Sun"'},

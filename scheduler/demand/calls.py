@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import math
+import sys
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -21,13 +22,15 @@ from openpyxl.utils import get_column_letter
 
 from scheduler.demand.erlang import service_level, units_needed
 from scheduler.errors import InputError, InputIssue
-from scheduler.model.problem import WEEKDAYS, Problem, Team, Zone
+from scheduler.io.read_cells import FIRST_DATE, LAST_DATE
+from scheduler.io.tables import CsvFileError, read_csv_rows
+from scheduler.model.problem import WEEKDAYS, Problem, Team
 
 DEFAULT_BUSY_MINUTES = 75.0  # domain.md: travel + on scene + paperwork
-DEFAULT_TRAVEL_MINUTES = 7.0  # domain.md: 6 to 8 minutes of driving
 JUVENILE_BELOW_AGE = 18
 HOURS_PER_DAY = 24
 MAX_CALL_LOG_BYTES = 50 * 1024 * 1024
+MAX_BUSY_MINUTES = 24 * 60  # more would overflow the Erlang sums, or make them crawl
 
 _Issue = Callable[[str, str], None]  # records an issue: (column, message)
 
@@ -65,7 +68,7 @@ class HourlyNeed:
     team: Team
     calls_per_hour: float
     busy_minutes: float
-    wait_minutes: float  # target minus the zone's travel
+    wait_minutes: float  # target minus the longest drive sized for (wait_allowances)
     units: int
     expected_service_level: float
 
@@ -82,13 +85,17 @@ def read_calls(path: str | Path, problem: Problem) -> list[Call]:
         raise InputError(InputIssue(sheet=sheet, message=f"no such file: {source}"))
     if source.stat().st_size > MAX_CALL_LOG_BYTES:
         raise InputError(InputIssue(sheet=sheet, message="the call log is over 50 MB"))
-    try:
-        with source.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.reader(handle))
-    except (UnicodeDecodeError, csv.Error) as error:
+    try:  # Windows-1252 and ';' or tab delimiters are read, with a warning, as sheets are
+        reader, warnings = read_csv_rows(source)
+        rows = list(reader)
+    except CsvFileError as error:
+        raise InputError(InputIssue(sheet=sheet, message=str(error))) from None
+    except csv.Error as error:
         raise InputError(
-            InputIssue(sheet=sheet, message=f"cannot be read as CSV UTF-8 ({error})")
+            InputIssue(sheet=sheet, message=f"cannot be read as CSV ({error})")
         ) from None
+    for warning in warnings:  # read_calls returns calls only; the CLI prints warnings so
+        print(f"warning: {warning}", file=sys.stderr)
     header = [name.strip().lower() for name in rows[0]] if rows else []
     columns = {name: position for position, name in enumerate(header) if name}
     missing = [
@@ -140,8 +147,12 @@ def read_calls(path: str | Path, problem: Problem) -> list[Call]:
         busy = None
         if "busy_minutes" in cells:
             busy = _number(cells["busy_minutes"])
-            if busy is None or busy <= 0:
-                issue("busy_minutes", f"busy_minutes '{cells['busy_minutes']}' is not a number > 0")
+            if busy is None or not 0 < busy <= MAX_BUSY_MINUTES:
+                issue(
+                    "busy_minutes",
+                    f"busy_minutes '{cells['busy_minutes']}' is not a number of minutes "
+                    f"above 0 and at most {MAX_BUSY_MINUTES:g}",
+                )
         if len(issues) == before:
             assert received_at is not None and zone_id is not None and team is not None
             calls.append(Call(received_at, zone_id, team, busy))
@@ -168,6 +179,13 @@ def _received_at(text: str | None, issue: _Issue) -> dt.datetime | None:
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
         issue("received_at", f"received_at '{text}' is not a date-time; expected YYYY-MM-DDTHH:MM")
+        return None
+    if not FIRST_DATE <= moment.date() <= LAST_DATE:  # the log's span is walked day by day
+        issue(
+            "received_at",
+            f"received_at '{text}' is out of range; expected a date-time from {FIRST_DATE} "
+            f"to {LAST_DATE}",
+        )
         return None
     return moment.replace(tzinfo=None)
 
@@ -251,18 +269,12 @@ def hourly_needs(calls: list[Call], problem: Problem, settings: DemandSettings) 
     team with any call in the log (at least `min_units`, calls or not), and the
     hours outside it need no unit: their calls keep their rate but get no unit
     (expected service level 0), left to other services.
-    A team in `team_zones` has all its calls counted in that one zone.
+    A team in `team_zones` has all its calls counted in that one zone, and its
+    wait allowance is what the longest reachable drive from there leaves
+    (`wait_allowances`).
     """
-    citywide = dict(settings.team_zones)
-    for team, zone_id in citywide.items():
-        if zone_id not in problem.zone_ids:
-            known = ", ".join(problem.zone_ids)
-            raise InputError(
-                InputIssue(
-                    sheet="--team-zone",
-                    message=f"{team.value}={zone_id}: zone '{zone_id}' is not in Zones ({known})",
-                )
-            )
+    citywide = _citywide_zones(problem, settings)
+    allowances = wait_allowances(calls, problem, settings)
     calls = [replace(call, zone=citywide.get(call.team, call.zone)) for call in calls]
     occurrences = weekday_occurrences(calls)
     counts = Counter(
@@ -274,8 +286,11 @@ def hourly_needs(calls: list[Call], problem: Problem, settings: DemandSettings) 
     busy = mean_busy_minutes(calls, settings.busy_minutes)
     needs: list[HourlyNeed] = []
     for zone in problem.zones:
-        wait = wait_minutes(zone, settings.target_minutes)
         for team in Team:
+            wait = allowances.get((zone.zone_id, team))
+            if wait is None:  # no call of this team is sized here: its rate is 0
+                travel = problem.travel_minutes(zone.zone_id, zone.zone_id)
+                wait = max(0.0, settings.target_minutes - travel)
             for weekday in range(len(WEEKDAYS)):
                 for hour in range(HOURS_PER_DAY):
                     count = counts[(weekday, hour, zone.zone_id, team)]
@@ -299,6 +314,64 @@ def hourly_needs(calls: list[Call], problem: Problem, settings: DemandSettings) 
                         )
                     )
     return needs
+
+
+def _citywide_zones(problem: Problem, settings: DemandSettings) -> dict[Team, str]:
+    citywide = dict(settings.team_zones)
+    for team, zone_id in citywide.items():
+        if zone_id not in problem.zone_ids:
+            known = ", ".join(problem.zone_ids)
+            raise InputError(
+                InputIssue(
+                    sheet="--team-zone",
+                    message=f"{team.value}={zone_id}: zone '{zone_id}' is not in Zones ({known})",
+                )
+            )
+    return citywide
+
+
+def wait_allowances(
+    calls: list[Call], problem: Problem, settings: DemandSettings
+) -> dict[tuple[str, Team], float]:
+    """Minutes a call may wait for a free unit, per (zone the units are sized in, team).
+
+    A team sized in its calls' own zones leaves `target - Zones.travel_minutes`. A
+    citywide team (`team_zones`) drives from its zone to every zone it serves, so the
+    allowance is what the longest drive it can make in time leaves; calls from zones
+    farther than the target cannot be reached in time by any number of units
+    (`unreachable_zones`) and are not sized for.
+    """
+    citywide = _citywide_zones(problem, settings)
+    call_zones: dict[tuple[str, Team], set[str]] = {}
+    for call in calls:
+        base = citywide.get(call.team, call.zone)
+        call_zones.setdefault((base, call.team), {base}).add(call.zone)
+    allowances: dict[tuple[str, Team], float] = {}
+    for (base, team), zones in call_zones.items():
+        drives = [problem.travel_minutes(base, zone) for zone in zones]
+        reachable = [drive for drive in drives if drive <= settings.target_minutes]
+        if not reachable:
+            # Not even the team's own zone is in reach: say which setting to change.
+            wait_minutes(problem, base, base, settings.target_minutes)
+        allowances[(base, team)] = settings.target_minutes - max(reachable, default=0.0)
+    return allowances
+
+
+def unreachable_zones(calls: list[Call], problem: Problem, settings: DemandSettings) -> list[str]:
+    """Warnings: a citywide team's calls from zones it cannot reach within the target."""
+    citywide = _citywide_zones(problem, settings)
+    counts = Counter((call.team, call.zone) for call in calls if call.team in citywide)
+    warnings = []
+    for (team, zone), count in sorted(counts.items()):
+        drive = problem.travel_minutes(citywide[team], zone)
+        if drive > settings.target_minutes:
+            warnings.append(
+                f"{team.value} calls in {zone} ({count} in the log) cannot be reached within "
+                f"{settings.target_minutes:g} minutes from {citywide[team]}: the drive takes "
+                f"{drive:g} minutes (Travel). No number of units fixes that; base part of the "
+                f"team in {zone} (size it per zone, without --team-zone), or change Travel."
+            )
+    return warnings
 
 
 WORKDAYS = range(5)  # Mon-Fri; the rest is the weekend
@@ -333,18 +406,22 @@ def parse_team_zones(pairs: list[str]) -> tuple[tuple[Team, str], ...]:
     return tuple(chosen)
 
 
-def wait_minutes(zone: Zone, target_minutes: float) -> float:
-    """What the target leaves after driving in the zone; refused when nothing is left."""
-    travel = DEFAULT_TRAVEL_MINUTES if zone.travel_minutes is None else zone.travel_minutes
+def wait_minutes(problem: Problem, from_zone: str, to_zone: str, target_minutes: float) -> float:
+    """What the target leaves after the drive; refused when nothing is left."""
+    travel = problem.travel_minutes(from_zone, to_zone)
     wait = target_minutes - travel
-    if wait <= 0:
+    if wait < 0:
+        where = f"zone {from_zone}" if from_zone == to_zone else f"{from_zone} to {to_zone}"
+        sheet, column = (
+            ("Zones", "travel_minutes") if from_zone == to_zone else ("Travel", "minutes")
+        )
         raise InputError(
             InputIssue(
-                sheet="Zones",
-                column="travel_minutes",
-                message=f"zone {zone.zone_id}: {travel:g} minutes of travel leave no time "
-                f"within the {target_minutes:g}-minute target; raise --target-minutes "
-                "or lower the zone's travel_minutes",
+                sheet=sheet,
+                column=column,
+                message=f"{where}: {travel:g} minutes of travel leave no time within the "
+                f"{target_minutes:g}-minute target; raise --target-minutes or lower the "
+                f"travel minutes",
             )
         )
     return wait

@@ -19,13 +19,12 @@ from openpyxl.chart import BarChart, Reference
 
 from scheduler.demand.calls import HOURS_PER_DAY, DemandWindow, HourlyNeed
 from scheduler.io.safe_cells import CellValue
+from scheduler.io.tables_spec import CALLS_BY_HOUR_SHEET, RATES_SHEET
 from scheduler.io.template import csv_folder_to_workbook
 from scheduler.io.write_workbook import save_atomically, table_sheet
 from scheduler.model.problem import WEEKDAYS, Team
 
 DEMAND_SHEET = "Demand"
-RATES_SHEET = "Rates"
-CALLS_BY_HOUR_SHEET = "CallsByHour"
 DEMAND_COLUMNS = ("team", "zone", "weekday", "start", "end", "required_units", "target_units")
 RATES_COLUMNS = (
     "weekday",
@@ -90,13 +89,19 @@ def calls_by_hour_rows(needs: list[HourlyNeed]) -> list[tuple[CellValue, ...]]:
 
 
 def _load_input_book(input_path: Path) -> Workbook:
-    """The input as an editable workbook (a CSV folder is built into one first)."""
+    """The input as an editable workbook (a CSV folder is built into one first).
+
+    Formulas are replaced by the values Excel last computed for them (what
+    `read_problem` reads) and links to other workbooks are dropped: no formula
+    or link from an input is copied into the output. Text cells stay text
+    (`csv_folder_to_workbook` writes through `safe_cells`).
+    """
     if not input_path.is_dir():
-        return openpyxl.load_workbook(input_path)
+        return openpyxl.load_workbook(input_path, data_only=True, keep_links=False)
     with tempfile.TemporaryDirectory() as folder:
         built = Path(folder) / "input.xlsx"
         csv_folder_to_workbook(input_path, built)
-        return openpyxl.load_workbook(built)
+        return openpyxl.load_workbook(built, data_only=True)
 
 
 def write_demand_workbook(

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scheduler.errors import InputError, InputIssue
+from scheduler.io.safe_cells import csv_row, unescape_csv_text
 
 HORIZON = "SECTION_HORIZON"
 SHIFTS = "SECTION_SHIFTS"
@@ -484,11 +485,22 @@ class _Row:
 
 
 def write_solution(path: str | Path, assignments: Iterable[CurtoisAssignment]) -> None:
-    """Write a solution CSV: the header, then one row per shift worked, in the order given."""
-    with Path(path).open("w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file, lineterminator="\n")
-        writer.writerow(SOLUTION_HEADER)
-        writer.writerows(assignments)
+    """Write a solution CSV: the header, then one row per shift worked, in the order given.
+
+    Ids that could start a formula get the `'` escape (`safe_cells.csv_text`); the
+    file is written whole next to `path` and then moved over it.
+    """
+    from scheduler.io.write_workbook import replace_atomically
+
+    rows = [csv_row(row) for row in assignments]
+
+    def write(temporary: Path) -> None:
+        with temporary.open("w", newline="", encoding="utf-8") as file:
+            writer = csv.writer(file, lineterminator="\n")
+            writer.writerow(SOLUTION_HEADER)
+            writer.writerows(rows)
+
+    replace_atomically(Path(path), write, suffix=".csv")
 
 
 def read_solution(path: str | Path, instance: CurtoisInstance) -> list[CurtoisAssignment]:
@@ -513,7 +525,7 @@ def read_solution(path: str | Path, instance: CurtoisInstance) -> list[CurtoisAs
     header_seen = False
     for fields in reader:
         number = reader.line_num
-        cells = [cell.strip() for cell in fields]
+        cells = [unescape_csv_text(cell.strip()) for cell in fields]
         if not any(cells):
             continue
         if not header_seen:

@@ -43,8 +43,10 @@ def shown(value: CellValue) -> str:
     """A value as a message quotes it: text in quotes, numbers and dates as written."""
     if isinstance(value, str):
         return f"'{value}'"
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
+    if isinstance(value, float):
+        return f"{value:g}"  # 1e+308, not its 309 digits
     if isinstance(value, dt.datetime):
         return value.isoformat(timespec="minutes")
     if isinstance(value, dt.time):
@@ -150,6 +152,36 @@ def choice_list(kind: type[E]) -> Parser[tuple[E, ...]]:
         return tuple(dict.fromkeys(one(item, label) for item in items))
 
     return parse_choices
+
+
+def at_most(parse: Parser[T], high: float) -> Parser[T]:
+    """The same parser, refusing numbers above `high`: a value no program needs, which
+    would overflow the solver's whole-number arithmetic or make it crawl."""
+
+    def parse_at_most(value: CellValue, label: str) -> T:
+        number = parse(value, label)
+        if isinstance(number, int | float) and number > high:
+            raise CellError(
+                f"{label} {shown(number)} is out of range; expected {shown(float(high))} or less"
+            )
+        return number
+
+    return parse_at_most
+
+
+#: Dates a program may start on, and calls be logged on: the horizon, a day either side
+#: and the History look-back stay far inside what Python's dates can hold.
+FIRST_DATE = dt.date(1900, 1, 1)
+LAST_DATE = dt.date(2999, 12, 31)
+
+
+def parse_start_date(value: CellValue, label: str) -> dt.date:
+    date = parse_date(value, label)
+    if not FIRST_DATE <= date <= LAST_DATE:
+        raise CellError(
+            f"{label} {date} is out of range; expected a date from {FIRST_DATE} to {LAST_DATE}"
+        )
+    return date
 
 
 def bounded(parse: Parser[int], low: int, high: int) -> Parser[int]:

@@ -22,6 +22,7 @@ from scheduler.errors import InputError, InputIssue
 from scheduler.io.read_cells import (
     CellError,
     Parser,
+    at_most,
     bounded,
     choice,
     choice_list,
@@ -35,6 +36,7 @@ from scheduler.io.read_cells import (
     parse_list,
     parse_minute_of_day,
     parse_number,
+    parse_start_date,
     parse_text,
     parse_weekday,
     shown,
@@ -43,6 +45,7 @@ from scheduler.io.tables import CellValue, DataRow, Table, Tables, load_tables
 from scheduler.io.tables_spec import (
     ASSIGNMENTS,
     DEMAND,
+    HIRING,
     HISTORY,
     INPUT_SHEETS,
     INPUT_SHEETS_BY_KEY,
@@ -50,13 +53,14 @@ from scheduler.io.tables_spec import (
     PINS,
     PROGRAM,
     PROGRAM_DEFAULTS,
-    README_SHEET,
+    QUIETLY_SKIPPED_SHEETS,
     RULES,
     SHIFT_COVER,
     SHIFT_LIMITS,
     SHIFTS,
     STAFF,
     TIME_OFF,
+    TRAVEL,
     ZONES,
     SheetSpec,
 )
@@ -66,6 +70,7 @@ from scheduler.model.problem import (
     PERSON_RULE_NAMES,
     WEEKDAYS,
     DemandRow,
+    Hire,
     PairKind,
     PairRule,
     Person,
@@ -80,6 +85,7 @@ from scheduler.model.problem import (
     Team,
     TimeOff,
     TimeOffKind,
+    TravelTime,
     Zone,
 )
 from scheduler.model.roster import Assignment, RejectedRow, Roster
@@ -89,9 +95,28 @@ T = TypeVar("T")
 SLOT_MINUTES_ALLOWED = (15, 30, 60)
 PEOPLE_PER_UNIT_ALLOWED = (1, 2)  # as Problem.people_per_unit allows
 MAX_DAYS = 366  # as Problem.days allows
+# Upper bounds of numbers (docs/workbook.md): far above any program's, low enough that
+# the solver's whole-number arithmetic cannot overflow or crawl.
+MAX_WEEK_HOURS = 7 * 24
+MAX_TOTAL_HOURS = MAX_DAYS * 24
+MAX_HOURLY_RATE = 10_000
+MAX_ANNUAL_COST = 10_000_000  # of one hire
+MAX_MINUTES = 24 * 60  # an unpaid break, a drive
+MAX_UNITS = 1_000
+MAX_WEIGHT = 1_000
+RULE_MAXIMA: dict[str, float] = {  # the others have their bounds in the model
+    "min_rest_hours": MAX_WEEK_HOURS,
+    "max_consecutive_days": MAX_DAYS,
+    "preferred_max_consecutive_days": MAX_DAYS,
+    "overtime_after_hours": MAX_WEEK_HOURS,
+    "overtime_multiplier": 10,
+    "min_consecutive_days": MAX_DAYS,
+    "min_consecutive_days_off": MAX_DAYS,
+    "max_weekends": MAX_DAYS,
+}
 PROGRAM_PARSERS: dict[str, Parser[Any]] = {
     "name": parse_text,
-    "start_date": parse_date,
+    "start_date": parse_start_date,
     "days": bounded(parse_int, 1, MAX_DAYS),
     "slot_minutes": one_of(parse_int, SLOT_MINUTES_ALLOWED),
     "people_per_unit": one_of(parse_int, PEOPLE_PER_UNIT_ALLOWED),
@@ -281,8 +306,11 @@ def _read_assignment(row: _Row) -> Assignment | None:
         "role": row.need("role", choice(Role)),
     }
     start, end = values["start"], values["end"]
-    if isinstance(start, dt.datetime) and isinstance(end, dt.datetime) and end <= start:
-        row.error("end", f"end {shown(end)} is not after start {shown(start)}")
+    if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
+        if end <= start:
+            row.error("end", f"end {shown(end)} is not after start {shown(start)}")
+        elif end - start > dt.timedelta(hours=24):  # as no shift template can be
+            row.error("end", f"end {shown(end)} is more than 24 h after start {shown(start)}")
     if not row.ok:
         return None
     return row.build(Assignment, dict(**values, row=row.number))
@@ -476,7 +504,10 @@ def _duplicate(row: _Row, column: str, value: str, first_rows: dict[str, int]) -
 
 
 def _rule_parser(rule: str) -> Parser[float]:
-    return parse_int if _takes_whole_numbers(Rules.model_fields[rule].annotation) else parse_number
+    whole = _takes_whole_numbers(Rules.model_fields[rule].annotation)
+    parse: Parser[float] = parse_int if whole else parse_number
+    high = RULE_MAXIMA.get(rule)
+    return parse if high is None else at_most(parse, high)
 
 
 def _takes_whole_numbers(annotation: object) -> bool:
@@ -507,6 +538,7 @@ class _ProblemReader(_Reader):
         self._read_program()
         self._read_rules()
         zones = self._read_zones()
+        travel = self._read_travel()
         staff = self._read_staff()
         shifts = self._read_shifts()
         demand = self._read_demand()
@@ -515,6 +547,7 @@ class _ProblemReader(_Reader):
         pairs = self._read_pairs()
         shift_cover = self._read_shift_cover()
         shift_limits = self._read_shift_limits()
+        hires = self._read_hiring()
         history = self._read_history()
         self.raise_issues()
         try:
@@ -531,6 +564,8 @@ class _ProblemReader(_Reader):
                 shift_cover=tuple(shift_cover),
                 shift_limits=tuple(shift_limits),
                 history=tuple(history),
+                travel=tuple(travel),
+                hires=tuple(hires),
                 warnings=tuple(self.warnings),
             )
         except ValidationError as error:
@@ -544,7 +579,7 @@ class _ProblemReader(_Reader):
         for key, table in self.tables.by_key.items():
             spec = INPUT_SHEETS_BY_KEY.get(key)
             if spec is None:
-                if key != README_SHEET.lower():
+                if key not in QUIETLY_SKIPPED_SHEETS:
                     used = ", ".join(s.name for s in INPUT_SHEETS if s.used)
                     self.warnings.append(
                         f"{table.sheet}: sheet is not used (the input sheets are {used})"
@@ -641,7 +676,9 @@ class _ProblemReader(_Reader):
                 zone_id = None  # the first row with this id is the one others refer to
             name = row.get("name", parse_text)
             neighborhoods = row.get("neighborhoods", parse_list) or ()
-            travel_minutes = row.get("travel_minutes", non_negative(parse_number))
+            travel_minutes = row.get(
+                "travel_minutes", at_most(non_negative(parse_number), MAX_MINUTES)
+            )
             if row.ok and zone_id is not None:
                 zone = row.build(
                     Zone,
@@ -658,6 +695,41 @@ class _ProblemReader(_Reader):
             self.zone_ids = set(first_rows)
         return zones
 
+    def _read_travel(self) -> list[TravelTime]:
+        table, _ = self.sheet(TRAVEL)
+        trips: list[TravelTime] = []
+        first_rows: dict[tuple[str, str], int] = {}
+        for row in self.rows(table):
+            from_zone = row.need("from_zone", parse_text)
+            to_zone = row.need("to_zone", parse_text)
+            for column, zone_id in (("from_zone", from_zone), ("to_zone", to_zone)):
+                if zone_id is not None:
+                    _check_reference(row, column, zone_id, self.zone_ids, "a zone_id in Zones")
+            if from_zone is not None and from_zone == to_zone:
+                row.error(
+                    "to_zone",
+                    f"to_zone is the same zone as from_zone ({from_zone}); travel within a zone "
+                    "is Zones.travel_minutes",
+                )
+            elif from_zone is not None and to_zone is not None:
+                key = (from_zone, to_zone)
+                if key in first_rows:
+                    row.error(
+                        "to_zone",
+                        f"{from_zone} to {to_zone} already has a row ({first_rows[key]}); "
+                        "give each pair once",
+                    )
+                first_rows.setdefault(key, row.number)
+            minutes = row.need("minutes", at_most(non_negative(parse_number), MAX_MINUTES))
+            if row.ok:
+                trip = row.build(
+                    TravelTime,
+                    dict(from_zone=from_zone, to_zone=to_zone, minutes=minutes, row=row.number),
+                )
+                if trip is not None:
+                    trips.append(trip)
+        return trips
+
     def _read_staff(self) -> list[Person]:
         table, complete = self.sheet(STAFF)
         staff: list[Person] = []
@@ -672,21 +744,25 @@ class _ProblemReader(_Reader):
             home_zone = row.need("home_zone", parse_text)
             if home_zone is not None:
                 _check_reference(row, "home_zone", home_zone, self.zone_ids, "a zone_id in Zones")
-            min_hours = row.get("min_hours_per_week", non_negative(parse_number))
-            max_hours = row.get("max_hours_per_week", non_negative(parse_number))
+            week_hours = at_most(non_negative(parse_number), MAX_WEEK_HOURS)
+            min_hours = row.get("min_hours_per_week", week_hours)
+            max_hours = row.get("max_hours_per_week", week_hours)
             if min_hours is not None and max_hours is not None and max_hours < min_hours:
                 row.error(
                     "max_hours_per_week",
                     f"max_hours_per_week {max_hours:g} is below min_hours_per_week {min_hours:g}",
                 )
-            min_total = row.get("min_hours_total", non_negative(parse_number))
-            max_total = row.get("max_hours_total", non_negative(parse_number))
+            total_hours = at_most(non_negative(parse_number), MAX_TOTAL_HOURS)
+            min_total = row.get("min_hours_total", total_hours)
+            max_total = row.get("max_hours_total", total_hours)
             if min_total is not None and max_total is not None and max_total < min_total:
                 row.error(
                     "max_hours_total",
                     f"max_hours_total {max_total:g} is below min_hours_total {min_total:g}",
                 )
-            hourly_rate = row.get("hourly_rate", non_negative(parse_number))
+            hourly_rate = row.get(
+                "hourly_rate", at_most(non_negative(parse_number), MAX_HOURLY_RATE)
+            )
             skills = tuple(skill.lower() for skill in row.get("skills", parse_list) or ())
             overtime_eligible = row.get("overtime_eligible", parse_bool)
             name = row.get("name", parse_text)
@@ -743,7 +819,9 @@ class _ProblemReader(_Reader):
                 shift_id = None  # the first row with this id is the one others refer to
             start = row.need("start", parse_minute_of_day)
             end = row.need("end", parse_minute_of_day)
-            unpaid_break = row.get("unpaid_break_minutes", non_negative(parse_int)) or 0
+            unpaid_break = (
+                row.get("unpaid_break_minutes", at_most(non_negative(parse_int), MAX_MINUTES)) or 0
+            )
             teams = row.get("teams", choice_list(Team)) or ()
             if shift_id is not None:
                 self.shift_teams[shift_id] = teams
@@ -817,8 +895,9 @@ class _ProblemReader(_Reader):
             weekday, date = _read_day(row)
             start = row.need("start", parse_minute_of_day)
             end = row.need("end", parse_minute_of_day)
-            required = row.need("required_units", non_negative(parse_int))
-            target = row.get("target_units", non_negative(parse_int))
+            units = at_most(non_negative(parse_int), MAX_UNITS)
+            required = row.need("required_units", units)
+            target = row.get("target_units", units)
             if required is not None and target is not None and target < required:
                 row.error(
                     "target_units", f"target_units {target} is below required_units {required}"
@@ -873,9 +952,12 @@ class _ProblemReader(_Reader):
                 _check_reference(row, "shift_id", shift_id, self.shift_ids, "a shift_id in Shifts")
             weight: int = TimeOff.model_fields["weight"].default
             if kind is not TimeOffKind.UNAVAILABLE:  # a hard rule has no weight
-                given = row.get("weight", non_negative(parse_int))
+                given = row.get("weight", at_most(non_negative(parse_int), MAX_WEIGHT))
                 weight = weight if given is None else given
             window = _time_off_window(row, start, end)
+            horizon = self._horizon()
+            if window is not None and window[2] and horizon is not None:
+                window = _days_near_the_roster(window, horizon)
             if row.ok and window is not None:
                 item = row.build(
                     TimeOff,
@@ -1040,11 +1122,12 @@ class _ProblemReader(_Reader):
                             )
                         )
                     )
-            units = row.need("units", non_negative(parse_int))
+            units = row.need("units", at_most(non_negative(parse_int), MAX_UNITS))
             weights = {
                 name: given
                 for name in ("weight_under", "weight_over")
-                if (given := row.get(name, non_negative(parse_int))) is not None
+                if (given := row.get(name, at_most(non_negative(parse_int), MAX_WEIGHT)))
+                is not None
             }
             if row.ok:
                 item = row.build(
@@ -1101,6 +1184,82 @@ class _ProblemReader(_Reader):
                     limits.append(limit)
         return limits
 
+    def _read_hiring(self) -> list[Hire]:
+        table, _ = self.sheet(HIRING)
+        hires: list[Hire] = []
+        first_rows: dict[str, int] = {}
+        for row in self.rows(table):
+            hire_id = row.need("hire_id", parse_text)
+            if hire_id is not None:
+                _duplicate(row, "hire_id", hire_id, first_rows)
+                # Candidates are named {hire_id}#1, #2, ... next to Staff's ids.
+                taken = sorted(e for e in self.staff_ids or () if e.startswith(f"{hire_id}#"))
+                if taken:
+                    row.error(
+                        "hire_id",
+                        f"hires of '{hire_id}' are named {hire_id}#1, {hire_id}#2, ... but "
+                        f"Staff already has {taken[0]}; rename one of them",
+                    )
+            role = row.need("role", choice(Role))
+            teams = row.need("teams", choice_list(Team))
+            home_zone = row.need("home_zone", parse_text)
+            if home_zone is not None:
+                _check_reference(row, "home_zone", home_zone, self.zone_ids, "a zone_id in Zones")
+            min_hours = row.get(
+                "min_hours_per_week", at_most(non_negative(parse_number), MAX_WEEK_HOURS)
+            )
+            max_hours = row.get(
+                "max_hours_per_week", at_most(non_negative(parse_number), MAX_WEEK_HOURS)
+            )
+            if min_hours is not None and max_hours is not None and max_hours < min_hours:
+                row.error(
+                    "max_hours_per_week",
+                    f"max_hours_per_week {max_hours:g} is below min_hours_per_week {min_hours:g}",
+                )
+            annual_cost = row.get(
+                "annual_cost", at_most(non_negative(parse_number), MAX_ANNUAL_COST)
+            )
+            hourly_rate = row.get(
+                "hourly_rate", at_most(non_negative(parse_number), MAX_HOURLY_RATE)
+            )
+            if row.ok and annual_cost is None and hourly_rate is None:
+                row.error("annual_cost", "give annual_cost or hourly_rate (both are blank)")
+            elif row.ok and annual_cost is None and not (max_hours or min_hours):
+                row.error(
+                    "hourly_rate",
+                    "hourly_rate without annual_cost needs max_hours_per_week or "
+                    "min_hours_per_week to count a year's pay on",
+                )
+            max_count = row.need("max_count", at_most(non_negative(parse_int), MAX_UNITS))
+            if not row.ok:
+                continue
+            hire = row.build(
+                Hire,
+                dict(
+                    hire_id=hire_id,
+                    role=role,
+                    teams=teams,
+                    home_zone=home_zone,
+                    min_hours_per_week=min_hours or 0,
+                    max_hours_per_week=max_hours,
+                    annual_cost=annual_cost,
+                    hourly_rate=hourly_rate,
+                    max_count=max_count,
+                    row=row.number,
+                ),
+            )
+            if hire is not None:
+                hires.append(hire)
+        if hires:
+            # `solve` must never hire silently: the candidates are for `plan` alone.
+            kinds = (
+                "1 kind of candidate hire is"
+                if len(hires) == 1
+                else (f"{len(hires)} kinds of candidate hires are")
+            )
+            self.warnings.append(f"Hiring: {kinds} for `plan`; `solve` rosters Staff alone")
+        return hires
+
     def _read_history(self) -> list[Assignment]:
         table, _ = self.sheet(HISTORY)
         context = _HistoryContext(
@@ -1156,6 +1315,29 @@ def _check_run_lengths(row: _Row, rules: PersonRules, overrides: dict[str, Any])
         )
 
 
+def _days_near_the_roster(
+    window: tuple[dt.datetime, dt.datetime, bool], horizon: tuple[dt.date, int]
+) -> tuple[dt.datetime, dt.datetime, bool]:
+    """A whole-day `TimeOff` window cut to the roster's days and one day either side,
+    the only days that can touch a shift of the roster.
+
+    Each day of a soft row is one request: a row "until 9999-12-31" (HR for "until
+    further notice") would otherwise be millions of them. A row wholly outside keeps
+    one of its days, which touches nothing either.
+    """
+    start, end, whole_days = window
+    first, days = horizon
+    low = dt.datetime.combine(first - dt.timedelta(days=1), dt.time())
+    high = dt.datetime.combine(first + dt.timedelta(days=days + 1), dt.time())
+    one_day = dt.timedelta(days=1)
+    if end <= low:
+        return end - one_day, end, whole_days
+    if start >= high:
+        after = start + one_day if start.date() < dt.date.max else dt.datetime.max
+        return start, after, whole_days
+    return max(start, low), min(end, high), whole_days
+
+
 def _time_off_window(
     row: _Row, start: dt.date | dt.datetime | None, end: dt.date | dt.datetime | None
 ) -> tuple[dt.datetime, dt.datetime, bool] | None:
@@ -1179,8 +1361,10 @@ def _time_off_window(
         row.error("end", f"end {shown(end)} is before start {shown(start)}")
         return None
     midnight = dt.time()
-    return (
-        dt.datetime.combine(start, midnight),
-        dt.datetime.combine(end + dt.timedelta(days=1), midnight),
-        True,
+    # "Until 9999-12-31" is how HR systems say "until further notice": no day follows it.
+    after_end = (
+        dt.datetime.max
+        if end == dt.date.max
+        else dt.datetime.combine(end + dt.timedelta(days=1), midnight)
     )
+    return dt.datetime.combine(start, midnight), after_end, True

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import cast
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
@@ -13,13 +14,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scheduler.errors import InputError, InputIssue
-from scheduler.io.safe_cells import CellValue
+from scheduler.io.safe_cells import CellValue, write_cell
 from scheduler.io.tables import load_tables
+from scheduler.io.tables_spec import RATES_SHEET
 from scheduler.io.write_workbook import save_atomically, table_sheet
 from scheduler.model.problem import WEEKDAYS, Problem, Team
 from scheduler.simulate import ALL, Estimate, GroupResult, RateKey, Rates, SimulationResult
 
-RATES_SHEET = "Rates"
 RATES_REQUIRED = ("weekday", "hour", "zone", "team", "calls_per_hour", "busy_minutes")
 
 FIGURES = (
@@ -91,11 +92,11 @@ def write_simulation_report(path: Path, result: SimulationResult) -> Path:
             ("replications", settings.replications),
             ("first seed", settings.seed),
             ("busy time", f"{settings.busy_distribution}, CV {settings.busy_cv}"),
-            ("other-zone penalty (min)", settings.other_zone_penalty),
+            ("travel", "Zones.travel_minutes in a zone; Travel between zones, else +8 min"),
         )
     ):
-        summary.cell(row=notes_row + offset, column=1, value=label)
-        summary.cell(row=notes_row + offset, column=2, value=value)
+        write_cell(summary, notes_row + offset, 1, label)
+        write_cell(summary, notes_row + offset, 2, cast(CellValue, value))
     _chart(summary, BarChart(), "Calls reached within target, by team", len(teams), 2)
 
     by_zone = workbook.create_sheet("SimByZone")

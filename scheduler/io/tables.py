@@ -8,9 +8,13 @@ sheet are collected so the other sheets can still be checked.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
+import io
+import posixpath
 import re
+import zipfile
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,13 +22,27 @@ from typing import Any
 
 import openpyxl
 from openpyxl.utils import get_column_letter
+from openpyxl.xml.functions import fromstring as parse_xml  # defusedxml's when installed
 
 from scheduler.errors import InputError, InputIssue
 
+# Limits on input (docs/security.md): a program's input is a few thousand rows, so
+# these are far above real use and low enough that a refusal comes in a second or two.
+MB = 1024 * 1024
 #: Larger files are refused before they are opened (one CSV file of a folder counts alone).
-MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_FILE_BYTES = 20 * MB
 #: Sheets with more non-blank data rows are refused.
-MAX_DATA_ROWS = 100_000
+MAX_DATA_ROWS = 50_000
+#: Sheets with more rows, blank ones included, are refused (blank rows cost time too).
+MAX_SHEET_ROWS = 200_000
+#: Sheets with more cells, blank ones included, are refused (a lone value in column XFD
+#: makes a spreadsheet reader fill 16,383 blank cells before it).
+MAX_SHEET_CELLS = 2_000_000
+#: An .xlsx is a zip of XML files; these are checked on the zip's directory, before any
+#: XML is unpacked (a zip bomb claims little on disk and unpacks to gigabytes).
+MAX_UNPACKED_BYTES = 200 * MB  # the whole workbook
+MAX_UNPACKED_PART_BYTES = 20 * MB  # one sheet, or one other XML part
+MAX_ZIP_ENTRIES = 10_000
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIX = ".csv"
@@ -85,6 +103,7 @@ def load_tables(path: str | Path, only: Collection[str] | None = None) -> Tables
             source, "expected an .xlsx workbook or a folder of CSV files named <Sheet>.csv"
         )
     _check_size(source, source.name)
+    _check_workbook_archive(source)
     tables = Tables(source=source, in_folder=False)
     _load_workbook(tables, only)
     return tables
@@ -97,14 +116,105 @@ def _file_error(source: Path, message: str) -> InputError:
 def _check_size(file: Path, sheet: str) -> None:
     size = file.stat().st_size
     if size > MAX_FILE_BYTES:
-        mb = 1024 * 1024
         raise InputError(
             InputIssue(
                 sheet=sheet,
-                message=f"{file.name} is {size / mb:.1f} MB; files over "
-                f"{MAX_FILE_BYTES / mb:g} MB are refused",
+                message=f"{file.name} is {size / MB:.1f} MB; files over "
+                f"{MAX_FILE_BYTES / MB:g} MB are refused",
             )
         )
+
+
+# What a file that is not a zip archive is, from its first bytes.
+_FILE_KINDS = (
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (
+        b"\xd0\xcf\x11\xe0",
+        "an old .xls workbook or a password-protected one; remove the password and "
+        "save it as .xlsx",
+    ),
+    (b"<", "an HTML or XML file, not a workbook; open it in Excel and save it as .xlsx"),
+)
+
+
+def _check_workbook_archive(source: Path) -> None:
+    """Refuse what is not an .xlsx, or would unpack to too much, before openpyxl opens it.
+
+    The sizes are the ones the zip's directory declares: Python's zipfile never unpacks
+    more than an entry declares (it stops there and fails the CRC check).
+    """
+    with source.open("rb") as handle:
+        head = handle.read(8)
+    if not head:
+        raise _file_error(source, "the file is empty (0 bytes); expected an .xlsx workbook")
+    try:
+        archive = zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        kind = next((kind for magic, kind in _FILE_KINDS if head.startswith(magic)), None)
+        if kind is not None:
+            raise _file_error(
+                source, f"cannot be read as an Excel workbook: it is {kind}"
+            ) from None
+        raise _file_error(source, _not_a_workbook(error)) from None
+    with archive:
+        entries = archive.infolist()
+        if len(entries) > MAX_ZIP_ENTRIES:
+            raise _file_error(
+                source,
+                f"the workbook holds {len(entries):,} files; workbooks of more than "
+                f"{MAX_ZIP_ENTRIES:,} are refused (it may be a zip bomb)",
+            )
+        unpacked = sum(entry.file_size for entry in entries)
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise _file_error(
+                source,
+                f"the workbook unpacks to {unpacked / MB:,.0f} MB; workbooks that unpack to "
+                f"more than {MAX_UNPACKED_BYTES / MB:g} MB are refused (it may be a zip bomb)",
+            )
+        sheet_names = _sheet_names_by_part(archive)
+        for entry in entries:
+            if entry.file_size <= MAX_UNPACKED_PART_BYTES:
+                continue
+            # Every sheet counts, read or not: openpyxl parses a sheet without a
+            # <dimension> to its end when it opens the workbook.
+            sheet = sheet_names.get(entry.filename)
+            if sheet is None and not entry.filename.endswith((".xml", ".rels")):
+                continue  # pictures and other parts are not parsed
+            what = f"sheet {sheet}" if sheet is not None else entry.filename
+            raise _file_error(
+                source,
+                f"{what} unpacks to {entry.file_size / MB:,.0f} MB of XML; parts over "
+                f"{MAX_UNPACKED_PART_BYTES / MB:g} MB are refused (some 40,000 rows of a "
+                "dozen columns); delete the rows and columns beyond the data",
+            )
+
+
+_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _sheet_names_by_part(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Zip entry name of each worksheet -> its sheet name; empty when it cannot be told."""
+    try:
+        parts = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels"}
+        if any(archive.getinfo(part).file_size > MAX_UNPACKED_PART_BYTES for part in parts):
+            return {}
+        book = parse_xml(archive.read("xl/workbook.xml"))
+        links = parse_xml(archive.read("xl/_rels/workbook.xml.rels"))
+    except Exception:  # no such part, bad XML, entities: openpyxl will say what is wrong
+        return {}
+    targets = {}
+    for link in links:
+        target = link.get("Target", "")
+        path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        targets[link.get("Id")] = posixpath.normpath(path)
+    names = {}
+    for element in book.iter():
+        if element.tag.endswith("}sheet") and element.get(_RELATIONSHIP_ID) in targets:
+            names[targets[element.get(_RELATIONSHIP_ID)]] = element.get("name", "")
+    return names
 
 
 def _load_folder(tables: Tables, only: Collection[str] | None) -> None:
@@ -126,12 +236,76 @@ def _load_folder(tables: Tables, only: Collection[str] | None) -> None:
         seen[key] = file
         _check_size(file, file.stem)
         try:
-            with file.open(encoding="utf-8-sig", newline="") as handle:
-                _add_table(tables, file.stem, csv.reader(handle))
-        except UnicodeDecodeError:
-            _sheet_failed(tables, file.stem, f"{file.name} is not UTF-8 text; save it as CSV UTF-8")
+            rows, warnings = read_csv_rows(file)
+            _add_table(tables, file.stem, rows)
+        except CsvFileError as error:
+            _sheet_failed(tables, file.stem, str(error))
+            continue
         except csv.Error as error:
             _sheet_failed(tables, file.stem, f"{file.name} is not a readable CSV file ({error})")
+            continue
+        tables.warnings.extend(f"{file.stem}: {warning}" for warning in warnings)
+
+
+class CsvFileError(ValueError):
+    """A CSV file that cannot be read as text; the message names the file and says why."""
+
+
+#: Delimiters other than `,` that spreadsheets write (`;` where `,` is the decimal comma).
+OTHER_DELIMITERS = {";": "';'", "\t": "tabs"}
+
+
+def read_csv_rows(file: Path) -> tuple[Iterator[list[str]], list[str]]:
+    """The rows of a CSV file, and warnings about how it was read.
+
+    UTF-8 (with or without BOM) and UTF-16 with a BOM are read as they are. Other bytes
+    are read as Windows-1252, what Excel on Windows saves as "CSV", with a warning; a
+    file that is not text at all is refused naming the byte. A header row with `;` or
+    tabs and no `,` says the file uses that delimiter, as Excel does in many locales.
+    """
+    text, warnings = decode_csv(file.read_bytes(), file.name)
+    line_end = text.find("\n")
+    header = text if line_end < 0 else text[:line_end]
+    delimiter = ","
+    if "," not in header:
+        delimiter = next((other for other in OTHER_DELIMITERS if other in header), ",")
+    if delimiter != ",":
+        warnings.append(
+            f"{file.name} separates columns with {OTHER_DELIMITERS[delimiter]}, not commas; "
+            "it was read that way"
+        )
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), warnings
+
+
+def decode_csv(data: bytes, name: str) -> tuple[str, list[str]]:
+    """The text of a CSV file's bytes, and a warning when it was not UTF-8."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), []
+        except UnicodeDecodeError as error:
+            raise CsvFileError(
+                f"{name} starts as UTF-16 text but byte {error.start} is not; save it as CSV UTF-8"
+            ) from None
+    nul = data.find(b"\0")
+    if nul >= 0:
+        raise CsvFileError(
+            f"{name} is not a text file (a NUL byte at offset {nul}); save it as CSV UTF-8"
+        )
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as error:
+        offset = error.start
+    where = f"byte 0x{data[offset]:02X} at offset {offset}"
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise CsvFileError(
+            f"{name} is neither UTF-8 nor Windows-1252 text ({where}); save it as CSV UTF-8"
+        ) from None
+    return text, [
+        f"{name} is not UTF-8 ({where}); it was read as Windows-1252, as Excel on "
+        "Windows saves CSV: check names with accents, or save it as CSV UTF-8"
+    ]
 
 
 def _load_workbook(tables: Tables, only: Collection[str] | None) -> None:
@@ -154,7 +328,15 @@ def _load_workbook(tables: Tables, only: Collection[str] | None) -> None:
         book.close()
 
 
-def _not_a_workbook(error: Exception) -> str:
+def _not_a_workbook(error: BaseException) -> str:
+    # openpyxl wraps what went wrong in a long ValueError naming the path: say the cause.
+    while error.__cause__ is not None:
+        error = error.__cause__
+    if type(error).__name__ in ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"):
+        return (
+            f"cannot be read as an Excel workbook ({type(error).__name__}: its XML declares "
+            "entities or a DTD, which a spreadsheet program never writes; it may be an XML bomb)"
+        )
     return f"cannot be read as an Excel workbook ({type(error).__name__}: {error})"
 
 
@@ -199,6 +381,21 @@ def _normalise(value: CellValue) -> CellValue:
     return value
 
 
+def _too_many(row_number: int, scanned_cells: int) -> str | None:
+    """Why a sheet is too large to read, once it is; None while it is not."""
+    if row_number > MAX_SHEET_ROWS:
+        return (
+            f"more than {MAX_SHEET_ROWS:,} rows, blank ones included; this tool reads at most "
+            f"{MAX_SHEET_ROWS:,} rows per sheet (delete the rows below the data)"
+        )
+    if scanned_cells > MAX_SHEET_CELLS:
+        return (
+            f"more than {MAX_SHEET_CELLS:,} cells, blank ones included, by row {row_number:,}; "
+            "delete the columns and rows beyond the data"
+        )
+    return None
+
+
 def _add_table(tables: Tables, sheet: str, rows: Iterable[Sequence[CellValue]]) -> None:
     key = sheet.lower()
     if key in tables.by_key or key in tables.failed:
@@ -231,7 +428,14 @@ def _add_table(tables: Tables, sheet: str, rows: Iterable[Sequence[CellValue]]) 
     names_by_position = {position: name for name, position in columns.items()}
     data: list[DataRow] = []
     headerless: set[int] = set()
+    scanned_cells = len(header)
     for number, raw_row in enumerate(iterator, start=2):
+        scanned_cells += len(raw_row)
+        too_many = _too_many(number, scanned_cells)
+        if too_many is not None:
+            tables.issues.append(InputIssue(sheet=sheet, message=too_many))
+            failed = True
+            break
         cells: dict[str, CellValue] = {}
         for position, raw in enumerate(raw_row):
             value = _normalise(raw)

@@ -163,6 +163,17 @@ ZONES = SheetSpec(
     ),
     required=True,
 )
+TRAVEL = SheetSpec(
+    "Travel",
+    "Driving minutes between zones, for response times (simulate, demand). A row counts both "
+    "ways unless the other direction has its own row; a missing pair is the call zone's "
+    "travel_minutes plus 8.",
+    (
+        _col("from_zone", "Zone the unit is based in (a zone_id of Zones).", required=True),
+        _col("to_zone", "Zone of the call (another zone_id).", required=True),
+        _col("minutes", "Typical driving minutes.", required=True),
+    ),
+)
 SHIFTS = SheetSpec(
     "Shifts",
     "Shift templates.",
@@ -265,19 +276,42 @@ SHIFT_LIMITS = SheetSpec(
 )
 HIRING = SheetSpec(
     "Hiring",
-    "People the program could hire, for planning (not used by this version yet).",
+    "People the program could hire, for `plan`: each row is a kind of hire, of whom up to "
+    "max_count may be hired; hired people keep every rule Staff keep. `solve` ignores "
+    "this sheet.",
     (
-        _col("hire_id", "Id of this kind of hire."),
-        _col("role", "clinician or peer."),
-        _col("teams", "adult, juvenile or adult;juvenile."),
-        _col("home_zone", "Zone id."),
-        _col("min_hours_per_week", "Contract hours."),
-        _col("max_hours_per_week", "Cap on paid hours per week."),
-        _col("annual_cost", "Yearly cost of one hire (or give hourly_rate)."),
-        _col("hourly_rate", "Base pay per hour (or give annual_cost)."),
-        _col("max_count", "How many of this kind at most."),
+        _col("hire_id", "Unique id of this kind of hire (text).", required=True),
+        _col("role", "clinician or peer.", required=True),
+        _col(
+            "teams",
+            "Teams a hire may work on: adult, juvenile or adult;juvenile.",
+            required=True,
+        ),
+        _col("home_zone", "Zone id a hire is based in (a zone_id of Zones).", required=True),
+        _col(
+            "min_hours_per_week",
+            "Contract hours of a hire (paid hours owed, as in Staff); default 0.",
+        ),
+        _col(
+            "max_hours_per_week",
+            "Hard cap on a hire's paid hours per week, overtime included; blank = no cap.",
+        ),
+        _col(
+            "annual_cost",
+            "What one hire costs a year; give this or hourly_rate. When both are given, "
+            "annual_cost is the yearly cost and hourly_rate the pay overtime is paid on.",
+        ),
+        _col(
+            "hourly_rate",
+            "Base pay per hour; without annual_cost the yearly cost is hourly_rate x "
+            "max_hours_per_week (else min_hours_per_week) x 52.",
+        ),
+        _col(
+            "max_count",
+            "How many of this kind may be hired at most (whole number, 0 or more).",
+            required=True,
+        ),
     ),
-    used=False,
 )
 HISTORY = SheetSpec(
     "History",
@@ -294,6 +328,7 @@ INPUT_SHEETS = (
     RULES,
     STAFF,
     ZONES,
+    TRAVEL,
     SHIFTS,
     DEMAND,
     TIME_OFF,
@@ -308,6 +343,12 @@ INPUT_SHEETS_BY_KEY = {sheet.key: sheet for sheet in INPUT_SHEETS}
 
 #: The template's instructions sheet; reading it back is not worth a warning.
 README_SHEET = "README"
+#: Sheets `demand` adds to the input workbook it writes: `read_problem` skips them quietly.
+RATES_SHEET = "Rates"
+CALLS_BY_HOUR_SHEET = "CallsByHour"
+QUIETLY_SKIPPED_SHEETS = frozenset(
+    name.lower() for name in (README_SHEET, RATES_SHEET, CALLS_BY_HOUR_SHEET)
+)
 
 ASSIGNMENTS = SheetSpec(
     "Assignments",

@@ -68,6 +68,8 @@ DROP_DOWNS: dict[tuple[str, str], tuple[str, ...]] = {
 #: Columns whose drop-down lists the zone ids typed into the `Zones` sheet.
 ZONE_DROP_DOWNS = (
     ("Staff", "home_zone"),
+    ("Travel", "from_zone"),
+    ("Travel", "to_zone"),
     ("Demand", "zone"),
     ("Pins", "zone"),
     ("ShiftCover", "zone"),
@@ -99,7 +101,10 @@ README_LINES = (
     "History: the shifts worked before start_date, as the previous roster's Assignments rows "
     "(paste them); rest, days in a row and fairness reach back into them, and a night unit "
     "still on duty on the first morning counts toward coverage.",
-    "Hiring is part of the format but not used by this version yet.",
+    "Hiring: kinds of people the program could hire (annual_cost or hourly_rate, at most "
+    "max_count each); only `plan` uses them, `solve` rosters Staff alone.",
+    "Travel: driving minutes between zones (a row counts both ways), for response times "
+    "(simulate, demand); travel inside a zone is Zones.travel_minutes.",
     "Blank rows are ignored. Every error names the sheet, cell and column to fix.",
 )
 

@@ -361,6 +361,10 @@ def replace_atomically(target: Path, write: Callable[[Path], object], suffix: st
         temporary = Path(handle.name)
     try:
         write(temporary)
+        # On disk before the rename: after a crash the target is the old file or the
+        # new one, whole (a kill -9 cannot cut a rename in half).
+        with temporary.open("rb") as written:
+            os.fsync(written.fileno())
         # The temporary file is private (0600); give the file the usual permissions.
         os.chmod(temporary, _file_mode(target))
         os.replace(temporary, target)

@@ -121,7 +121,10 @@ class Person(Frozen):
     skills: tuple[str, ...] = ()
     overtime_eligible: bool = True
     rules: PersonRules
-    row: int | None = None  # Excel row in `Staff`, for messages
+    row: int | None = None  # Excel row in `Staff`, for messages (`Hiring` for a candidate)
+    # The `Hiring` kind of a candidate hire (a virtual person `plan` may switch on);
+    # None for real staff. A candidate with no shift in a roster is not hired.
+    hire_id: str | None = None
 
     @property
     def is_trainee(self) -> bool:
@@ -135,11 +138,85 @@ class Person(Frozen):
         return round(self.hourly_rate * self.rules.overtime_multiplier * 100)
 
 
+#: Driving minutes to a call in a unit's own zone when `Zones.travel_minutes` is blank
+#: (domain.md: 6 to 8 minutes).
+DEFAULT_TRAVEL_MINUTES = 7.0
+#: Extra minutes to a call in another zone when `Travel` has no row for the pair.
+OTHER_ZONE_PENALTY_MINUTES = 8.0
+
+
+#: Weeks in a year, for annual costs (hourly pay x weekly hours x 52).
+WEEKS_PER_YEAR = 52
+
+
+class Hire(Frozen):
+    """`Hiring` row: a kind of person the program could hire, up to `max_count` of them.
+
+    The yearly cost of one hire is `annual_cost` when given (it wins over
+    `hourly_rate`), else `hourly_rate` x weekly hours x 52, the weekly hours being
+    `max_hours_per_week`, else `min_hours_per_week`. Overtime is paid at
+    `hourly_rate`, else at `annual_cost` / 52 / those weekly hours (40 if none).
+    """
+
+    hire_id: str
+    role: Role
+    teams: tuple[Team, ...]
+    home_zone: str
+    min_hours_per_week: NonNegative = 0
+    max_hours_per_week: NonNegative | None = None  # None: no cap
+    annual_cost: NonNegative | None = None
+    hourly_rate: NonNegative | None = None
+    max_count: Annotated[int, Field(ge=0)] = 1
+    row: int | None = None  # Excel row in `Hiring`, for messages
+
+    @model_validator(mode="after")
+    def _priced(self) -> Hire:
+        if self.annual_cost is None and self.hourly_rate is None:
+            raise ValueError("give annual_cost or hourly_rate")
+        if self.annual_cost is None and not self.weekly_hours:
+            raise ValueError("hourly_rate needs max_hours_per_week or min_hours_per_week")
+        most = self.max_hours_per_week
+        if most is not None and most < self.min_hours_per_week:
+            raise ValueError("max_hours_per_week is below min_hours_per_week")
+        return self
+
+    @property
+    def weekly_hours(self) -> float:
+        """The hours a year's pay is counted on: the cap, else the contract."""
+        if self.max_hours_per_week is not None:
+            return self.max_hours_per_week
+        return self.min_hours_per_week
+
+    @property
+    def annual_cost_cents(self) -> int:
+        """What one hire costs a year, in whole cents."""
+        if self.annual_cost is not None:
+            return round(self.annual_cost * 100)
+        assert self.hourly_rate is not None  # _priced
+        return round(self.hourly_rate * self.weekly_hours * WEEKS_PER_YEAR * 100)
+
+    @property
+    def overtime_base_rate(self) -> float:
+        """Base pay per hour that overtime is paid on."""
+        if self.hourly_rate is not None:
+            return self.hourly_rate
+        return self.annual_cost_cents / 100 / WEEKS_PER_YEAR / (self.weekly_hours or 40)
+
+
 class Zone(Frozen):
     zone_id: str
     name: str
     neighborhoods: tuple[str, ...] = ()
     travel_minutes: NonNegative | None = None
+
+
+class TravelTime(Frozen):
+    """`Travel` row: minutes for a unit based in `from_zone` to reach a call in `to_zone`."""
+
+    from_zone: str
+    to_zone: str
+    minutes: NonNegative
+    row: int | None = None
 
 
 class ShiftTemplate(Frozen):
@@ -290,6 +367,11 @@ class Problem(Frozen):
     # Shifts worked before `start_date` (`History`, or a previous roster): fixed facts
     # the rules see across the join (calendar.history_instance); never rostered again.
     history: tuple[Assignment, ...] = ()
+    # Zone-to-zone driving minutes (`Travel`); see `travel_minutes`.
+    travel: tuple[TravelTime, ...] = ()
+    # `Hiring`: candidates for `plan` (`scheduler.plan.hires` makes them Persons with a
+    # `hire_id`); `solve` ignores them.
+    hires: tuple[Hire, ...] = ()
     warnings: tuple[str, ...] = ()
 
     @model_validator(mode="after")
@@ -319,6 +401,17 @@ class Problem(Frozen):
                     f"History: {row.employee_id}'s {row.shift_id} on {row.date} is not before "
                     f"start_date {self.start_date}"
                 )
+        zone_ids = {z.zone_id for z in self.zones}
+        pairs_given: set[tuple[str, str]] = set()
+        for trip in self.travel:
+            if {trip.from_zone, trip.to_zone} - zone_ids or trip.from_zone == trip.to_zone:
+                raise ValueError(f"Travel: {trip.from_zone} to {trip.to_zone} is not two zones")
+            if (trip.from_zone, trip.to_zone) in pairs_given:
+                raise ValueError(f"Travel: {trip.from_zone} to {trip.to_zone} has two rows")
+            pairs_given.add((trip.from_zone, trip.to_zone))
+        hire_ids = [hire.hire_id for hire in self.hires]
+        if len(set(hire_ids)) != len(hire_ids):
+            raise ValueError("Hiring: a hire_id has more than one row")
         seen: set[tuple[str, str]] = set()
         for rule in self.pairs:
             key = (rule.clinician_id, rule.peer_id)
@@ -334,6 +427,27 @@ class Problem(Frozen):
     @property
     def horizon_minutes(self) -> int:
         return self.days * MINUTES_PER_DAY
+
+    @cached_property
+    def _travel_by_pair(self) -> dict[tuple[str, str], float]:
+        given = {(row.from_zone, row.to_zone): float(row.minutes) for row in self.travel}
+        # A row counts both ways unless the other direction has its own row.
+        return given | {
+            (to, start): m for (start, to), m in given.items() if (to, start) not in given
+        }
+
+    def travel_minutes(self, from_zone: str, to_zone: str) -> float:
+        """Driving minutes from a unit in `from_zone` to a call in `to_zone`: `Zones.travel_minutes`
+        (default 7) within a zone; between zones the `Travel` row (either direction), else the
+        call zone's own travel plus an 8-minute penalty."""
+        if from_zone == to_zone:
+            zone = self.zones_by_id.get(to_zone)
+            within = None if zone is None else zone.travel_minutes
+            return DEFAULT_TRAVEL_MINUTES if within is None else float(within)
+        between = self._travel_by_pair.get((from_zone, to_zone))
+        if between is not None:
+            return between
+        return self.travel_minutes(to_zone, to_zone) + OTHER_ZONE_PENALTY_MINUTES
 
     @cached_property
     def people_by_id(self) -> dict[str, Person]:
@@ -356,12 +470,23 @@ class Problem(Frozen):
     def person(self, employee_id: str) -> Person:
         return self.people_by_id[employee_id]
 
+    def replaced(self, **changes: object) -> Problem:
+        """A copy with some fields changed, validated again (`model_copy` would keep
+        the cached lookups such as `staff_index` of the original)."""
+        values = {name: getattr(self, name) for name in type(self).model_fields}
+        values.update(changes)
+        return type(self)(**values)
+
     def shift(self, shift_id: str) -> ShiftTemplate:
         return self.shifts_by_id[shift_id]
 
     @property
     def zone_ids(self) -> tuple[str, ...]:
         return tuple(z.zone_id for z in self.zones)
+
+    @cached_property
+    def zones_by_id(self) -> dict[str, Zone]:
+        return {z.zone_id: z for z in self.zones}
 
     def date_of(self, day: int) -> dt.date:
         return self.start_date + dt.timedelta(days=day)

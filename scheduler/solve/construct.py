@@ -70,6 +70,8 @@ def add_hint(v: RosterVariables, chosen: Chosen) -> list[int] | None:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_deterministic_time = COMPLETION_LIMIT
+    # CP-SAT's own Ctrl-C handler would replace the command line's (scheduler.interrupt).
+    solver.parameters.catch_sigint_signal = False
     completed = solver.solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     if completed:
         values = {i: solver.value(fixed.get_int_var_from_proto_index(i)) for i in every}

@@ -12,6 +12,7 @@ units that can stay are the hint, and stage 3 keeps baseline pairs first.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from scheduler import interrupt
 from scheduler.model.objective import COST_PARTS, STAGE1_PARTS, STAGE2_WEIGHTS, stage2_total
 from scheduler.model.problem import PairKind, Problem, Role
 from scheduler.model.report import ObjectiveParts
@@ -31,6 +33,7 @@ from scheduler.solve.rules import (
     changes,
     coverage,
     fairness,
+    hiring,
     hours,
     pairing,
     pins,
@@ -62,6 +65,7 @@ RULE_FAMILIES = (
     fairness,
     requests,
     zones,
+    hiring,  # adds nothing without candidate hires (`plan`)
 )
 
 
@@ -75,13 +79,20 @@ class BuiltModel:
     coverage: Expr
     target_base: int  # what one required unit-slot weighs in `coverage`
     required_weight: int  # ... and in `stage1` (more than everything after it)
+    # `plan` only: annual hire cost plus annualised overtime, strictly before target
+    # shortfall; minimised between stage 1 (then required shortfall alone) and stage 2.
+    plan: Expr | None = None
 
 
 def build_model(
-    problem: Problem, baseline: Roster | None = None, frozen_before: dt.datetime | None = None
+    problem: Problem,
+    baseline: Roster | None = None,
+    frozen_before: dt.datetime | None = None,
+    hire_limits: hiring.HireLimits | None = None,
 ) -> BuiltModel:
     """The roster model; with a `baseline`, also the change count (stage 1, after required
-    coverage); with `frozen_before`, no shift starting before it but pinned ones."""
+    coverage); with `frozen_before`, no shift starting before it but pinned ones; with
+    `hire_limits` (`plan`), the plan stage and the limits on candidate hires."""
     model = cp_model.CpModel()
     variables = build_variables(problem, model)
     parts: dict[str, Expr] = {}
@@ -102,11 +113,24 @@ def build_model(
             + parts["changes"] * target_base
             + parts["target_shortfall"]
         )
+    plan: Expr | None = None
+    if hire_limits is not None:
+        hiring.limit(variables, parts, hire_limits)
+        # Hires are bought for required coverage only; targets break cost ties.
+        stage1, required_weight = parts["required_shortfall"], 1
+        plan = plan_cost(problem, parts) * target_base + parts["target_shortfall"]
     cost = total(STAGE2_WEIGHTS[name] * parts[name] for name in COST_PARTS)
     preference = STAGE2_WEIGHTS["pair_preference_penalty"] * parts["preferred_pairs_apart"]
     return BuiltModel(
-        variables, parts, stage1, cost + preference, covered, target_base, required_weight
+        variables, parts, stage1, cost + preference, covered, target_base, required_weight, plan
     )
+
+
+def plan_cost(problem: Problem, parts: dict[str, Expr]) -> Expr:
+    """Annual hire cost plus overtime annualised from the horizon, in cents x 60 x days:
+    hire cents x 60 x days + overtime cent-minutes x 365 (integers, exactly)."""
+    hire_cents = parts.get("hire_cost_cents", total([]))
+    return hire_cents * (60 * problem.days) + parts["overtime_cost_cent_minutes"] * 365
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
@@ -155,6 +179,9 @@ ROOT_LP_ITERATIONS = 1_000_000
 def _solver(params: SolveParams, seconds: float) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = params.workers
+    # CP-SAT's own Ctrl-C handler would stop a search without telling us, and
+    # leaves SIGINT at its default (process killed) afterwards: see `_search`.
+    solver.parameters.catch_sigint_signal = False
     solver.parameters.random_seed = params.seed
     solver.parameters.log_search_progress = params.log
     # Solve the root LP to the end before searching: in chunks of the default
@@ -255,6 +282,62 @@ def _pairing_parts(
 USE_CONSTRUCTIVE_HINT = True
 
 
+#: Seconds left to pairing (stage 3) once a stop was requested: the roster must
+#: still be paired, and the fallback pairing is always there if this runs out.
+#: Short, since zone groups after the stop each pair their constructed roster.
+STOPPED_PAIRING_SECONDS = 0.25
+
+
+def _search(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    callback: cp_model.CpSolverSolutionCallback | None = None,
+) -> cp_model.CpSolverStatus | None:
+    """`solver.solve`, stoppable by `interrupt.request_stop` (Ctrl-C, SIGTERM).
+
+    The search runs on its own thread so that the main thread, waiting for it,
+    runs Python's signal handlers at once; the handler sets the stop flag, the
+    wait below sees it within 0.2 s and calls `stop_search` (as does
+    `interrupt.request_stop` from another thread, at once), and the solver
+    returns its best solution so far, as when its time limit is hit. Once a
+    stop is requested no new search starts: None, the solver unused.
+    """
+    if interrupt.stop_requested():
+        return None
+    outcome: list[cp_model.CpSolverStatus] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(solver.solve(model, callback))
+        except BaseException as error:  # handed to the caller's thread
+            failure.append(error)
+
+    thread = threading.Thread(target=run, name="cp-sat", daemon=True)
+    with interrupt.stoppable(solver.stop_search):
+        thread.start()
+        try:
+            while thread.is_alive():
+                thread.join(0.2)
+                if interrupt.stop_requested():
+                    solver.stop_search()
+        except BaseException:
+            # KeyboardInterrupt outside the command line's handlers: do not leave
+            # the search running behind the caller's back.
+            solver.stop_search()
+            thread.join()
+            raise
+    if failure:
+        raise failure[0]
+    return outcome[0]
+
+
+def _final_status(optimal: bool) -> SolveStatus:
+    if interrupt.stop_requested():
+        return SolveStatus.INTERRUPTED
+    return SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE
+
+
 def _hint_from(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
     model.clear_hints()  # type: ignore[no-untyped-call]
     for index in range(len(model.proto.variables)):
@@ -268,13 +351,16 @@ def solve(
     on_progress: ProgressHandler | None = None,
     baseline: Roster | None = None,
     frozen_before: dt.datetime | None = None,
+    hire_limits: hiring.HireLimits | None = None,
 ) -> SolveResult:
     """Solve `problem`. With a `baseline` roster, repair it: change as few of its
     assignments as required coverage allows; with `frozen_before`, nobody starts a
-    shift before it unless pinned (the repair pins the baseline's started shifts)."""
+    shift before it unless pinned (the repair pins the baseline's started shifts).
+    With `hire_limits` (`scheduler.plan`): required shortfall, then the plan cost
+    (hires and overtime, a year), then the usual stage 2."""
     params = params or SolveParams()
     started = time.monotonic()
-    built = build_model(problem, baseline, frozen_before)
+    built = build_model(problem, baseline, frozen_before, hire_limits)
     v, model = built.variables, built.variables.model
     proto_size = (len(model.proto.variables), len(model.proto.constraints))
     if v.problems_found:
@@ -284,7 +370,7 @@ def solve(
     # A repair always has a stage 1: the change count, even without demand.
     has_stage1 = bool(v.requirements) or baseline is not None
     pairs_units = problem.people_per_unit == 2
-    budget = _Budget(params, started, has_stage1, pairs_units)
+    budget = _Budget(params, started, has_stage1, pairs_units, built.plan is not None)
     # Stage 1: coverage, required strictly before target (nothing to do without demand).
     solver1: cp_model.CpSolver | None = None
     stage1_value, stage1_optimal, stage1_bound = 0, True, 0.0
@@ -297,8 +383,10 @@ def solve(
             greedy = add_hint(v, construct(v)) if USE_CONSTRUCTIVE_HINT else None
         model.minimize(built.stage1)
         solver1 = _solver(params, budget.stage1())
-        status1 = solver1.solve(model, progress1)
-        stage1_bound = _coverage_bound(built, solver1.best_objective_bound)
+        status1 = _search(solver1, model, progress1)
+        stage1_bound = (
+            0.0 if status1 is None else _coverage_bound(built, solver1.best_objective_bound)
+        )
         if status1 == cp_model.INFEASIBLE:
             reason = "the hard rules cannot all hold (pins against other rules?)"
             return _empty(SolveStatus.INFEASIBLE, params, started, proto_size, [reason])
@@ -320,6 +408,11 @@ def solve(
         if stage1_optimal:
             stage1_bound = float(stage1_value)
 
+    plan_found, plan_optimal = _plan_stage(built, params, budget, started, on_progress)
+    if solver1 is None and plan_found == cp_model.INFEASIBLE:
+        reason = "the hard rules cannot all hold"
+        return _empty(SolveStatus.INFEASIBLE, params, started, proto_size, [reason])
+
     # Stage 2: cost.
     model.minimize(built.stage2)
     seconds2 = budget.stage2()
@@ -327,7 +420,7 @@ def solve(
     solver2 = _solver(params, seconds2)
     if params.relative_gap:
         solver2.parameters.relative_gap_limit = params.relative_gap
-    status2 = solver2.solve(model, progress2)
+    status2 = _search(solver2, model, progress2)
     infeasible = status2 == cp_model.INFEASIBLE
     solver: cp_model.CpSolver | None = None
     stage2_optimal, stage2_bound = False, 0.0
@@ -353,7 +446,7 @@ def solve(
             problem,
             v.options,
             _people_on(v, solver),
-            budget.stage3(),
+            budget.stage3() if not interrupt.stop_requested() else STOPPED_PAIRING_SECONDS,
             params.workers,
             params.seed,
             params.deterministic,
@@ -368,14 +461,14 @@ def solve(
         **pairing_parts,
     )
     objective = float(stage2_total(parts))
-    optimal = stage1_optimal and stage2_optimal and matching.optimal
+    optimal = stage1_optimal and plan_optimal and stage2_optimal and matching.optimal
     # Stage 2's bound is a true lower bound of the whole objective (the pairing
     # parts are at least its prefer estimate). When stage 3 is optimal, what it
     # adds beyond stage 2's own count is fixed lexicographically, so the bound
     # moves up by as much, and a roster optimal stage by stage has gap 0.
     bound = stage2_bound + (objective - stage2_value) if matching.optimal else stage2_bound
     return SolveResult(
-        status=SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE,
+        status=_final_status(optimal),
         roster=_roster(problem, v, matching.pairs),
         objective=objective,
         bound=bound,
@@ -391,6 +484,33 @@ def solve(
         cost_bound=stage2_bound,
         parts=parts,
     )
+
+
+def _plan_stage(
+    built: BuiltModel,
+    params: SolveParams,
+    budget: _Budget,
+    started: float,
+    on_progress: ProgressHandler | None,
+) -> tuple[cp_model.CpSolverStatus | None, bool]:
+    """`plan` only: minimise the plan cost keeping stage 1, then keep it for stage 2.
+
+    A stage of its own rather than a weight in stage 2: the plan cost (cents x 60 x
+    days, times the target weight) would need stage 2's whole range as a weight,
+    beyond CP-SAT's 53 exact bits. Returns the search status (None without a plan
+    stage) and whether it was proven optimal.
+    """
+    if built.plan is None:
+        return None, True
+    model = built.variables.model
+    model.minimize(built.plan)
+    solver = _solver(params, budget.plan())
+    status = _search(solver, model, _Progress(2, started, on_progress, built))
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return status, False  # stage 2 goes on from stage 1's roster
+    _hint_from(model, solver)
+    model.add(built.plan <= round(solver.objective_value))
+    return status, status == cp_model.OPTIMAL
 
 
 def _coverage_bound(built: BuiltModel, stage1_bound: float) -> float:
@@ -411,6 +531,7 @@ def solver_at(model: cp_model.CpModel, values: list[int]) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.catch_sigint_signal = False
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise RuntimeError(f"the values are not a solution ({solver.status_name()})")
     return solver
@@ -425,15 +546,27 @@ class _Budget:
 
     STAGE1_SHARE = 0.45
     STAGE3_SHARE = 0.1
+    PLAN_SHARE = 0.6  # of what stage 2 would get, for the plan stage (`plan` only)
 
     def __init__(
-        self, params: SolveParams, started: float, has_stage1: bool, has_stage3: bool
+        self,
+        params: SolveParams,
+        started: float,
+        has_stage1: bool,
+        has_stage3: bool,
+        has_plan_stage: bool = False,
     ) -> None:
         self.limit = params.time_limit
         self.deterministic = params.deterministic
         self.started = started
         self.STAGE1_SHARE = self.STAGE1_SHARE if has_stage1 else 0.0
         self.STAGE3_SHARE = self.STAGE3_SHARE if has_stage3 else 0.0
+        self.PLAN_SHARE = self.PLAN_SHARE if has_plan_stage else 0.0
+
+    def plan(self) -> float:
+        if self.deterministic:
+            return self.limit * (1 - self.STAGE1_SHARE - self.STAGE3_SHARE) * self.PLAN_SHARE
+        return (self._left() - self.limit * self.STAGE3_SHARE) * self.PLAN_SHARE
 
     def _left(self) -> float:
         return self.limit - (time.monotonic() - self.started)
@@ -445,7 +578,7 @@ class _Budget:
 
     def stage2(self) -> float:
         if self.deterministic:
-            return self.limit * (1 - self.STAGE1_SHARE - self.STAGE3_SHARE)
+            return self.limit * (1 - self.STAGE1_SHARE - self.STAGE3_SHARE) * (1 - self.PLAN_SHARE)
         return self._left() - self.limit * self.STAGE3_SHARE
 
     def stage3(self) -> float:

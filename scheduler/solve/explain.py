@@ -233,6 +233,8 @@ class GroupedModel:
         solver = cp_model.CpSolver()
         # One worker and no objective: CP-SAT minimises the core only then.
         solver.parameters.num_workers = 1
+        # CP-SAT's own Ctrl-C handler would replace the command line's (scheduler.interrupt).
+        solver.parameters.catch_sigint_signal = False
         # With presolve, the core may name a literal that is not an assumption
         # (google/or-tools#5141); without it the core is a subset of them.
         solver.parameters.cp_model_presolve = False

@@ -104,6 +104,8 @@ def match_units(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
+    # CP-SAT's own Ctrl-C handler would replace the command line's (scheduler.interrupt).
+    solver.parameters.catch_sigint_signal = False
     if deterministic:
         solver.parameters.interleave_search = True
         solver.parameters.max_deterministic_time = max(0.1, params_seconds)

@@ -11,6 +11,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.model.calendar import weeks
 from scheduler.solve.rules import Parts, total
+from scheduler.solve.rules.hiring import hired_literal
 from scheduler.solve.variables import RosterVariables
 
 
@@ -31,7 +32,10 @@ def add(v: RosterVariables) -> Parts:
             contract = round(person.min_hours_per_week * 60 * week.n_days / 7)
             if contract:
                 short = model.new_int_var(0, contract, f"contract_p{p}_w{week.index}")
-                model.add(short >= contract - paid)
+                hired = hired_literal(v, p)
+                # A candidate hire's contract counts only once hired (hiring.py).
+                owed = contract if hired is None else contract * hired
+                model.add(short >= owed - paid)
                 contract_terms.append(short)
             threshold = round(person.rules.overtime_after_hours * 60)
             rate = person.overtime_rate_cents_per_hour
@@ -60,8 +64,11 @@ def _horizon_hours(v: RosterVariables, p: int) -> None:
     if not least and most is None:
         return
     paid = v.paid_minutes(p, range(v.problem.days))
+    # A candidate hire's lower bounds hold only once hired (hiring.py).
+    hired = hired_literal(v, p)
+    enforce = [] if hired is None else [hired]
     if least:
-        model.add(paid >= least)
+        model.add(paid >= least).only_enforce_if(enforce)
     if most is not None:
         model.add(paid <= most)
     lengths = {v.option(k).shift.paid_minutes for day_x in v.x[p] for k in day_x}
@@ -69,6 +76,6 @@ def _horizon_hours(v: RosterVariables, p: int) -> None:
         return
     days_worked = total(v.works[p])
     if least:
-        model.add(days_worked >= math.ceil(least / max(lengths)))
+        model.add(days_worked >= math.ceil(least / max(lengths))).only_enforce_if(enforce)
     if most is not None and min(lengths) > 0:
         model.add(days_worked <= most // min(lengths))

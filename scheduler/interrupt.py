@@ -1,0 +1,130 @@
+"""Stopping a solve on Ctrl-C (SIGINT) or SIGTERM, keeping the best roster so far.
+
+The command line installs the handlers around a solve (`stop_on_signals`); a
+signal only sets the stop flag. The engine waits for each search in a loop that
+stops it once the flag is set, registers it (`stoppable`) so that `request_stop`
+from another thread stops it at once, and checks `stop_requested()` between its
+stages. Nothing here imports OR-Tools: a search is stopped through the callback
+it registers.
+"""
+
+from __future__ import annotations
+
+import functools
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import ParamSpec, TypeVar
+
+Params = ParamSpec("Params")
+Returned = TypeVar("Returned")
+
+#: Signals that stop a solve, and the exit code each gives (128 + signal number,
+#: what a shell reports for a process the signal ended).
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+EXIT_SIGINT = 128 + signal.SIGINT  # 130
+EXIT_SIGTERM = 128 + signal.SIGTERM  # 143
+
+
+class _StopState:
+    """One per process: whether a stop was asked for, and the searches to stop."""
+
+    def __init__(self) -> None:
+        # Re-entrant: a signal handler runs in the main thread, maybe while it holds it.
+        self.lock = threading.RLock()
+        self.signal_number: int | None = None
+        self.running: list[Callable[[], None]] = []
+
+    def request(self, signal_number: int, stop_running: bool = True) -> None:
+        with self.lock:
+            if self.signal_number is None:
+                self.signal_number = signal_number
+            running = list(self.running) if stop_running else []
+        for stop in running:
+            stop()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.signal_number = None
+
+
+_STATE = _StopState()
+
+
+def request_stop(signal_number: int = signal.SIGINT) -> None:
+    """Stop every running search and ask the engine to skip its remaining stages."""
+    _STATE.request(signal_number)
+
+
+def stop_requested() -> bool:
+    return _STATE.signal_number is not None
+
+
+def exit_code() -> int:
+    """128 + the first stop signal received (130 for Ctrl-C, 143 for SIGTERM)."""
+    return 128 + (_STATE.signal_number or signal.SIGINT)
+
+
+@contextmanager
+def stoppable(stop: Callable[[], None]) -> Iterator[None]:
+    """Register `stop` (e.g. a CP-SAT solver's `stop_search`) while the block runs;
+    called at once if a stop was already requested."""
+    with _STATE.lock:
+        _STATE.running.append(stop)
+        already = _STATE.signal_number is not None
+    if already:
+        stop()
+    try:
+        yield
+    finally:
+        with _STATE.lock:
+            _STATE.running.remove(stop)
+
+
+def _on_signal(signal_number: int, frame: FrameType | None) -> None:
+    """The first signal only sets the flag: the handler may run in the middle of
+    any Python code of the main thread, even inside the solver's own lock, so it
+    calls nothing; the engine's wait for its search sees the flag within 0.2 s
+    and stops it. A second signal quits at once (128 + the first signal), writing
+    nothing more: a file being written is left as it was (writes are atomic)."""
+    del frame
+    if stop_requested():
+        raise SystemExit(exit_code())
+    _STATE.request(signal_number, stop_running=False)
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """SIGINT and SIGTERM stop the running search instead of ending the process
+    while the block runs; the previous handlers come back after it, and the stop is
+    forgotten (a later solve in the same process runs in full). Outside the main
+    thread, where Python cannot set handlers, only the state is managed."""
+    _STATE.reset()
+    if threading.current_thread() is not threading.main_thread():
+        try:
+            yield
+        finally:
+            _STATE.reset()
+        return
+    previous = {number: signal.getsignal(number) for number in STOP_SIGNALS}
+    for number in STOP_SIGNALS:
+        signal.signal(number, _on_signal)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        _STATE.reset()
+
+
+def stops_on_signals(command: Callable[Params, Returned]) -> Callable[Params, Returned]:
+    """Run a command inside `stop_on_signals` (a decorator for the CLI's solving commands)."""
+
+    @functools.wraps(command)
+    def run(*args: Params.args, **kwargs: Params.kwargs) -> Returned:
+        with stop_on_signals():
+            return command(*args, **kwargs)
+
+    return run

@@ -1,0 +1,1 @@
+"""Planning: hires, scenarios and the runner that solves them in parallel."""

@@ -1,0 +1,242 @@
+"""Independent planning solves, run in parallel: local processes or a Dask cluster.
+
+Each job (one scenario's plan, one frontier point) is a `PlanJob`; `run_plan_job`
+solves it in whatever process runs it and returns a picklable `PlanOutcome`. Both
+backends go through `run_jobs`: submit every job, collect them as they finish (a
+progress bar counts them), return them in job order. Without `scheduler` the jobs
+run on a local process pool; with `tcp://HOST:8786` on that Dask distributed
+cluster, whose workers need this package installed.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor
+from concurrent.futures import wait as local_wait
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from scheduler import interrupt
+from scheduler.model.problem import Hire, Problem, Team
+from scheduler.model.result import SolveParams
+from scheduler.plan.hires import HirePlan, plan_hires
+
+Job = TypeVar("Job")
+Outcome = TypeVar("Outcome")
+
+#: Simulation runs per plan: enough for a share within a few points, quick beside a solve.
+PLAN_REPLICATIONS = 10
+
+Rates = dict[tuple[int, int, str, Team], float]
+
+
+@dataclass(frozen=True)
+class PlanJob:
+    """One solve: a scenario's program planned as `plan_hires` is asked to."""
+
+    scenario: str
+    problem: Problem
+    params: SolveParams
+    max_hires: int | None = None  # frontier point: at most this many hires
+    budget: float | None = None
+    frontier: bool = False  # a frontier point rather than the scenario's plan
+    # Calls per (weekday, hour, zone, team): the plan's roster is then simulated.
+    rates: Rates | None = None
+    busy_minutes: float = 75.0
+    target_minutes: float = 10.0
+    replications: int = PLAN_REPLICATIONS
+
+
+@dataclass(frozen=True)
+class SimulatedShare:
+    """The share of calls reached within the target, over the simulation's runs."""
+
+    mean: float
+    half_width: float
+    replications: int
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    scenario: str
+    frontier: bool
+    max_hires: int | None
+    plan: HirePlan
+    # The scenario's Hiring kinds (the plan's own program keeps only the people hired).
+    hire_kinds: tuple[Hire, ...]
+    within_target: SimulatedShare | None
+    seconds: float  # the job's wall time, solve and simulation
+
+
+def run_plan_job(job: PlanJob) -> PlanOutcome:
+    """Plan one job (and simulate its roster when call rates are given)."""
+    started = time.perf_counter()
+    plan = plan_hires(job.problem, job.params, max_hires=job.max_hires, budget=job.budget)
+    within = None
+    if job.rates is not None and plan.result.status.has_roster:
+        within = simulated_share(plan.problem, plan, job)
+    return PlanOutcome(
+        scenario=job.scenario,
+        frontier=job.frontier,
+        max_hires=job.max_hires,
+        plan=plan,
+        hire_kinds=job.problem.hires,
+        within_target=within,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def simulated_share(problem: Problem, plan: HirePlan, job: PlanJob) -> SimulatedShare | None:
+    from scheduler.simulate import SimulationSettings, simulate
+
+    settings = SimulationSettings(
+        target_minutes=job.target_minutes,
+        replications=job.replications,
+        busy_minutes=job.busy_minutes,
+    )
+    result = simulate(problem, plan.result.roster, settings, rates=job.rates or {})
+    estimate = result.group().within_target
+    if estimate is None:
+        return None
+    return SimulatedShare(estimate.mean, estimate.half_width, estimate.replications)
+
+
+def local_workers() -> int:
+    """Processes for local jobs: one per core."""
+    return max(1, os.cpu_count() or 1)
+
+
+class PlanInterrupted(Exception):
+    """Ctrl-C or SIGTERM stopped the run: unfinished jobs were cancelled, their
+    processes ended (`scheduler.interrupt`)."""
+
+
+#: Seconds between looks at the stop flag while waiting for jobs.
+POLL_SECONDS = 0.2
+
+
+@dataclass
+class _Backend:
+    """What `run_jobs` needs of an executor: submit a job, wait a while for some to
+    finish, and cancel the rest (ending their processes)."""
+
+    submit: Callable[[Callable[..., Any], Any], Any]
+    wait: Callable[[set[Any], float], tuple[set[Any], set[Any]]]
+    cancel: Callable[[set[Any]], None]
+
+
+@contextmanager
+def _backend(scheduler: str | None, processes: int) -> Iterator[_Backend]:
+    if scheduler is None:
+        # Spawned, not forked: a fork of a process whose solver threads ran may hang.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+
+            def wait_local(pending: set[Any], seconds: float) -> tuple[set[Any], set[Any]]:
+                done, not_done = local_wait(pending, seconds, return_when=FIRST_COMPLETED)
+                return set(done), set(not_done)
+
+            def cancel_local(pending: set[Any]) -> None:
+                for future in pending:
+                    future.cancel()
+                # A running solve cannot be cancelled through its future: end its
+                # process (the pool has no public way; 3.14 adds terminate_workers).
+                for process in list(getattr(pool, "_processes", {}).values()):
+                    process.terminate()
+                pool.shutdown(wait=False, cancel_futures=True)
+
+            yield _Backend(pool.submit, wait_local, cancel_local)
+        return
+    from distributed import Client
+    from distributed import wait as dask_wait
+
+    with Client(scheduler) as client:  # type: ignore[no-untyped-call]
+        # pure=False: two equal jobs are still two solves (and seeds may differ).
+        def submit(function: Callable[..., Any], job: Any) -> Any:
+            return client.submit(function, job, pure=False)
+
+        def wait_dask(pending: set[Any], seconds: float) -> tuple[set[Any], set[Any]]:
+            try:
+                done, not_done = dask_wait(  # type: ignore[no-untyped-call]
+                    list(pending), timeout=seconds, return_when="FIRST_COMPLETED"
+                )
+            except TimeoutError:
+                return set(), pending
+            return set(done), set(not_done)
+
+        def cancel_dask(pending: set[Any]) -> None:
+            client.cancel(list(pending))
+
+        yield _Backend(submit, wait_dask, cancel_dask)
+
+
+def run_jobs(
+    function: Callable[[Job], Outcome],
+    jobs: Sequence[Job],
+    *,
+    scheduler: str | None = None,
+    processes: int | None = None,
+    on_done: Callable[[int, Outcome], None] | None = None,
+) -> list[Outcome]:
+    """Run `function` on every job, in parallel; results in the order of `jobs`.
+
+    `function` and the jobs must be picklable (module-level function, plain data).
+    `on_done(index, outcome)` is called in this process as each job finishes. A stop
+    request (`scheduler.interrupt`) cancels what is left and raises `PlanInterrupted`.
+    """
+    if not jobs:
+        return []
+    outcomes: dict[int, Outcome] = {}
+    with _backend(scheduler, processes or local_workers()) as backend:
+        index_of: dict[Any, int] = {}
+        for index, job in enumerate(jobs):
+            index_of[backend.submit(function, job)] = index
+        pending = set(index_of)
+        while pending:
+            if interrupt.stop_requested():
+                backend.cancel(pending)
+                raise PlanInterrupted(f"{len(pending)} of {len(jobs)} solves were not finished")
+            done, pending = backend.wait(pending, POLL_SECONDS)
+            for future in sorted(done, key=index_of.__getitem__):
+                index = index_of[future]
+                outcomes[index] = future.result()
+                if on_done is not None:
+                    on_done(index, outcomes[index])
+    return [outcomes[i] for i in range(len(jobs))]
+
+
+def run_with_progress(
+    jobs: Sequence[PlanJob],
+    *,
+    scheduler: str | None = None,
+    processes: int | None = None,
+    show: bool = True,
+) -> list[PlanOutcome]:
+    """`run_jobs` of plan jobs with a progress bar on stderr (jobs done of all)."""
+    if not show:
+        return run_jobs(run_plan_job, jobs, scheduler=scheduler, processes=processes)
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=False,
+    ) as progress:
+        task = progress.add_task("Planning", total=len(jobs))
+
+        def done(index: int, outcome: PlanOutcome) -> None:
+            point = f" (at most {outcome.max_hires} hires)" if outcome.frontier else ""
+            progress.console.print(
+                f"  done: {outcome.scenario}{point}, {outcome.plan.status}, {outcome.seconds:.1f} s"
+            )
+            progress.advance(task)
+
+        return run_jobs(run_plan_job, jobs, scheduler=scheduler, processes=processes, on_done=done)

@@ -1,0 +1,110 @@
+"""The runner: local processes and a Dask cluster give the same plans, in job order."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from distributed import LocalCluster
+
+from scheduler.io.plan_workbook import best_so_far
+from scheduler.model.problem import Hire, Role, Team
+from scheduler.model.result import SolveParams
+from scheduler.plan.runner import PlanJob, PlanOutcome, run_jobs, run_plan_job
+from tests.factories import demand, make_problem, person
+
+
+def tiny_jobs() -> list[PlanJob]:
+    """One clinician and no peer for Monday 08-16: a unit needs a peer, so hires help.
+    The plan and the frontier points 0, 1, 2 of the same program."""
+    problem = make_problem(
+        staff=(person("C1", "clinician"),),
+        demand=(demand("adult", "N", "Mon", "08:00", "16:00", 1),),
+        hires=(
+            Hire(
+                hire_id="peer-cheap",
+                role=Role.PEER,
+                teams=(Team.ADULT,),
+                home_zone="N",
+                annual_cost=50_000,
+                max_count=1,
+            ),
+            Hire(
+                hire_id="peer-dear",
+                role=Role.PEER,
+                teams=(Team.ADULT,),
+                home_zone="N",
+                annual_cost=70_000,
+                max_count=1,
+            ),
+        ),
+    )
+    # Deterministic search, one thread: both backends must find the very same rosters.
+    params = SolveParams(time_limit=10, workers=1, seed=0, deterministic=True)
+    plan = PlanJob(scenario="as is", problem=problem, params=params)
+    frontier = [
+        PlanJob(scenario="as is", problem=problem, params=params, max_hires=n, frontier=True)
+        for n in (2, 0, 1)  # out of order: results come back in job order all the same
+    ]
+    return [plan, *frontier]
+
+
+def summary(outcome: PlanOutcome) -> tuple[Any, ...]:
+    plan = outcome.plan
+    return (
+        outcome.scenario,
+        outcome.max_hires,
+        plan.hires,
+        plan.required_shortfall,
+        plan.total_annual_cost,
+        plan.status,
+        plan.result.roster.sorted().assignments,
+    )
+
+
+def test_local_processes_and_dask_give_the_same_plans() -> None:
+    jobs = tiny_jobs()
+    local = run_jobs(run_plan_job, jobs, processes=2)
+    # Threads are enough for the test: the same submit / as_completed path as a real cluster.
+    with LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        on_dask = run_jobs(run_plan_job, jobs, scheduler=cluster.scheduler_address)
+    assert [summary(o) for o in local] == [summary(o) for o in on_dask]
+    # Job order, whatever order they finished in.
+    assert [o.max_hires for o in local] == [None, 2, 0, 1]
+    # The cheapest peer is the whole plan: one unit of C1 and a peer covers Monday.
+    assert local[0].plan.hires == {"peer-cheap": 1, "peer-dear": 0}
+    assert local[0].plan.required_shortfall == 0
+    # Frontier: no hire leaves all 8 required unit-slots short; one hire covers them.
+    by_limit = {o.max_hires: o.plan for o in local[1:]}
+    assert [by_limit[n].required_shortfall for n in (0, 1, 2)] == [8, 0, 0]
+    assert by_limit[2].hires == {"peer-cheap": 1, "peer-dear": 0}
+
+
+def _square(n: int) -> int:
+    return n * n
+
+
+def test_run_jobs_reports_each_job_once_and_returns_them_in_order() -> None:
+    seen: list[tuple[int, int]] = []
+    results = run_jobs(_square, [3, 1, 2], processes=2, on_done=lambda i, r: seen.append((i, r)))
+    assert results == [9, 1, 4]
+    assert sorted(seen) == [(0, 9), (1, 1), (2, 4)]
+    assert run_jobs(_square, []) == []
+
+
+def _point(max_hires: int, shortfall: int, cost: float) -> Any:
+    """A frontier point with only what `best_so_far` reads."""
+    plan = SimpleNamespace(required_shortfall=shortfall, total_annual_cost=cost, evaluation=1)
+    return SimpleNamespace(max_hires=max_hires, plan=plan)
+
+
+def test_frontier_keeps_the_best_plan_found_for_at_most_k_hires() -> None:
+    points = [_point(0, 8, 0.0), _point(2, 3, 40.0), _point(1, 0, 50.0), _point(3, 0, 45.0)]
+    best = [(point.max_hires, kept.max_hires) for point, kept in best_so_far(points)]
+    # At most 2 hires may use the 1-hire plan (no shortfall); its own solve stopped with 3
+    # short. At most 3 hires found the same coverage for less: it is kept.
+    assert best == [(0, 0), (1, 1), (2, 1), (3, 3)]
+    shortfalls = [kept.plan.required_shortfall for _, kept in best_so_far(points)]
+    assert shortfalls == sorted(shortfalls, reverse=True)  # monotone
