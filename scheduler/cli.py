@@ -335,11 +335,22 @@ def _explain_infeasible(
     explanation = explain_core(problem, seconds=max(10.0, seconds))
     if not explanation:  # the solver's own words, when no smaller conflict is found
         explanation = [result.message or "the hard rules cannot all hold"]
+    if interrupt.stop_requested():
+        explanation = [
+            *explanation,
+            "(interrupted while the conflict was narrowed down: it may name more rules "
+            "than the conflict needs)",
+        ]
+        _refuse_infeasible(out, problem, explanation, warnings, interrupt.exit_code())
     _refuse_infeasible(out, problem, explanation, warnings)
 
 
 def _refuse_infeasible(
-    out: Path, problem: Problem, explanation: Sequence[str], warnings: Sequence[str]
+    out: Path,
+    problem: Problem,
+    explanation: Sequence[str],
+    warnings: Sequence[str],
+    exit_code: int = EXIT_INFEASIBLE,
 ) -> NoReturn:
     """Say why the rules cannot all hold, write it to the workbook's Summary, exit 3."""
     from scheduler.io.write_workbook import write_infeasible_workbook
@@ -349,7 +360,7 @@ def _refuse_infeasible(
         _err(f"  - {line}")
     written = write_infeasible_workbook(out, problem, explanation, warnings)
     _err(f"Explanation written to {written} (Summary)")
-    raise typer.Exit(EXIT_INFEASIBLE)
+    raise typer.Exit(exit_code)
 
 
 def _print_summary(result: SolveResult, evaluation: Evaluation, written: Path) -> None:

@@ -8,7 +8,6 @@ synthetic program can be opened in Excel and read back.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import itertools
 import random
@@ -18,6 +17,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from scheduler.io.write_workbook import write_csv_atomically
 from scheduler.model.calendar import Week
 from scheduler.model.problem import (
     MINUTES_PER_DAY,
@@ -602,13 +602,8 @@ def write_problem_csv(problem: Problem, folder: str | Path) -> None:
         sheets["Pins"] = _pins_table(problem)
     if problem.pairs:
         sheets["Pairs"] = _pairs_table(problem)
-    target = Path(folder)
-    target.mkdir(parents=True, exist_ok=True)
     for sheet, (header, rows) in sheets.items():
-        with (target / f"{sheet}.csv").open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(header)
-            writer.writerows(rows)
+        write_csv_atomically(Path(folder) / f"{sheet}.csv", header, rows)
 
 
 def _program_table(problem: Problem) -> CsvTable:

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import signal
 import time
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
+from scheduler import interrupt
 from scheduler.model.problem import DemandRow, Person, Pin, Problem, ShiftLimit, TimeOff
 from scheduler.model.result import SolveStatus
 from scheduler.precheck import Precheck, precheck
@@ -514,6 +516,42 @@ def test_deletion_leaves_exactly_the_conflicting_groups() -> None:
     assert len(grouped.groups) > 7
     shrunk = grouped.shrink(grouped.groups, deadline=time.monotonic() + SECONDS)
     assert shrunk == [Group("min_days_off", 0, 0), *(Group("pin", 0, n) for n in range(6))]
+
+
+def test_a_stop_before_the_explanation_says_so_instead_of_blaming_the_time_limit() -> None:
+    problem = case_named("pins_vs_days_off").problem
+    with interrupt.stop_on_signals():
+        interrupt.request_stop(signal.SIGINT)
+        assert explain_core(problem, SECONDS) == [
+            "The search for the conflict was interrupted before it found one"
+        ]
+
+
+def test_a_stop_while_shrinking_keeps_a_set_that_still_conflicts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Ctrl-C after the first core: deletion stops at once; what is left is CP-SAT's
+    # first core, larger than needed but still a conflict (the engine agrees).
+    problem = case_named("pins_vs_days_off").problem
+    grouped = GroupedModel.build(problem)
+    first_solve = GroupedModel._solve
+
+    def solve_then_stop(self: GroupedModel, assumed: Any, deadline: float) -> Any:
+        outcome = first_solve(self, assumed, deadline)
+        interrupt.request_stop(signal.SIGINT)
+        return outcome
+
+    monkeypatch.setattr(GroupedModel, "_solve", solve_then_stop)
+    with interrupt.stop_on_signals():
+        outcome = grouped.smallest_core(time.monotonic() + SECONDS)
+    assert outcome is not None
+    feasible, core = outcome
+    assert not feasible
+    assert set(core) >= {Group("min_days_off", 0, 0), *(Group("pin", 0, n) for n in range(6))}
+    monkeypatch.undo()
+    # `_solve` returns a core only when the assumed groups cannot all hold.
+    _, core_again = GroupedModel.build(problem)._solve(core, time.monotonic() + SECONDS)
+    assert core_again
 
 
 def test_the_issue_sentence() -> None:

@@ -167,3 +167,20 @@ def test_service_level_sizes_demand_from_the_calls_before_planning(tmp_path: Pat
         )
     )
     assert summary["required unit-slots"] == erlang_unit_hours
+
+
+def test_the_rosters_folder_holds_only_this_plans_rosters(tmp_path: Path) -> None:
+    # A roster left by an earlier plan with other scenarios would be read as part of
+    # this one: the folder is replaced as a whole.
+    program = tiny_program(tmp_path / "tiny")
+    out = tmp_path / "PLAN.xlsx"
+    stale = tmp_path / "PLAN_rosters" / "old-scenario.xlsx"
+    stale.parent.mkdir()
+    stale.write_bytes(b"an earlier plan's roster")
+    args = ["plan", str(program), "--time-limit", "5", "--deterministic", "-q", "--out", str(out)]
+
+    result = runner.invoke(app, args)
+
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in (tmp_path / "PLAN_rosters").iterdir()] == ["as-is.xlsx"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["PLAN.xlsx", "PLAN_rosters", "tiny"]

@@ -12,12 +12,12 @@ calls are under 18. Busy minutes are lognormal with mean 75.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 import random
 from pathlib import Path
 
+from scheduler.io.write_workbook import write_csv_atomically
 from scheduler.model.problem import Problem
 
 SEED = 6  # issue 6
@@ -109,11 +109,7 @@ def sample_calls(problem: Problem, seed: int = SEED, weeks: int = WEEKS) -> list
 
 
 def write_calls_csv(rows: list[list[str]], path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(CALL_COLUMNS)
-        writer.writerows(rows)
+    write_csv_atomically(path, CALL_COLUMNS, rows)
 
 
 def main() -> None:

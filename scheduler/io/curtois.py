@@ -490,17 +490,9 @@ def write_solution(path: str | Path, assignments: Iterable[CurtoisAssignment]) -
     Ids that could start a formula get the `'` escape (`safe_cells.csv_text`); the
     file is written whole next to `path` and then moved over it.
     """
-    from scheduler.io.write_workbook import replace_atomically
+    from scheduler.io.write_workbook import write_csv_atomically
 
-    rows = [csv_row(row) for row in assignments]
-
-    def write(temporary: Path) -> None:
-        with temporary.open("w", newline="", encoding="utf-8") as file:
-            writer = csv.writer(file, lineterminator="\n")
-            writer.writerow(SOLUTION_HEADER)
-            writer.writerows(rows)
-
-    replace_atomically(Path(path), write, suffix=".csv")
+    write_csv_atomically(Path(path), SOLUTION_HEADER, [csv_row(row) for row in assignments])
 
 
 def read_solution(path: str | Path, instance: CurtoisInstance) -> list[CurtoisAssignment]:

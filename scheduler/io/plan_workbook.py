@@ -11,8 +11,9 @@ the checker (`scheduler.evaluate`), whose hard violations the `Scenarios` sheet 
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -57,10 +58,36 @@ def file_name(scenario: str) -> str:
 def write_plan_rosters(
     plan_path: Path, outcomes: Sequence[tuple[Scenario, PlanOutcome]]
 ) -> list[ScenarioPlan]:
-    """Write each plan's roster (hired people as staff) and check it independently."""
+    """Write each plan's roster (hired people as staff) and check it independently.
+
+    The folder is replaced as a whole: the rosters are written to a new folder that
+    then takes the old one's place, so it never mixes this plan's rosters with the
+    rosters of an earlier plan whose scenarios had other names."""
+    folder = rosters_folder(plan_path)
+    staging = folder.with_name(f".{folder.name}.new")
+    shutil.rmtree(staging, ignore_errors=True)  # left by a run that was killed
+    try:
+        plans = _write_checked_rosters(staging, outcomes)
+        staging.mkdir(parents=True, exist_ok=True)  # even when no plan has a roster
+        retired = folder.with_name(f".{folder.name}.old")
+        shutil.rmtree(retired, ignore_errors=True)
+        if folder.exists():
+            folder.rename(retired)
+        staging.rename(folder)
+        shutil.rmtree(retired, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [
+        replace(plan, roster_file=folder / plan.roster_file.name) if plan.roster_file else plan
+        for plan in plans
+    ]
+
+
+def _write_checked_rosters(
+    folder: Path, outcomes: Sequence[tuple[Scenario, PlanOutcome]]
+) -> list[ScenarioPlan]:
     from scheduler.evaluate import evaluate
 
-    folder = rosters_folder(plan_path)
     plans: list[ScenarioPlan] = []
     used: set[str] = set()
     for scenario, outcome in outcomes:

@@ -10,12 +10,13 @@ show the checker's figures the same way.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import os
 import stat
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
 from pathlib import Path
 
@@ -349,6 +350,21 @@ def fit_widths(sheet: Worksheet) -> None:
 def save_atomically(workbook: Workbook, target: Path) -> Path:
     """Save the workbook next to `target`, then rename it over `target`."""
     return replace_atomically(target, workbook.save, suffix=".xlsx")
+
+
+def write_csv_atomically(
+    target: Path, header: Sequence[object], rows: Iterable[Sequence[object]]
+) -> Path:
+    """A CSV file (UTF-8, `\\n` line ends) written whole or not at all. Callers escape
+    text from input themselves (`safe_cells.csv_row`) where others may open the file."""
+
+    def write(temporary: Path) -> None:
+        with temporary.open("w", newline="", encoding="utf-8") as file:
+            writer = csv.writer(file, lineterminator="\n")
+            writer.writerow(header)
+            writer.writerows(rows)
+
+    return replace_atomically(target, write, suffix=".csv")
 
 
 def replace_atomically(target: Path, write: Callable[[Path], object], suffix: str) -> Path:

@@ -180,7 +180,7 @@ def _solver(params: SolveParams, seconds: float) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = params.workers
     # CP-SAT's own Ctrl-C handler would stop a search without telling us, and
-    # leaves SIGINT at its default (process killed) afterwards: see `_search`.
+    # leaves SIGINT at its default (process killed) afterwards: see `search_stoppably`.
     solver.parameters.catch_sigint_signal = False
     solver.parameters.random_seed = params.seed
     solver.parameters.log_search_progress = params.log
@@ -288,7 +288,7 @@ USE_CONSTRUCTIVE_HINT = True
 STOPPED_PAIRING_SECONDS = 0.25
 
 
-def _search(
+def search_stoppably(
     solver: cp_model.CpSolver,
     model: cp_model.CpModel,
     callback: cp_model.CpSolverSolutionCallback | None = None,
@@ -383,7 +383,7 @@ def solve(
             greedy = add_hint(v, construct(v)) if USE_CONSTRUCTIVE_HINT else None
         model.minimize(built.stage1)
         solver1 = _solver(params, budget.stage1())
-        status1 = _search(solver1, model, progress1)
+        status1 = search_stoppably(solver1, model, progress1)
         stage1_bound = (
             0.0 if status1 is None else _coverage_bound(built, solver1.best_objective_bound)
         )
@@ -420,7 +420,7 @@ def solve(
     solver2 = _solver(params, seconds2)
     if params.relative_gap:
         solver2.parameters.relative_gap_limit = params.relative_gap
-    status2 = _search(solver2, model, progress2)
+    status2 = search_stoppably(solver2, model, progress2)
     infeasible = status2 == cp_model.INFEASIBLE
     solver: cp_model.CpSolver | None = None
     stage2_optimal, stage2_bound = False, 0.0
@@ -505,7 +505,7 @@ def _plan_stage(
     model = built.variables.model
     model.minimize(built.plan)
     solver = _solver(params, budget.plan())
-    status = _search(solver, model, _Progress(2, started, on_progress, built))
+    status = search_stoppably(solver, model, _Progress(2, started, on_progress, built))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return status, False  # stage 2 goes on from stage 1's roster
     _hint_from(model, solver)

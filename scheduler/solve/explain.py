@@ -49,6 +49,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from scheduler import interrupt
 from scheduler.model.calendar import time_off_applies, weeks
 from scheduler.model.problem import Person, Pin, Problem, TimeOffKind
 from scheduler.precheck import (
@@ -66,7 +67,7 @@ from scheduler.precheck import (
     week_text,
     who,
 )
-from scheduler.solve.engine import RULE_FAMILIES
+from scheduler.solve.engine import RULE_FAMILIES, search_stoppably
 from scheduler.solve.rules import total
 from scheduler.solve.variables import RosterVariables, build_variables
 
@@ -120,6 +121,8 @@ def explain_core(problem: Problem, seconds: float = 10.0) -> list[str]:
     if grouped.variables.problems_found:
         return list(grouped.variables.problems_found)
     outcome = grouped.smallest_core(deadline)
+    if outcome is None and interrupt.stop_requested():
+        return ["The search for the conflict was interrupted before it found one"]
     if outcome is None:
         return [
             f"The hard rules could not be shown to conflict within {seconds:g} s; "
@@ -240,7 +243,8 @@ class GroupedModel:
         solver.parameters.cp_model_presolve = False
         solver.parameters.random_seed = 0
         solver.parameters.max_time_in_seconds = max(0.05, deadline - time.monotonic())
-        status = solver.solve(model)
+        # Ctrl-C / SIGTERM stop it (None: a stop was requested before it began).
+        status = search_stoppably(solver, model)
         if status != cp_model.INFEASIBLE:
             return status, []
         group_at = {self.literal_of[group].index: group for group in assumed}
@@ -276,7 +280,8 @@ class GroupedModel:
             self._rest_off_duty({group.person for group in groups if group.person is not None})
         needed: list[Group] = []
         candidates = sorted(groups, key=Group.order)
-        while candidates and time.monotonic() < deadline:
+        # Stopped early, needed + candidates still cannot all hold, only not minimal.
+        while candidates and time.monotonic() < deadline and not interrupt.stop_requested():
             group, rest = candidates[0], candidates[1:]
             status, smaller = self._solve(needed + rest, deadline)
             if status == cp_model.INFEASIBLE:
