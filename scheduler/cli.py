@@ -876,7 +876,11 @@ def plan(
     ] = 60.0,
     workers: Annotated[
         int | None,
-        typer.Option(help="Solves run at once (local processes); default: one per core.", min=1),
+        typer.Option(
+            help="Solves run at once (local processes); default: one per 2 cores, each "
+            "solve searching with 2 threads.",
+            min=1,
+        ),
     ] = None,
     seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
     deterministic: Annotated[
@@ -889,7 +893,14 @@ def plan(
     with --budget, the most coverage for the money), checked rosters and PLAN.xlsx."""
     import time
 
-    from scheduler.plan.runner import PlanInterrupted, local_workers, run_with_progress
+    from scheduler.io.read_workbook import read_problem
+    from scheduler.plan.hires import without_hiring_warning
+    from scheduler.plan.runner import (
+        PlanInterrupted,
+        default_processes,
+        local_workers,
+        run_with_progress,
+    )
     from scheduler.plan.scenarios import (
         BASELINE,
         Scenario,
@@ -909,11 +920,13 @@ def plan(
     if service_level is not None and (calls is None or not 0 < service_level < 1):
         _err("--service-level needs --calls and a share between 0 and 1, e.g. 0.9")
         raise typer.Exit(EXIT_BAD_INPUT)
-    if hiring is None:
-        problem = _load(input_path)
-    else:
-        chosen = hiring
-        problem = _read(input_path, lambda path: read_problem_with_hiring(path, chosen))
+
+    def read_program(path: Path) -> Problem:
+        # The warning that `solve` ignores Hiring is not for `plan`, which uses it.
+        read = read_problem(path) if hiring is None else read_problem_with_hiring(path, hiring)
+        return without_hiring_warning(read)
+
+    problem = _read(input_path, read_program)
     planned = [Scenario(BASELINE)]
     if scenarios is not None:
         try:
@@ -945,7 +958,7 @@ def plan(
     solves = len(planned)
     if frontier_of is not None:
         solves += sum(hire.max_count for hire in programs[frontier_of].hires) + 1
-    processes = min(workers or local_workers(), solves)
+    processes = min(workers or default_processes(), solves)
     # The cores are shared by the solves running at once (all of them for a lone solve).
     params = SolveParams(
         time_limit=time_limit,
@@ -1072,9 +1085,18 @@ def _write_plan(
         calls_text = (
             "" if within is None else f", calls within {target_minutes:g} min {within.mean:.1%}"
         )
+        gap = p.cost_gap
+        proof = (
+            ""
+            if gap is None
+            else ", proven cheapest"
+            if gap < 0.0005
+            else f"; a plan covering as much may cost up to {gap:.1%} less"
+        )
         typer.echo(
             f"{item.scenario.name}: {hires}; annual cost {p.total_annual_cost:,.0f} "
-            f"(hires {p.annual_hire_cost:,.0f}, overtime {p.annual_overtime_cost:,.0f}); "
+            f"(hires {p.annual_hire_cost:,.0f}, overtime {p.annual_overtime_cost:,.0f}"
+            f"{proof}); "
             f"required coverage {100 * p.required_coverage:.1f}%{calls_text}"
             + (f"; {p.note}" if p.note else "")
         )

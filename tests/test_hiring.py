@@ -53,6 +53,13 @@ def _checked(plan: HirePlan) -> HirePlan:
     assert plan.problem.hires == ()
     if plan.status is SolveStatus.OPTIMAL:
         assert plan.result.parts == again.parts
+    # The solver's bound on the plan's annual cost is below what the checker counts
+    # (a cent of rounding allowed), and reached when the plan is proven optimal.
+    bound = plan.result.plan_cost_bound
+    if bound is not None:
+        assert bound <= plan.total_annual_cost + 0.01
+        if plan.status is SolveStatus.OPTIMAL:
+            assert bound == pytest.approx(plan.total_annual_cost, abs=0.01)
     return plan
 
 
@@ -85,6 +92,9 @@ def test_the_cheapest_peer_and_a_clinician_are_hired() -> None:
     assert plan.required_coverage == 1.0
     assert [p.employee_id for p in plan.problem.staff] == ["C1", "P1", "PEER_CHEAP#1", "CLIN#1"]
     assert plan.note == ""
+    # Proven: no plan covering as much costs less.
+    assert plan.cost_lower_bound == 140_000
+    assert plan.cost_gap == 0
 
 
 def test_a_gap_no_shift_can_cover_is_named_and_does_not_stop_the_hires() -> None:

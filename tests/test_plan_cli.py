@@ -182,5 +182,8 @@ def test_the_rosters_folder_holds_only_this_plans_rosters(tmp_path: Path) -> Non
     result = runner.invoke(app, args)
 
     assert result.exit_code == 0, result.output
+    # `plan` uses Hiring: the reader's warning that `solve` ignores it is not shown.
+    assert "Staff alone" not in result.output
+    assert "proven cheapest" in result.output  # 1 peer, and no cheaper plan exists
     assert [p.name for p in (tmp_path / "PLAN_rosters").iterdir()] == ["as-is.xlsx"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["PLAN.xlsx", "PLAN_rosters", "tiny"]

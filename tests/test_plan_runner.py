@@ -94,17 +94,40 @@ def test_run_jobs_reports_each_job_once_and_returns_them_in_order() -> None:
     assert run_jobs(_square, []) == []
 
 
-def _point(max_hires: int, shortfall: int, cost: float) -> Any:
+def _point(max_hires: int, hired: int, shortfall: int, cost: float) -> Any:
     """A frontier point with only what `best_so_far` reads."""
-    plan = SimpleNamespace(required_shortfall=shortfall, total_annual_cost=cost, evaluation=1)
+    plan = SimpleNamespace(
+        required_shortfall=shortfall, total_annual_cost=cost, evaluation=1, hire_count=hired
+    )
     return SimpleNamespace(max_hires=max_hires, plan=plan)
 
 
 def test_frontier_keeps_the_best_plan_found_for_at_most_k_hires() -> None:
-    points = [_point(0, 8, 0.0), _point(2, 3, 40.0), _point(1, 0, 50.0), _point(3, 0, 45.0)]
+    points = [
+        _point(0, 0, 8, 0.0),
+        _point(2, 2, 3, 40.0),
+        _point(1, 1, 0, 50.0),
+        _point(3, 3, 0, 45.0),
+        _point(4, 3, 2, 30.0),
+    ]
     best = [(point.max_hires, kept.max_hires) for point, kept in best_so_far(points)]
     # At most 2 hires may use the 1-hire plan (no shortfall); its own solve stopped with 3
-    # short. At most 3 hires found the same coverage for less: it is kept.
-    assert best == [(0, 0), (1, 1), (2, 1), (3, 3)]
+    # short. At most 3 hires found the same coverage for less: it is kept, also for 4,
+    # whose own solve (3 hires, 2 short) found less.
+    assert best == [(0, 0), (1, 1), (2, 1), (3, 3), (4, 3)]
     shortfalls = [kept.plan.required_shortfall for _, kept in best_so_far(points)]
     assert shortfalls == sorted(shortfalls, reverse=True)  # monotone
+
+
+def test_a_plan_found_with_more_hires_allowed_serves_every_point_it_fits() -> None:
+    # The solve allowed 3 found a 1-hire plan with no gap; the solves allowed 1 and 2
+    # stopped at worse plans. A plan hiring 1 is a plan with at most 1 hire: it is kept
+    # from 1 on, and the frontier says 0 short from there.
+    points = [_point(0, 0, 8, 0.0), _point(1, 1, 4, 60.0), _point(2, 2, 1, 90.0)]
+    points.append(_point(3, 1, 0, 50.0))
+    best = [(point.max_hires, kept.max_hires) for point, kept in best_so_far(points)]
+    assert best == [(0, 0), (1, 3), (2, 3), (3, 3)]
+    # A point with no usable plan keeps itself only when nothing fits.
+    unusable = _point(0, 0, 0, 0.0)
+    unusable.plan.evaluation = None
+    assert best_so_far([unusable]) == [(unusable, unusable)]

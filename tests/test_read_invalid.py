@@ -14,7 +14,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from scheduler.cli import app
 from scheduler.errors import EXIT_BAD_INPUT, InputError
 from scheduler.io.read_workbook import read_problem
 from scheduler.io.tables_spec import INPUT_SHEETS
@@ -23,6 +25,7 @@ from scheduler.io.template import csv_folder_to_workbook
 DATA = Path(__file__).parent / "data"
 CASES = sorted(folder for folder in (DATA / "invalid").iterdir() if folder.is_dir())
 SMALL = DATA / "valid" / "small"
+runner = CliRunner()
 
 
 def _error(path: Path) -> InputError:
@@ -54,6 +57,18 @@ def test_invalid_case_fails_the_same_way_as_a_workbook(case: Path, tmp_path: Pat
     csv_folder_to_workbook(case, workbook)
     expected = (case / "expected.txt").read_text(encoding="utf-8").strip()
     assert expected in _error(workbook).render()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_solve_on_an_invalid_case_exits_2_names_the_defect_and_writes_nothing(
+    case: Path, tmp_path: Path
+) -> None:
+    # What a manager sees: the message on the terminal, exit code 2, no roster file.
+    out = tmp_path / "roster.xlsx"
+    result = runner.invoke(app, ["solve", str(case), "--out", str(out), "-q"])
+    assert result.exit_code == EXIT_BAD_INPUT, result.output
+    assert (case / "expected.txt").read_text(encoding="utf-8").strip() in result.output
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_two_defects_are_both_reported(tmp_path: Path) -> None:

@@ -128,6 +128,10 @@ def _money(value: float) -> float:
     return round(value, 2)
 
 
+def _optional_money(value: float | None) -> float | None:
+    return None if value is None else _money(value)
+
+
 def hire_groups(hires: Sequence[Hire]) -> list[tuple[str, str]]:
     """(role, teams) of the hire kinds, in order of first appearance."""
     groups: list[tuple[str, str]] = []
@@ -175,6 +179,11 @@ def _scenarios_sheet(
         ("annual hire cost", [_money(p.outcome.plan.annual_hire_cost) for p in plans]),
         ("annual overtime cost", [_money(p.outcome.plan.annual_overtime_cost) for p in plans]),
         ("total annual cost", [_money(p.outcome.plan.total_annual_cost) for p in plans]),
+        (
+            "total annual cost: proven lower bound",
+            [_optional_money(p.outcome.plan.cost_lower_bound) for p in plans],
+        ),
+        ("cost gap % (to the bound)", [_percent(p.outcome.plan.cost_gap) for p in plans]),
         ("required coverage met %", [_percent(p.outcome.plan.required_coverage) for p in plans]),
         ("required shortfall (unit-slots)", [p.outcome.plan.required_shortfall for p in plans]),
         ("overtime hours (horizon)", [round(p.outcome.plan.overtime_hours, 1) for p in plans]),
@@ -285,27 +294,27 @@ def _costs_sheet(sheet: Worksheet, plans: Sequence[ScenarioPlan]) -> None:
 
 
 def best_so_far(points: Sequence[PlanOutcome]) -> list[tuple[PlanOutcome, PlanOutcome]]:
-    """Each frontier point with the best plan found for at most that many hires.
+    """Each frontier point with the best plan found that hires at most that many.
 
     A plan with at most k hires is also one with at most k + 1, so the best coverage
     cannot fall as k grows; a solve stopped by its time limit may still have found
-    less. The best plan of any point up to k (most coverage, then least cost) is
-    kept, which makes the frontier monotone without inventing anything.
+    less, and a point allowed more hires may have found a better plan that hires no
+    more than k. The best plan of any point that hires at most k (most coverage,
+    then least cost; the point's own plan on a tie) is kept, which makes the frontier
+    monotone without inventing anything.
     """
-    ordered = sorted(points, key=lambda p: p.max_hires or 0)
-    best: PlanOutcome | None = None
+    usable = [point for point in points if point.plan.evaluation is not None]
     rows: list[tuple[PlanOutcome, PlanOutcome]] = []
-    for point in ordered:
-        usable = point.plan.evaluation is not None
-        if usable and (best is None or _better(point, best)):
-            best = point
-        rows.append((point, best or point))
+    for point in sorted(points, key=lambda p: p.max_hires or 0):
+        allowed = point.max_hires or 0
+        fits = [other for other in usable if other.plan.hire_count <= allowed]
+        best = min(fits, key=lambda other: (*_rank(other), other is not point), default=point)
+        rows.append((point, best))
     return rows
 
 
-def _better(candidate: PlanOutcome, incumbent: PlanOutcome) -> bool:
-    a, b = candidate.plan, incumbent.plan
-    return (a.required_shortfall, a.total_annual_cost) < (b.required_shortfall, b.total_annual_cost)
+def _rank(outcome: PlanOutcome) -> tuple[int, float]:
+    return outcome.plan.required_shortfall, outcome.plan.total_annual_cost
 
 
 def _frontier_sheet(sheet: Worksheet, points: Sequence[PlanOutcome]) -> None:
@@ -314,7 +323,10 @@ def _frontier_sheet(sheet: Worksheet, points: Sequence[PlanOutcome]) -> None:
         p = best.plan
         kept = ""
         if best is not point:
-            kept = f"the plan found for at most {best.max_hires} hires (this solve found less)"
+            kept = (
+                f"the plan found with at most {best.max_hires} hires allowed, which hires "
+                f"{best.plan.hire_count} (this solve found less)"
+            )
         rows.append(
             [
                 point.scenario,

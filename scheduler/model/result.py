@@ -61,6 +61,9 @@ class SolveResult:
     # The objective parts as the solver counted them (the checker recounts them
     # from the roster; tests require both to agree at OPTIMAL).
     parts: ObjectiveParts | None = None
+    # `plan` only: a proven lower bound of the annual hire + overtime cost (currency a
+    # year) of any roster as short of required coverage as this one; None unknown.
+    plan_cost_bound: float | None = None
 
     @classmethod
     def without_roster(

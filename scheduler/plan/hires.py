@@ -73,6 +73,23 @@ class HirePlan:
     def hire_count(self) -> int:
         return len(self.hired_people)
 
+    @property
+    def cost_lower_bound(self) -> float | None:
+        """The solver's proof: no plan leaving at most as many required unit-slots
+        short costs less a year (None when unknown; the total itself when optimal)."""
+        if self.evaluation is None or self.result.plan_cost_bound is None:
+            return None
+        return min(self.result.plan_cost_bound, self.total_annual_cost)
+
+    @property
+    def cost_gap(self) -> float | None:
+        """How much cheaper a plan covering as much might still be, as a share of the
+        total (0 when proven cheapest)."""
+        bound = self.cost_lower_bound
+        if bound is None or self.total_annual_cost <= 0:
+            return None if bound is None else 0.0
+        return (self.total_annual_cost - bound) / self.total_annual_cost
+
 
 def candidate_id(hire: Hire, number: int) -> str:
     """The employee id of a kind's `number`th candidate (from 1)."""
@@ -220,8 +237,13 @@ def _plan_of(program: Problem, result: SolveResult, started: float, limits: Hire
 
 def _plain(program: Problem) -> Problem:
     """Without `Hiring` rows nor the reader's warning about them: a plain roster's program."""
+    return without_hiring_warning(program).replaced(hires=())
+
+
+def without_hiring_warning(program: Problem) -> Problem:
+    """Without the reader's warning that `solve` ignores `Hiring` (`plan` uses it)."""
     warnings = tuple(w for w in program.warnings if not w.startswith(f"{HIRING.name}: "))
-    return program.replaced(hires=(), warnings=warnings)
+    return program.replaced(warnings=warnings)
 
 
 def _real_staff(staff: Iterable[Person]) -> tuple[Person, ...]:

@@ -126,6 +126,10 @@ def build_model(
     )
 
 
+#: `plan_cost` is in cents x 60 x days: a year's currency unit is this x days of it.
+PLAN_COST_CENTS_PER_UNIT = 100 * 60
+
+
 def plan_cost(problem: Problem, parts: dict[str, Expr]) -> Expr:
     """Annual hire cost plus overtime annualised from the horizon, in cents x 60 x days:
     hire cents x 60 x days + overtime cent-minutes x 365 (integers, exactly)."""
@@ -408,7 +412,7 @@ def solve(
         if stage1_optimal:
             stage1_bound = float(stage1_value)
 
-    plan_found, plan_optimal = _plan_stage(built, params, budget, started, on_progress)
+    plan_found, plan_optimal, plan_bound = _plan_stage(built, params, budget, started, on_progress)
     if solver1 is None and plan_found == cp_model.INFEASIBLE:
         reason = "the hard rules cannot all hold"
         return _empty(SolveStatus.INFEASIBLE, params, started, proto_size, [reason])
@@ -483,6 +487,9 @@ def solve(
         message="",
         cost_bound=stage2_bound,
         parts=parts,
+        plan_cost_bound=(
+            None if plan_bound is None else plan_bound / (PLAN_COST_CENTS_PER_UNIT * problem.days)
+        ),
     )
 
 
@@ -492,25 +499,30 @@ def _plan_stage(
     budget: _Budget,
     started: float,
     on_progress: ProgressHandler | None,
-) -> tuple[cp_model.CpSolverStatus | None, bool]:
+) -> tuple[cp_model.CpSolverStatus | None, bool, int | None]:
     """`plan` only: minimise the plan cost keeping stage 1, then keep it for stage 2.
 
     A stage of its own rather than a weight in stage 2: the plan cost (cents x 60 x
     days, times the target weight) would need stage 2's whole range as a weight,
     beyond CP-SAT's 53 exact bits. Returns the search status (None without a plan
-    stage) and whether it was proven optimal.
+    stage), whether it was proven optimal, and a proven lower bound of the plan cost
+    (`plan_cost`'s units) for rosters as short of required coverage as stage 1's.
     """
     if built.plan is None:
-        return None, True
+        return None, True, None
     model = built.variables.model
     model.minimize(built.plan)
     solver = _solver(params, budget.plan())
     status = search_stoppably(solver, model, _Progress(2, started, on_progress, built))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return status, False  # stage 2 goes on from stage 1's roster
+        return status, False, None  # stage 2 goes on from stage 1's roster
+    value = round(solver.objective_value)
+    # plan = cost x target_base + target shortfall (< target_base), all integers:
+    # cost >= floor(bound / target_base). Every part is >= 0, so is the bound.
+    bound = value if status == cp_model.OPTIMAL else max(0, int(solver.best_objective_bound))
     _hint_from(model, solver)
-    model.add(built.plan <= round(solver.objective_value))
-    return status, status == cp_model.OPTIMAL
+    model.add(built.plan <= value)
+    return status, status == cp_model.OPTIMAL, bound // built.target_base
 
 
 def _coverage_bound(built: BuiltModel, stage1_bound: float) -> float:
