@@ -1,7 +1,8 @@
 """No text from the input becomes a formula in anything the tool writes.
 
 A program whose ids, names, zone names, skills and neighborhoods look like
-formulas goes through solve, check, repair, publish, demand and simulate; every
+formulas goes through solve, check, repair, publish, demand, simulate and plan
+(with formula-like scenario names and hire ids); every
 workbook written is read back with openpyxl (no formula cell at all: the tool
 writes none of its own) and every CSV has no field that starts a formula
 without the `'` escape.
@@ -133,8 +134,25 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]
     simulation = folder / "simulation.xlsx"
     args = ["simulate", str(roster), "-i", str(program), "--calls", str(calls)]
     _ok([*args, "--replications", "2", "--out", str(simulation)])
+    # A scenario named like a formula, and candidate hires with formula-like ids.
+    scenarios = folder / "scenarios.csv"
+    scenarios.write_text(
+        'scenario,change,team,factor\n"=HYPERLINK(""http://x"",""y"")",scale_demand,adult,2\n',
+        encoding="utf-8",
+    )
+    hiring = folder / "Hiring.csv"
+    hiring.write_text(
+        "hire_id,role,teams,home_zone,max_hours_per_week,annual_cost,max_count\n"
+        "=PEER,peer,adult,=N,40,50000,1\n+CLIN,clinician,adult,=N,40,90000,1\n",
+        encoding="utf-8",
+    )
+    plan = folder / "plan.xlsx"
+    plan_args = ["plan", str(program), "--scenarios", str(scenarios), "--hiring", str(hiring)]
+    _ok([*plan_args, "--time-limit", "3", "--calls", str(calls), "-q", "--out", str(plan)])
+    plan_rosters = sorted((folder / "plan_rosters").glob("*.xlsx"))
+    assert len(plan_rosters) == 2
     workbooks = [roster, hr_report, repaired, published / "schedules.xlsx", demand, demand_again]
-    return program, [*workbooks, simulation]
+    return program, [*workbooks, simulation, plan, *plan_rosters]
 
 
 def test_no_workbook_written_from_hostile_input_holds_a_formula(
@@ -149,7 +167,7 @@ def test_formula_like_text_comes_back_as_the_same_text(written: tuple[Path, list
     # Names in the roster and schedules, ids and zones in every roster, zone names in
     # the copied input: each exactly as typed, as text.
     program, workbooks = written
-    roster, hr_report, repaired, schedules, demand, demand_again, _ = workbooks
+    roster, hr_report, repaired, schedules, demand, demand_again, _, plan, *plan_rosters = workbooks
     names = {person.name for person in read_problem(program).staff}
     assert {'=HYPERLINK("http://x","y")', "+1+2", "-3", "@SUM(A1)"} <= names
     for path in (roster, hr_report, repaired):
@@ -162,6 +180,10 @@ def test_formula_like_text_comes_back_as_the_same_text(written: tuple[Path, list
         assert {'=HYPERLINK("http://x","y")', "@SUM(A1)", "=N", "@S", "-C2"} <= texts
     # The demand workbook reads back as the same program (nothing turned into numbers).
     assert read_problem(demand_again).staff == read_problem(program).staff
+    # The plan: the scenario's name, the hire kinds and the candidates' ids in rosters.
+    assert {'=HYPERLINK("http://x","y")', "=PEER", "+CLIN"} <= _text_values(plan)
+    hired_ids = set().union(*(_text_values(path) for path in plan_rosters))
+    assert {"=PEER#1", "+CLIN#1"} & hired_ids
 
 
 def test_a_formula_like_cell_is_text_marked_with_the_quote_prefix(tmp_path: Path) -> None:
