@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import platform
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from report_page import machine, replace_section  # benchmarks/, on the path when run
 
 from scheduler.evaluate import evaluate
 from scheduler.io.read_workbook import read_problem
@@ -96,33 +96,10 @@ def _fmt(value: float | None, unit: str = " s") -> str:
     return "-" if value is None else f"{value:.1f}{unit}"
 
 
-def _machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
-
-
 def _ortools_version() -> str:
     from ortools import __version__
 
     return str(__version__)
-
-
-def _replace_section(page: Path, section: str) -> None:
-    text = page.read_text() if page.exists() else "# Benchmarks\n"
-    if START_MARK in text and END_MARK in text:
-        before = text[: text.index(START_MARK)]
-        after = text[text.index(END_MARK) + len(END_MARK) :]
-        text = before + section + after
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    page.write_text(text)
 
 
 def main() -> None:
@@ -147,7 +124,7 @@ def main() -> None:
     ).stdout.strip()
     lines = [
         START_MARK,
-        f"Measured {dt.date.today().isoformat()} on {_machine()}, OR-Tools {_ortools_version()}, "
+        f"Measured {dt.date.today().isoformat()} on {machine()}, OR-Tools {_ortools_version()}, "
         f"commit {commit}, 2 workers. Produced by `benchmarks/bench_solve.py`; shared machines "
         "are noisy, so compare runs made together.",
         "",
@@ -171,7 +148,7 @@ def main() -> None:
         "checker's figures for the final roster.",
     ]
     lines.append(END_MARK)
-    _replace_section(args.out, "\n".join(lines))
+    replace_section(args.out, START_MARK, END_MARK, "\n".join(lines))
     print(f"written {args.out}")
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
+from report_page import machine, replace_section  # benchmarks/, on the path when run
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "benchmarks.md"
@@ -106,18 +106,6 @@ def measure(program: Program, limit: float, out: Path) -> Run:
     )
 
 
-def _machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
-
-
 def _row(run: Run) -> str:
     engine = "-" if run.engine is None else f"{run.engine:.1f} s"
     rest = "-" if run.engine is None else f"{run.wall - run.engine:.1f} s"
@@ -132,7 +120,7 @@ def _row(run: Run) -> str:
 def section(runs: list[Run], note: str) -> str:
     lines = [
         START_MARK,
-        f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {_machine()}, 2 workers, "
+        f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {machine()}, 2 workers, "
         "`--method auto`, one run each. Produced by `benchmarks/limits.py`. " + note,
         "",
         "| program | size | limit | status | wall time | engine | rest | wall - limit "
@@ -147,17 +135,6 @@ def section(runs: list[Run], note: str) -> str:
         END_MARK,
     ]
     return "\n".join(lines)
-
-
-def _replace_section(page: Path, text: str) -> None:
-    content = page.read_text(encoding="utf-8")
-    if START_MARK in content and END_MARK in content:
-        before = content[: content.index(START_MARK)]
-        after = content[content.index(END_MARK) + len(END_MARK) :]
-        content = before + text + after
-    else:
-        content = content.rstrip("\n") + "\n\n## Time limits and memory\n" + text + "\n"
-    page.write_text(content, encoding="utf-8")
 
 
 def main() -> None:
@@ -184,7 +161,7 @@ def main() -> None:
     text = section(runs, args.note)
     print(text)
     if not args.no_write:
-        _replace_section(PAGE, text)
+        replace_section(PAGE, START_MARK, END_MARK, text, "## Time limits and memory\n")
 
 
 if __name__ == "__main__":

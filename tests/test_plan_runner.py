@@ -131,3 +131,13 @@ def test_a_plan_found_with_more_hires_allowed_serves_every_point_it_fits() -> No
     unusable = _point(0, 0, 0, 0.0)
     unusable.plan.evaluation = None
     assert best_so_far([unusable]) == [(unusable, unusable)]
+
+
+def test_the_scenarios_own_plan_serves_the_frontier_points_it_fits() -> None:
+    # The scenario's least-cost plan hires 2 with no gap, cheaper than what the points
+    # allowed 2 and 3 found: it is a plan with at most 2 (and 3) hires, so they show it.
+    points = [_point(0, 0, 8, 0.0), _point(1, 1, 4, 60.0), _point(2, 2, 0, 90.0)]
+    points.append(_point(3, 3, 0, 95.0))
+    own = _point(0, 2, 0, 70.0)
+    best = [kept for _, kept in best_so_far(points, also=[own])]
+    assert best == [points[0], points[1], own, own]

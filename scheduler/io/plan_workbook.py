@@ -293,17 +293,19 @@ def _costs_sheet(sheet: Worksheet, plans: Sequence[ScenarioPlan]) -> None:
     sheet.add_chart(chart, "F2")
 
 
-def best_so_far(points: Sequence[PlanOutcome]) -> list[tuple[PlanOutcome, PlanOutcome]]:
+def best_so_far(
+    points: Sequence[PlanOutcome], also: Sequence[PlanOutcome] = ()
+) -> list[tuple[PlanOutcome, PlanOutcome]]:
     """Each frontier point with the best plan found that hires at most that many.
 
     A plan with at most k hires is also one with at most k + 1, so the best coverage
     cannot fall as k grows; a solve stopped by its time limit may still have found
-    less, and a point allowed more hires may have found a better plan that hires no
-    more than k. The best plan of any point that hires at most k (most coverage,
-    then least cost; the point's own plan on a tie) is kept, which makes the frontier
-    monotone without inventing anything.
+    less, and a point allowed more hires (or the scenario's own plan, in `also`) may
+    have found a better plan that hires no more than k. The best such plan (most
+    coverage, then least cost; the point's own plan on a tie) is kept, which makes
+    the frontier monotone without inventing anything.
     """
-    usable = [point for point in points if point.plan.evaluation is not None]
+    usable = [point for point in (*points, *also) if point.plan.evaluation is not None]
     rows: list[tuple[PlanOutcome, PlanOutcome]] = []
     for point in sorted(points, key=lambda p: p.max_hires or 0):
         allowed = point.max_hires or 0
@@ -317,16 +319,20 @@ def _rank(outcome: PlanOutcome) -> tuple[int, float]:
     return outcome.plan.required_shortfall, outcome.plan.total_annual_cost
 
 
-def _frontier_sheet(sheet: Worksheet, points: Sequence[PlanOutcome]) -> None:
+def _frontier_sheet(
+    sheet: Worksheet, points: Sequence[PlanOutcome], also: Sequence[PlanOutcome]
+) -> None:
     rows: list[list[CellValue]] = []
-    for point, best in best_so_far(points):
+    for point, best in best_so_far(points, also):
         p = best.plan
         kept = ""
         if best is not point:
-            kept = (
-                f"the plan found with at most {best.max_hires} hires allowed, which hires "
-                f"{best.plan.hire_count} (this solve found less)"
+            found_by = (
+                f"the plan found with at most {best.max_hires} hires allowed"
+                if best.frontier
+                else "the scenario's own plan"
             )
+            kept = f"{found_by}, which hires {best.plan.hire_count} (this solve found less)"
         rows.append(
             [
                 point.scenario,
@@ -421,7 +427,9 @@ def write_plan_workbook(
     _hires_sheet(workbook.create_sheet("Hires"), plans)
     _costs_sheet(workbook.create_sheet("Costs"), plans)
     if frontier:
-        _frontier_sheet(workbook.create_sheet("Frontier"), frontier)
+        # The frontier scenario's own plan is a plan with its number of hires too.
+        own = [p.outcome for p in plans if p.outcome.scenario == frontier[0].scenario]
+        _frontier_sheet(workbook.create_sheet("Frontier"), frontier, own)
     _cost_formula_sheet(workbook.create_sheet("CostFormula"), plans, cost_formula)
     if run_info:
         table_sheet(workbook.create_sheet("Run"), ("key", "value"), [list(r) for r in run_info])
