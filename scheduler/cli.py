@@ -625,18 +625,15 @@ def sample(
 
 def _operating_hours(text: str | None) -> tuple[int, int] | None:
     """`--hours 08-22` (or `08:00-22:00`, `24` for all day) as (first hour, end hour)."""
+    from scheduler.io.read_cells import CellError, parse_hours
+
     if text is None:
         return None
-    if text.strip() == "24":
-        return (0, 24)
     try:
-        first, end = (int(part.strip().removesuffix(":00")) for part in text.split("-"))
-    except ValueError:
-        first, end = -1, -1
-    if not 0 <= first < end <= 24:
-        _err(f"--hours {text!r}: expected whole hours FIRST-END with FIRST < END, e.g. 08-22")
-        raise typer.Exit(EXIT_BAD_INPUT)
-    return (first, end)
+        return parse_hours(text, "--hours")
+    except CellError as error:
+        _err(str(error))
+        raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 @app.command()

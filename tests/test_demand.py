@@ -344,3 +344,14 @@ def test_demand_command_refuses_a_bad_log_and_writes_nothing(tmp_path: Path) -> 
     assert result.exit_code == 2
     assert "calls.csv!A2 (received_at)" in result.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize("hours", ["22-08", "8-25", "morning", "08-08"])
+def test_demand_command_refuses_bad_hours_and_writes_nothing(tmp_path: Path, hours: str) -> None:
+    out = tmp_path / "demand.xlsx"
+    calls = str(ROOT / DEFAULT_OUT)
+    args = ["demand", "--inputs", str(SAMPLE), "--calls", calls, "--hours", hours, "-o", str(out)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert f"--hours {hours!r}: expected whole hours FIRST-END, e.g. 08-22, or 24" in result.output
+    assert not out.exists()

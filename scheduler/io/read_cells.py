@@ -293,3 +293,17 @@ def parse_minute_of_day(value: CellValue, label: str) -> int:
     if minutes >= 60 or seconds or hours > 24 or (hours == 24 and minutes):
         raise CellError(expected)
     return (hours * 60 + minutes) % MINUTES_PER_DAY
+
+
+def parse_hours(value: CellValue, label: str) -> tuple[int, int]:
+    """`08-22`, `08:00-22:00` or `24` (all day) as (first hour, end hour)."""
+    text = str(value).strip()
+    if text == "24":
+        return (0, 24)
+    try:
+        first, end = (int(part.strip().removesuffix(":00")) for part in text.split("-"))
+    except ValueError:
+        first, end = -1, -1
+    if not 0 <= first < end <= 24:
+        raise CellError(f"{label} {text!r}: expected whole hours FIRST-END, e.g. 08-22, or 24")
+    return (first, end)

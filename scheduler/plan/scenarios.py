@@ -45,6 +45,7 @@ from scheduler.io.read_cells import (
     CellError,
     choice,
     non_negative,
+    parse_hours,
     parse_int,
     parse_list,
     parse_number,
@@ -217,20 +218,6 @@ def read_csv_table(file: Path, sheet: str) -> Table:
         if cells:
             rows.append(DataRow(number=number, cells=cells))
     return Table(sheet=sheet, columns=columns, rows=tuple(rows))
-
-
-def parse_hours(value: CellValue, label: str) -> tuple[int, int]:
-    """`08-22`, `08:00-22:00` or `24` (all day) as (first hour, end hour)."""
-    text = str(value).strip()
-    if text == "24":
-        return (0, 24)
-    try:
-        first, end = (int(part.strip().removesuffix(":00")) for part in text.split("-"))
-    except ValueError:
-        first, end = -1, -1
-    if not 0 <= first < end <= 24:
-        raise CellError(f"{label} {text!r}: expected whole hours FIRST-END, e.g. 08-22, or 24")
-    return (first, end)
 
 
 def _parse_weekdays(value: CellValue, label: str) -> tuple[int, ...]:
