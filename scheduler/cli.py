@@ -283,6 +283,10 @@ def solve(
     _exit_checked(evaluation)
 
 
+#: The largest `plan --budget` (a year): far above any program's, low enough that the
+#: solver's whole-number arithmetic on cents cannot overflow.
+MAX_BUDGET = 10_000_000_000
+
 #: Replications when `solve --calls` simulates the roster (the `simulate` default).
 SOLVE_REPLICATIONS = 30
 
@@ -911,8 +915,11 @@ def plan(
     if out.resolve() in {p.resolve() for p in given}:
         _err(f"--out {out} would overwrite an input; choose another file.")
         raise typer.Exit(EXIT_BAD_INPUT)
-    if budget is not None and budget < 0:
-        _err(f"--budget {budget:g}: expected an amount of 0 or more")
+    if budget is not None and not 0 <= budget <= MAX_BUDGET:  # also nan and inf
+        _err(f"--budget {budget:g}: expected an amount from 0 to {MAX_BUDGET:,}")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    if out.is_dir():
+        _err(f"--out {out} is a folder; give the plan workbook's file name, e.g. plan.xlsx")
         raise typer.Exit(EXIT_BAD_INPUT)
     if service_level is not None and (calls is None or not 0 < service_level < 1):
         _err("--service-level needs --calls and a share between 0 and 1, e.g. 0.9")
@@ -1062,19 +1069,19 @@ def _write_plan(
     run_info: list[tuple[str, CellValue]],
 ) -> None:
     """Rosters (checked), then PLAN.xlsx; the side-by-side figures on the terminal."""
-    from scheduler.io.plan_workbook import write_plan_rosters, write_plan_workbook
+    from scheduler.io.plan_workbook import plan_rosters_written, write_plan_workbook
     from scheduler.plan.hires import COST_FORMULA
 
     plans = [o for o in outcomes if not o.frontier]
-    checked = write_plan_rosters(out, list(zip(planned, plans, strict=True)))
-    written = write_plan_workbook(
-        out,
-        checked,
-        [o for o in outcomes if o.frontier],
-        COST_FORMULA,
-        target_minutes,
-        run_info=[*run_info, ("run seconds (measured)", round(seconds, 1))],
-    )
+    with plan_rosters_written(out, list(zip(planned, plans, strict=True))) as checked:
+        written = write_plan_workbook(
+            out,
+            checked,
+            [o for o in outcomes if o.frontier],
+            COST_FORMULA,
+            target_minutes,
+            run_info=[*run_info, ("run seconds (measured)", round(seconds, 1))],
+        )
     for item in checked:
         p = item.outcome.plan
         hires = ", ".join(f"{n} x {k}" for k, n in sorted(p.hires.items()) if n) or "no hires"

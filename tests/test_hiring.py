@@ -313,21 +313,63 @@ def test_a_candidate_on_a_hand_roster_is_checked_as_staff() -> None:
     assert ("rest", "PEER_CHEAP#1") in rules
 
 
-def test_hires_that_only_save_overtime_are_not_recommended_while_a_gap_stays() -> None:
-    # Hiring C and P at 30,000 would save overtime (as above), but juvenile demand stays
-    # short whoever is hired: with a gap hiring cannot close, the plan recommends no
-    # hire rather than hires bought for overtime alone (docs/planning.md).
-    problem = _overtime_program(30_000)
-    problem = problem.replaced(
-        demand=(*problem.demand, demand("juvenile", "S", "Wed", *DAY_UNIT, 1))
+def _overtime_program_with_a_juvenile_gap(hire_cost: float) -> Problem:
+    # Juvenile demand on Wednesday that no Hiring kind may work: 8 unit-slots stay short
+    # whoever is hired.
+    problem = _overtime_program(hire_cost)
+    return problem.replaced(demand=(*problem.demand, demand("juvenile", "S", "Wed", *DAY_UNIT, 1)))
+
+
+def test_hires_that_save_overtime_are_kept_while_a_gap_no_hire_closes_stays() -> None:
+    # Plans compare on required shortfall, then total cost (COST_FORMULA): the gap is
+    # the same with or without hires, and C and P at 30,000 (60,000) still cost less
+    # than the 62,571.43 of overtime they save, as without the gap.
+    plan = _checked(plan_hires(_overtime_program_with_a_juvenile_gap(30_000), PARAMS))
+
+    assert plan.hires == {"C": 1, "P": 1}
+    assert plan.required_shortfall == 8
+    assert plan.overtime_hours == 0
+    assert plan.total_annual_cost == 60_000
+    assert plan.note.startswith(
+        "8 required unit-slots stay short with or without hires, because no Hiring kind "
+        "may work on the juvenile team; the hires are recommended for cost alone: they "
+        "save 2,571 a year of overtime"
     )
-    plan = _checked(plan_hires(problem, PARAMS))
+
+
+def test_no_hire_when_hires_neither_close_the_gap_nor_save() -> None:
+    # At 40,000 each (80,000) the hires cost more than the overtime (62,571.43).
+    plan = _checked(plan_hires(_overtime_program_with_a_juvenile_gap(40_000), PARAMS))
 
     assert plan.hire_count == 0
     assert plan.required_shortfall == 8
     assert plan.overtime_hours == 16
     assert plan.note.startswith("hiring does not help: 8 required unit-slots stay short")
     assert "no Hiring kind may work on the juvenile team" in plan.note
+    # The bound is the first solve's, over plans with hires too: the no-hire plan is
+    # proven cheapest among all plans as short as it.
+    assert plan.cost_lower_bound == pytest.approx(plan.total_annual_cost, abs=0.01)
+
+
+def test_a_hire_that_only_saves_overtime_is_kept_when_no_shift_covers_a_gap() -> None:
+    # Two staff working every day pay heavy overtime; a 10,000 hire saves nearly all of
+    # it. Monday 02:00-04:00 no shift covers: the hire is kept for cost, not dropped
+    # because the gap stays (found by review: a dearer no-hire plan was returned).
+    rules = Rules(overtime_after_hours=8)
+    staff = [person(f"S{i}", "clinician", rules=rules, hourly_rate=100) for i in range(2)]
+    days = [demand("adult", "N", day, *DAY_UNIT, 1) for day in range(7)]
+    problem = make_problem(
+        people_per_unit=1,
+        staff=staff,
+        demand=[*days, demand("adult", "N", "Mon", "02:00", "04:00", 1)],
+        hires=[hire("H", "clinician", 10_000)],
+    )
+    plan = _checked(plan_hires(problem, PARAMS))
+
+    assert plan.hires == {"H": 1}
+    assert plan.required_shortfall == 2
+    assert plan.total_annual_cost < 20_000  # the hire, and at most a little overtime
+    assert "2 of them no shift starting in the roster can cover" in plan.note
 
 
 def test_a_hired_candidate_owes_their_contract() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+import pytest
 from typer.testing import CliRunner
 
 from scheduler.cli import app
@@ -111,6 +112,35 @@ def test_a_bad_scenario_row_exits_2_and_writes_nothing(tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     assert "Scenarios!C2 (zone): unknown zone 'Z'" in result.output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--budget", "nan", "--budget nan: expected an amount from 0 to 10,000,000,000"),
+        ("--budget", "inf", "--budget inf: expected an amount from 0 to 10,000,000,000"),
+        ("--budget", "1e18", "expected an amount from 0 to 10,000,000,000"),
+        ("--out", "a folder", "is a folder; give the plan workbook's file name"),
+    ],
+)
+def test_bad_options_exit_2_and_write_nothing(
+    tmp_path: Path, option: str, value: str, message: str
+) -> None:
+    program = tiny_program(tmp_path / "tiny")
+    out = tmp_path / "out" / "PLAN.xlsx"
+    args = ["plan", str(program), "-q", "--out", str(out)]
+    if option == "--out":
+        out.mkdir(parents=True)
+        args[-1] = str(out)
+    else:
+        args += [option, value]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert sorted(p.name for p in (tmp_path / "out").glob("*")) == (
+        ["PLAN.xlsx"] if option == "--out" else []
+    )
+    assert not (tmp_path / "out" / "PLAN_rosters").exists()
 
 
 def test_hiring_from_another_file_is_checked_as_the_programs_own(tmp_path: Path) -> None:

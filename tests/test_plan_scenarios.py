@@ -3,6 +3,7 @@ program with the exact demand, shifts or rules it must give, and bad rows locate
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from scheduler.plan.scenarios import (
     scale_units,
 )
 from tests.factories import START, demand, make_problem, person
+from tests.solving import solve_checked
 
 HEADER = (
     "scenario,change,team,zone,weekdays,hours,factor,units,name,copy_from,rule,value,"
@@ -147,6 +149,57 @@ def test_weekends_copy_fridaysdemand(tmp_path: Path) -> None:
     assert needs(changed, "juvenile", "N") == friday | saturday_sunday
 
 
+def test_the_weekdays_of_a_scale_are_those_of_each_piece(tmp_path: Path) -> None:
+    # Monday 20:00-08:00: its 00-06 piece is Tuesday's. Tuesday x3 scales it; Monday x3
+    # does not (Monday 00-06 has no demand).
+    base = program(demand=(demand("adult", "S", "Mon", "20:00", "08:00", 1),))
+    on_tuesday = read_scenarios(write_csv(tmp_path, "s,scale_demand,,,Tue,00-06,3,,,,,,,,,"))
+    assert needs(apply_scenario(base, on_tuesday[1]), "adult", "S") == {
+        h: 3 if 24 <= h < 30 else 1 for h in range(20, 32)
+    }
+    on_monday = read_scenarios(write_csv(tmp_path, "s,scale_demand,,,Mon,00-06,3,,,,,,,,,"))
+    assert needs(apply_scenario(base, on_monday[1]), "adult", "S") == {h: 1 for h in range(20, 32)}
+
+
+# A program with a date row: Friday 2026-03-06 20:00-02:00 replaces Friday's weekday
+# rows (08-20 every day) for adult N; the other days keep 08-20.
+FRIDAY = START + dt.timedelta(days=4)
+
+
+def dated_program() -> Problem:
+    weekly = tuple(demand("adult", "N", day, "08:00", "20:00", 1) for day in range(7))
+    return program(demand=(*weekly, demand("adult", "N", FRIDAY, "20:00", "02:00", 1)))
+
+
+def test_a_date_row_keeps_its_meaning_when_a_piece_is_cut_onto_the_next_day(
+    tmp_path: Path,
+) -> None:
+    base = dated_program()
+    scenario = read_scenarios(write_csv(tmp_path, "s,scale_demand,adult,,,20-24,2,,,,,,,,,"))[1]
+    changed = apply_scenario(base, scenario)
+    before, after = needs(base, "adult", "N"), needs(changed, "adult", "N")
+    # Friday 20-24 doubled; Saturday 00-02 (after the window) and Saturday's own
+    # 08-20 untouched (a dated piece on Saturday wiped Saturday's weekday rows before).
+    assert after == before | {4 * 24 + h: 2 for h in range(20, 24)}
+    assert {h for h in after if 5 * 24 <= h < 6 * 24} == set(range(120, 122)) | set(range(128, 140))
+
+
+def test_24_7_also_covers_the_days_a_date_row_defines(tmp_path: Path) -> None:
+    scenario = read_scenarios(write_csv(tmp_path, "s,operate_24_7,adult,N,,,,1,,,,,,,,"))[1]
+    changed = apply_scenario(dated_program(), scenario)
+    assert set(needs(changed, "adult", "N")) == set(range(7 * 24))
+
+
+def test_weekends_copy_a_dated_friday(tmp_path: Path) -> None:
+    # Juvenile demand only as a date row on Friday 12-20: the weekend copies it.
+    base = program(demand=(demand("juvenile", "N", FRIDAY, "12:00", "20:00", 1),))
+    changed = apply_scenario(
+        base, read_scenarios(write_csv(tmp_path, "s,weekends,juvenile,,,,,,,,,,,,,"))[1]
+    )
+    friday_to_sunday = {d * 24 + h: 1 for d in (4, 5, 6) for h in range(12, 20)}
+    assert needs(changed, "juvenile", "N") == friday_to_sunday
+
+
 def test_shifts_kept_and_added_from_a_file(tmp_path: Path) -> None:
     (tmp_path / "night.csv").write_text(
         "shift_id,start,end,unpaid_break_minutes\nN10,22:00,08:00,30\n", encoding="utf-8"
@@ -161,6 +214,31 @@ def test_rule_change_follows_everyone_but_personal_overrides(tmp_path: Path) -> 
     assert changed.rules == Rules(min_rest_hours=12)
     # C1 had the program's 10 h and follows; P1's own 8 h (a Staff column) stays.
     assert [p.rules.min_rest_hours for p in changed.staff] == [12, 8]
+
+
+def test_a_rule_whose_default_is_blank_is_set_as_a_whole_number(tmp_path: Path) -> None:
+    # max_weekends is None by default: the scenario's 1 must reach everyone as 1, not
+    # 1.0 (a float bound broke the solver's model before).
+    changed = one_scenario(tmp_path, "s,rule,,,,,,,,,max_weekends,1,,,,")
+    assert changed.rules.max_weekends == 1
+    assert [type(p.rules.max_weekends) for p in changed.staff] == [int, int]
+    result, _ = solve_checked(changed, time_limit=3.0)  # the model builds and solves
+    assert result.status.has_roster
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("s,scale_demand,adult,,,,1e20,,,,,,,,,", "Scenarios!G2 (factor): "),
+        ("s,add_demand,adult,N,Mon,08-12,,5000,,,,,,,,", "Scenarios!H2 (units): "),
+        ("s,hires,,,,,,,,,,,,,C-adult,1000000", "Scenarios!P2 (max_count): "),
+        ("s,rule,,,,,,,,,min_rest_hours,1e9,,,,", "Scenarios!L2 (value): min_rest_hours"),
+    ],
+)
+def test_numbers_beyond_any_program_are_located(tmp_path: Path, row: str, message: str) -> None:
+    with pytest.raises(InputError) as raised:
+        apply_scenarios(program(), read_scenarios(write_csv(tmp_path, row)))
+    assert message in raised.value.render()
 
 
 def test_hires_max_count_override(tmp_path: Path) -> None:
@@ -246,3 +324,24 @@ def test_the_sample_expansion_set_applies_to_the_sample() -> None:
     assert {s // 24 for s in needs(weekends, "juvenile", "Central")} == set(range(7))
     assert east.zone_ids[-1] == "East"
     assert needs(east, "adult", "East") == needs(sample, "adult", "North")
+
+
+def test_a_shift_file_is_held_to_the_programs_max_shift_hours(tmp_path: Path) -> None:
+    # A 14 h shift: fine where the program allows 16 h, refused where it allows 12.
+    (tmp_path / "long.csv").write_text(
+        "shift_id,start,end,unpaid_break_minutes\nL14,07:00,21:00,30\n", encoding="utf-8"
+    )
+    scenarios = read_scenarios(write_csv(tmp_path, "s,shifts,,,,,,,,,,,,long.csv,,"))
+    allowed = program(rules=Rules(max_shift_hours=16))
+    assert "L14" in apply_scenario(allowed, scenarios[1]).shifts_by_id
+    with pytest.raises(InputError) as raised:
+        apply_scenario(program(), scenarios[1])
+    assert "shift L14 is 14 h long, longer than max_shift_hours 12 (Rules)" in str(
+        raised.value.render()
+    )
+
+
+def test_a_max_shift_hours_below_a_shift_is_located(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as raised:
+        one_scenario(tmp_path, "s,rule,,,,,,,,,max_shift_hours,6,,,,")
+    assert "max_shift_hours 6: shorter than shift(s) D8" in raised.value.render()

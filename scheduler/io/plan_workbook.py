@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -55,20 +56,27 @@ def file_name(scenario: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", scenario).strip("-").lower() or "scenario"
 
 
-def write_plan_rosters(
+@contextmanager
+def plan_rosters_written(
     plan_path: Path, outcomes: Sequence[tuple[Scenario, PlanOutcome]]
-) -> list[ScenarioPlan]:
-    """Write each plan's roster (hired people as staff) and check it independently.
+) -> Iterator[list[ScenarioPlan]]:
+    """Write each plan's roster (hired people as staff) and check it independently;
+    the block then writes the plan workbook.
 
-    The folder is replaced as a whole: the rosters are written to a new folder that
-    then takes the old one's place, so it never mixes this plan's rosters with the
-    rosters of an earlier plan whose scenarios had other names."""
+    The folder is replaced as a whole, once the block has succeeded: the rosters are
+    written to a new folder that then takes the old one's place, so the folder never
+    mixes this plan's rosters with an earlier plan's, and a failed workbook leaves
+    the old workbook and the old rosters as they were."""
     folder = rosters_folder(plan_path)
     staging = folder.with_name(f".{folder.name}.new")
     shutil.rmtree(staging, ignore_errors=True)  # left by a run that was killed
     try:
         plans = _write_checked_rosters(staging, outcomes)
         staging.mkdir(parents=True, exist_ok=True)  # even when no plan has a roster
+        yield [
+            replace(plan, roster_file=folder / plan.roster_file.name) if plan.roster_file else plan
+            for plan in plans
+        ]
         retired = folder.with_name(f".{folder.name}.old")
         shutil.rmtree(retired, ignore_errors=True)
         if folder.exists():
@@ -77,10 +85,6 @@ def write_plan_rosters(
         shutil.rmtree(retired, ignore_errors=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return [
-        replace(plan, roster_file=folder / plan.roster_file.name) if plan.roster_file else plan
-        for plan in plans
-    ]
 
 
 def _write_checked_rosters(
@@ -126,6 +130,11 @@ def _percent(share: float | None) -> CellValue:
 
 def _money(value: float) -> float:
     return round(value, 2)
+
+
+def _planned(plan: ScenarioPlan, value: CellValue) -> CellValue:
+    """A plan's figure; blank when its solve found no roster (0 would read as a result)."""
+    return None if plan.outcome.plan.evaluation is None else value
 
 
 def _optional_money(value: float | None) -> float | None:
@@ -176,17 +185,32 @@ def _scenarios_sheet(
                 for p in plans
             ],
         ),
-        ("annual hire cost", [_money(p.outcome.plan.annual_hire_cost) for p in plans]),
-        ("annual overtime cost", [_money(p.outcome.plan.annual_overtime_cost) for p in plans]),
-        ("total annual cost", [_money(p.outcome.plan.total_annual_cost) for p in plans]),
+        ("annual hire cost", [_planned(p, _money(p.outcome.plan.annual_hire_cost)) for p in plans]),
+        (
+            "annual overtime cost",
+            [_planned(p, _money(p.outcome.plan.annual_overtime_cost)) for p in plans],
+        ),
+        (
+            "total annual cost",
+            [_planned(p, _money(p.outcome.plan.total_annual_cost)) for p in plans],
+        ),
         (
             "total annual cost: proven lower bound",
             [_optional_money(p.outcome.plan.cost_lower_bound) for p in plans],
         ),
         ("cost gap % (to the bound)", [_percent(p.outcome.plan.cost_gap) for p in plans]),
-        ("required coverage met %", [_percent(p.outcome.plan.required_coverage) for p in plans]),
-        ("required shortfall (unit-slots)", [p.outcome.plan.required_shortfall for p in plans]),
-        ("overtime hours (horizon)", [round(p.outcome.plan.overtime_hours, 1) for p in plans]),
+        (
+            "required coverage met %",
+            [_planned(p, _percent(p.outcome.plan.required_coverage)) for p in plans],
+        ),
+        (
+            "required shortfall (unit-slots)",
+            [_planned(p, p.outcome.plan.required_shortfall) for p in plans],
+        ),
+        (
+            "overtime hours (horizon)",
+            [_planned(p, round(p.outcome.plan.overtime_hours, 1)) for p in plans],
+        ),
         (
             f"calls within {target_minutes:g} min %",
             [
@@ -269,9 +293,9 @@ def _costs_sheet(sheet: Worksheet, plans: Sequence[ScenarioPlan]) -> None:
     rows: list[list[CellValue]] = [
         [
             p.scenario.name,
-            _money(p.outcome.plan.annual_hire_cost),
-            _money(p.outcome.plan.annual_overtime_cost),
-            _money(p.outcome.plan.total_annual_cost),
+            _planned(p, _money(p.outcome.plan.annual_hire_cost)),
+            _planned(p, _money(p.outcome.plan.annual_overtime_cost)),
+            _planned(p, _money(p.outcome.plan.total_annual_cost)),
         ]
         for p in plans
     ]

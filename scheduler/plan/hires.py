@@ -37,7 +37,8 @@ COST_FORMULA = (
     "Annualised overtime cost = the overtime cost of everyone (staff and hires) over the "
     "roster x 365 / roster days, where overtime cost = hours paid above "
     "overtime_after_hours in a week x hourly rate x overtime_multiplier. "
-    "A hire's overtime is paid on hourly_rate, else on annual_cost / 52 / weekly hours. "
+    "A hire's overtime is paid on hourly_rate, else on annual_cost / 52 / weekly hours "
+    "(40 if the kind gives none). "
     "Plans are compared on required coverage first, then on this total."
 )
 
@@ -156,11 +157,23 @@ def plan_hires(
     if not plan.hired_people:
         # Stage 1 had every candidate and used none: they cannot lower the shortfall.
         return _with_note(plan, _useless_note(program, plan))
-    # Some are hired, yet a shortfall stays: would no hire leave as much short?
+    # Some are hired, yet a shortfall stays: would no hire leave as much short, for less?
     alone = _plan_of(program, solve(program, params, hire_limits=HireLimits(0)), started, limits)
-    if alone.evaluation is not None and alone.required_shortfall <= plan.required_shortfall:
-        return _with_note(alone, _useless_note(program, plan))
-    return _with_note(plan, f"{short} even with every candidate available{_out_of_reach(plan)}")
+    if alone.evaluation is None or alone.required_shortfall > plan.required_shortfall:
+        return _with_note(plan, f"{short} even with every candidate available{_out_of_reach(plan)}")
+    # Hiring does not lower the shortfall; plans then compare on cost (COST_FORMULA).
+    if alone.total_annual_cost <= plan.total_annual_cost:
+        # The first solve's bound holds for every plan as short as it (this one too);
+        # the no-hire solve's own bound holds only for plans without hires.
+        proven = replace(alone.result, plan_cost_bound=plan.result.plan_cost_bound)
+        return _with_note(replace(alone, result=proven), _useless_note(program, plan))
+    saved = alone.total_annual_cost - plan.total_annual_cost
+    return _with_note(
+        plan,
+        f"{short} with or without hires{_because(_short_reasons(program, plan))}; the hires "
+        f"are recommended for cost alone: they save {saved:,.0f} a year of overtime"
+        f"{_out_of_reach(plan)}",
+    )
 
 
 #: How the checker words a gap no shift of the roster can fill (`evaluate._gap_reason`).
@@ -256,6 +269,21 @@ def _with_note(plan: HirePlan, note: str) -> HirePlan:
 
 def _useless_note(program: Problem, plan: HirePlan) -> str:
     """Why hiring does not lower the required shortfall, as far as the data tells."""
+    reasons = _short_reasons(program, plan)
+    unproven = "" if plan.result.stage1_optimal else " (not proven within the time limit)"
+    return (
+        f"hiring does not help: {plan.required_shortfall} required unit-slots stay short "
+        f"with every candidate hired{_because(reasons)}; no hire is "
+        f"recommended{unproven}{_out_of_reach(plan)}"
+    )
+
+
+def _because(reasons: list[str]) -> str:
+    return f", because {'; '.join(reasons)}" if reasons else ""
+
+
+def _short_reasons(program: Problem, plan: HirePlan) -> list[str]:
+    """Why hires cannot close the gaps, as far as the data tells."""
     reasons: list[str] = []
     evaluation = plan.evaluation
     short_teams = sorted({gap.team for gap in evaluation.gaps} if evaluation else set())
@@ -267,16 +295,11 @@ def _useless_note(program: Problem, plan: HirePlan) -> str:
         missing = _missing_role(program, team)
         if missing:
             reasons.append(missing)
-    if not reasons:
+    if not reasons and not _out_of_reach(plan):  # which, when there, says it itself
         reasons.append(
             "the rules leave the candidates no shift that covers the gaps (see the gaps' reasons)"
         )
-    unproven = "" if plan.result.stage1_optimal else " (not proven within the time limit)"
-    return (
-        f"hiring does not help: {plan.required_shortfall} required unit-slots stay short "
-        f"with every candidate hired, because {'; '.join(reasons)}; no hire is "
-        f"recommended{unproven}"
-    )
+    return reasons
 
 
 def _missing_role(program: Problem, team: Team) -> str | None:

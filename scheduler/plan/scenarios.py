@@ -32,6 +32,7 @@ import csv
 import datetime as dt
 import itertools
 import math
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -43,6 +44,7 @@ from pydantic import ValidationError
 from scheduler.errors import InputError, InputIssue
 from scheduler.io.read_cells import (
     CellError,
+    at_most,
     choice,
     non_negative,
     parse_hours,
@@ -52,6 +54,7 @@ from scheduler.io.read_cells import (
     parse_text,
     parse_weekday,
 )
+from scheduler.io.read_workbook import MAX_UNITS, RULE_MAXIMA
 from scheduler.io.tables import CellValue, DataRow, Table, Tables, load_tables
 from scheduler.model.problem import (
     MINUTES_PER_DAY,
@@ -87,6 +90,10 @@ COLUMNS = (
     "hire_id",
     "max_count",
 )
+
+
+#: The largest demand factor a scenario may give (units are capped at MAX_UNITS anyway).
+MAX_FACTOR = 100
 
 
 class ChangeKind(StrEnum):
@@ -284,8 +291,8 @@ def _parse_row(
         zone=get("zone", parse_text),
         weekdays=get("weekdays", _parse_weekdays) or (),
         hours=get("hours", parse_hours),
-        factor=get("factor", non_negative(parse_number)),
-        units=get("units", non_negative(parse_int)),
+        factor=get("factor", at_most(non_negative(parse_number), MAX_FACTOR)),
+        units=get("units", at_most(non_negative(parse_int), MAX_UNITS)),
         name=get("name", parse_text),
         copy_from=get("copy_from", parse_text),
         travel_minutes=get("travel_minutes", non_negative(parse_number)),
@@ -293,7 +300,7 @@ def _parse_row(
         value=get("value", parse_number),
         shift_ids=get("shift_ids", parse_list) or (),
         hire_id=get("hire_id", parse_text),
-        max_count=get("max_count", non_negative(parse_int)),
+        max_count=get("max_count", at_most(non_negative(parse_int), MAX_UNITS)),
         letters=tuple((column, table.letter(column) or "") for column in table.columns),
     )
     if kind is ChangeKind.SHIFTS:
@@ -332,6 +339,8 @@ def read_shift_file(path: Path) -> tuple[ShiftTemplate, ...]:
     else:
         tables = load_tables(path, only={"shifts"})
     reader = _ProblemReader(tables)
+    # Lengths are checked against the program's max_shift_hours when the change applies.
+    reader.max_shift_hours = None
     shifts = reader._read_shifts()
     reader.raise_issues()
     return tuple(shifts)
@@ -355,13 +364,44 @@ def apply_scenarios(problem: Problem, scenarios: Iterable[Scenario]) -> list[Pro
 
 
 def apply_scenario(problem: Problem, scenario: Scenario) -> Problem:
-    """The program with the scenario's changes, in order; validated as a Problem."""
+    """The program with the scenario's changes, in order; validated as a Problem.
+
+    A `date` row of Demand replaces its day's weekday rows (calendar.py), so a change
+    that adds weekday rows would miss dated days, and a piece cut onto the next date
+    would wipe that day's weekday rows. When Demand has date rows, every row is first
+    put on the dates it applies to, and weekday rows a change adds are put on every
+    date of their weekday: each change then acts on the days the program really has.
+    """
     issues = _Issues()
+    dated = any(row.date is not None for row in problem.demand)
+    if dated:
+        problem = problem.replaced(demand=on_dates(problem, keep_replaced=False))
     for change in scenario.changes:
         problem = _APPLY[change.kind](problem, change, issues)
+        if dated:
+            problem = problem.replaced(demand=on_dates(problem, keep_replaced=True))
     if issues.items:
         raise InputError(issues.items)
     return problem
+
+
+def on_dates(problem: Problem, keep_replaced: bool) -> tuple[DemandRow, ...]:
+    """Demand as date rows only: each weekday row on every date of its weekday from the
+    day before the horizon (when it runs past midnight into it) to the last, except,
+    unless `keep_replaced`, the dates where date rows replace it."""
+    dated = {(row.team, row.zone, row.date) for row in problem.demand if row.date is not None}
+    rows = [row for row in problem.demand if row.date is not None]
+    for day in range(-1, problem.days):
+        date = problem.date_of(day)
+        for row in problem.demand:
+            if row.date is not None or row.weekday != date.weekday():
+                continue
+            if not keep_replaced and (row.team, row.zone, date) in dated:
+                continue
+            if day < 0 and row.start_minute + row.duration_minutes <= MINUTES_PER_DAY:
+                continue  # ends before the horizon starts
+            rows.append(row.model_copy(update={"weekday": None, "date": date, "row": None}))
+    return tuple(rows)
 
 
 def replaced(problem: Problem, change: Change, issues: _Issues, **update: Any) -> Problem:
@@ -385,21 +425,25 @@ def _check_zone(problem: Problem, change: Change, issues: _Issues) -> bool:
     return True
 
 
-def _matches(row: DemandRow, change: Change) -> bool:
+def _matches_place(row: DemandRow, change: Change) -> bool:
+    """The row is of the change's team and zone (each when given)."""
     if change.team is not None and row.team is not change.team:
         return False
-    if change.zone is not None and row.zone != change.zone:
-        return False
-    if change.weekdays and row.weekday is not None and row.weekday not in change.weekdays:
-        return False
-    return not (
-        change.weekdays and row.date is not None and row.date.weekday() not in change.weekdays
-    )
+    return change.zone is None or row.zone == change.zone
+
+
+def _on_weekdays(row: DemandRow, change: Change) -> bool:
+    """The row (or a piece of one cut at midnight) starts on one of the change's weekdays."""
+    if not change.weekdays:
+        return True
+    weekday = row.weekday if row.date is None else row.date.weekday()
+    return weekday in change.weekdays
 
 
 def scale_units(units: int, factor: float) -> int:
-    """Units times the factor, rounded half up (1 x 1.5 = 2 units, 1 x 1.2 = 1)."""
-    return math.floor(units * factor + 0.5)
+    """Units times the factor, rounded half up (1 x 1.5 = 2 units, 1 x 1.2 = 1), at most
+    the reader's MAX_UNITS."""
+    return min(MAX_UNITS, math.floor(units * factor + 0.5))
 
 
 def _scale_demand(problem: Problem, change: Change, issues: _Issues) -> Problem:
@@ -408,11 +452,12 @@ def _scale_demand(problem: Problem, change: Change, issues: _Issues) -> Problem:
     factor = change.factor if change.factor is not None else 1.0
     rows: list[DemandRow] = []
     for row in problem.demand:
-        if not _matches(row, change):
+        if not _matches_place(row, change):
             rows.append(row)
             continue
+        # Each piece by its own day: Monday's 20:00-08:00 is Tuesday's from midnight.
         for piece, inside in split_at_hours(row, change.hours):
-            if not inside:
+            if not inside or not _on_weekdays(piece, change):
                 rows.append(piece)
                 continue
             target = piece.target_units
@@ -549,20 +594,37 @@ def _weekends(problem: Problem, change: Change, issues: _Issues) -> Problem:
     def ours(row: DemandRow) -> bool:
         return row.team is change.team and (change.zone is None or row.zone == change.zone)
 
-    copied = [row for row in problem.demand if ours(row) and row.weekday == source]
+    def weekday_of(row: DemandRow) -> int | None:
+        return row.weekday if row.date is None else row.date.weekday()
+
+    copied = [row for row in problem.demand if ours(row) and weekday_of(row) == source]
     if not copied:
         issues.add(
             change,
             "copy_from",
-            f"{change.team} has no weekly demand on weekday {source + 1} to copy",
+            f"{change.team} has no demand on weekday {source + 1} to copy",
         )
         return problem
-    kept = [row for row in problem.demand if not (ours(row) and row.weekday in WEEKEND_DAYS)]
+    kept = [row for row in problem.demand if not (ours(row) and weekday_of(row) in WEEKEND_DAYS)]
     added = [
         row.model_copy(update={"weekday": day, "row": None})
         for day in WEEKEND_DAYS
         for row in copied
+        if row.date is None
     ]
+    # Date rows (`apply_scenario` puts all Demand on dates when it has any): each
+    # weekend date takes its own week's source day, else the next week's.
+    by_date: dict[dt.date, list[DemandRow]] = defaultdict(list)
+    for row in copied:
+        if row.date is not None:
+            by_date[row.date].append(row)
+    for day in range(-1, problem.days) if by_date else ():
+        date = problem.date_of(day)
+        if date.weekday() not in WEEKEND_DAYS:
+            continue
+        same_week = date - dt.timedelta(days=date.weekday() - source)
+        rows = by_date.get(same_week) or by_date.get(same_week + dt.timedelta(days=7), [])
+        added += [row.model_copy(update={"date": date, "row": None}) for row in rows]
     return replaced(problem, change, issues, demand=(*kept, *added))
 
 
@@ -581,7 +643,12 @@ def _shifts(problem: Problem, change: Change, issues: _Issues) -> Problem:
     longest = problem.rules.max_shift_hours * 60
     for shift in added.values():
         if shift.duration_minutes > longest:
-            issues.add(change, "file", f"shift {shift.shift_id} is longer than max_shift_hours")
+            issues.add(
+                change,
+                "file",
+                f"shift {shift.shift_id} is {shift.duration_minutes / 60:g} h long, longer than "
+                f"max_shift_hours {problem.rules.max_shift_hours:g} (Rules)",
+            )
     shifts = [s for s in problem.shifts if s.shift_id in kept_ids and s.shift_id not in added]
     shifts += added.values()
     final_ids = {s.shift_id for s in shifts}
@@ -613,13 +680,25 @@ def _rule(problem: Problem, change: Change, issues: _Issues) -> Problem:
     assert change.rule is not None and change.value is not None
     old = getattr(problem.rules, change.rule)
     value: float | int = change.value
-    if isinstance(old, int) and not isinstance(old, bool) and float(value).is_integer():
-        value = int(value)
+    if float(value).is_integer():
+        value = int(value)  # `max_weekends 1` is 1, also where the default is None
+    highest = RULE_MAXIMA.get(change.rule)
+    if highest is not None and value > highest:
+        issues.add(change, "value", f"{change.rule} {value:g}: at most {highest:g}")
+        return problem
     try:
         rules = Rules.model_validate({**problem.rules.model_dump(), change.rule: value})
     except ValidationError as error:
         issues.add(change, "value", f"{change.rule} {value}: {error.errors()[0]['msg']}")
         return problem
+    # The value as Rules validated it (whole numbers stay whole), for everyone's rules.
+    value = getattr(rules, change.rule)
+    if change.rule == "max_shift_hours":
+        longer = [s.shift_id for s in problem.shifts if s.duration_minutes > value * 60]
+        if longer:
+            shorter = f"max_shift_hours {value:g}: shorter than shift(s) {', '.join(longer)}"
+            issues.add(change, "value", shorter)
+            return problem
     staff = problem.staff
     if change.rule in PERSON_RULE_NAMES:
         staff = tuple(
@@ -675,15 +754,16 @@ def describe_change(change: Change) -> str:
         return f"demand x{change.factor:g} {where}".strip()
     if kind is ChangeKind.ADD_ZONE:
         copy = (
-            f" (demand of {change.copy_from} x{change.factor or 1:g})" if change.copy_from else ""
+            f" (demand of {change.copy_from} x{1 if change.factor is None else change.factor:g})"
+            if change.copy_from
+            else ""
         )
         return f"new zone {change.zone}{copy}"
     if kind is ChangeKind.ADD_DEMAND:
         return f"demand {change.units} units {where}"
     if kind is ChangeKind.OPERATE_24_7:
-        return (
-            f"{change.team} 24/7 ({change.units or 1} unit{'s' if (change.units or 1) > 1 else ''})"
-        )
+        units = 1 if change.units is None else change.units
+        return f"{change.team} 24/7 ({units} unit{'' if units == 1 else 's'})"
     if kind is ChangeKind.WEEKENDS:
         return f"{change.team} on weekends"
     if kind is ChangeKind.SHIFTS:
