@@ -623,7 +623,10 @@ def sample(
 
     _load(folder)  # validate first: never build a workbook from a broken program
     target = out or folder / f"{folder.name}.xlsx"
-    csv_folder_to_workbook(folder, target)
+    try:
+        csv_folder_to_workbook(folder, target)  # written only once built whole
+    except InputError as error:  # e.g. a workbook given instead of a folder
+        raise _refuse(folder, error) from None
     typer.echo(f"Input workbook written to {target}")
 
 
@@ -690,7 +693,6 @@ def demand(
         unreachable_zones,
     )
     from scheduler.demand.workbook import write_demand_workbook
-    from scheduler.io.read_workbook import read_problem
 
     try:
         team_zones = parse_team_zones(team_zone or [])
@@ -726,8 +728,11 @@ def demand(
     for warning in unreachable_zones(logged, problem, settings):
         _err(f"Warning: {warning}")
     windows = demand_windows(needs)
-    written = write_demand_workbook(inputs, needs, windows, out)
-    read_problem(written)  # what was written must be a program `solve` reads
+    try:
+        # Read back before it replaces `out`: what is written is a program `solve` reads.
+        written = write_demand_workbook(inputs, needs, windows, out)
+    except InputError as error:
+        raise _refuse(inputs, error) from None
     unit_hours = sum(need.units for need in needs)
     typer.echo(
         f"{len(logged)} calls; {len(windows)} Demand rows, {unit_hours} unit-hours a week "
@@ -1191,3 +1196,8 @@ def bench_curtois(
         raise typer.Exit(EXIT_VIOLATIONS)
     if any(run.check is None for run in runs):
         raise typer.Exit(EXIT_INFEASIBLE)
+
+
+def main() -> None:
+    """The command line (`main.py`, the `crisis-roster` script)."""
+    interrupt.run_command_line(app)

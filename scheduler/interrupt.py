@@ -11,7 +11,9 @@ it registers.
 from __future__ import annotations
 
 import functools
+import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -36,6 +38,9 @@ class _StopState:
         self.lock = threading.RLock()
         self.signal_number: int | None = None
         self.running: list[Callable[[], None]] = []
+        # Set by a second signal: the process must end without the interpreter's
+        # clean-up (see `run_command_line`).
+        self.quitting = False
 
     def request(self, signal_number: int, stop_running: bool = True) -> None:
         with self.lock:
@@ -91,6 +96,7 @@ def _on_signal(signal_number: int, frame: FrameType | None) -> None:
     nothing more: a file being written is left as it was (writes are atomic)."""
     del frame
     if stop_requested():
+        _STATE.quitting = True
         raise SystemExit(exit_code())
     _STATE.request(signal_number, stop_running=False)
 
@@ -102,6 +108,7 @@ def stop_on_signals() -> Iterator[None]:
     forgotten (a later solve in the same process runs in full). Outside the main
     thread, where Python cannot set handlers, only the state is managed."""
     _STATE.reset()
+    _STATE.quitting = False
     if threading.current_thread() is not threading.main_thread():
         try:
             yield
@@ -128,3 +135,19 @@ def stops_on_signals(command: Callable[Params, Returned]) -> Callable[Params, Re
             return command(*args, **kwargs)
 
     return run
+
+
+def run_command_line(command_line: Callable[[], object]) -> None:
+    """Run the command line; after a second stop signal leave at once with its exit
+    code. A search cut short by it may leave OR-Tools' threads in a state in which
+    the interpreter's clean-up at exit aborts the process (exit 134, "terminate
+    called without an active exception"); every file is written atomically, so
+    skipping the clean-up loses nothing."""
+    try:
+        command_line()
+    except SystemExit as done:
+        if not _STATE.quitting:
+            raise
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(done.code if isinstance(done.code, int) else 1)

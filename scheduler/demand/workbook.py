@@ -1,6 +1,8 @@
 """Write demand from calls as a complete input workbook `solve` reads as is.
 
-The output is the input's own sheets with `Demand` replaced by the windows
+The output is a new workbook holding the values of the input's sheets (nothing
+else: no formula, link, defined name, conditional format, data validation or
+hyperlink of an input is copied), with `Demand` replaced by the windows
 computed from the call log, plus `Rates` (every weekday, hour, zone and team
 with its rate, load, units and expected service level) and `CallsByHour` (calls
 per hour of the day by team, with a chart). `read_problem` ignores sheets it
@@ -9,7 +11,6 @@ does not know, so the extra sheets do not disturb `solve`.
 
 from __future__ import annotations
 
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 
@@ -18,10 +19,11 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
 from scheduler.demand.calls import HOURS_PER_DAY, DemandWindow, HourlyNeed
-from scheduler.io.safe_cells import CellValue
-from scheduler.io.tables_spec import CALLS_BY_HOUR_SHEET, RATES_SHEET
-from scheduler.io.template import csv_folder_to_workbook
-from scheduler.io.write_workbook import save_atomically, table_sheet
+from scheduler.io.read_workbook import read_problem
+from scheduler.io.safe_cells import CellValue, write_cell
+from scheduler.io.tables_spec import CALLS_BY_HOUR_SHEET, INPUT_SHEETS_BY_KEY, RATES_SHEET
+from scheduler.io.template import csv_folder_workbook
+from scheduler.io.write_workbook import BOLD, fit_widths, replace_atomically, table_sheet
 from scheduler.model.problem import WEEKDAYS, Team
 
 DEMAND_SHEET = "Demand"
@@ -89,19 +91,40 @@ def calls_by_hour_rows(needs: list[HourlyNeed]) -> list[tuple[CellValue, ...]]:
 
 
 def _load_input_book(input_path: Path) -> Workbook:
-    """The input as an editable workbook (a CSV folder is built into one first).
+    """The input as a new workbook holding its values only.
 
-    Formulas are replaced by the values Excel last computed for them (what
-    `read_problem` reads) and links to other workbooks are dropped: no formula
-    or link from an input is copied into the output. Text cells stay text
-    (`csv_folder_to_workbook` writes through `safe_cells`).
+    A CSV folder is read as `check` reads it (`csv_folder_workbook`). From an .xlsx
+    only cell values (and number formats, so a date stays a date) are copied, each
+    through `write_cell`: a formula becomes the value Excel last computed (what
+    `read_problem` reads), text that looks like a formula stays text, and defined
+    names, conditional formats, data validations, hyperlinks and links to other
+    workbooks, which can all hold formulas or URLs, are left behind. The caller has
+    read the input with `read_problem` first, so its size limits were checked.
     """
-    if not input_path.is_dir():
-        return openpyxl.load_workbook(input_path, data_only=True, keep_links=False)
-    with tempfile.TemporaryDirectory() as folder:
-        built = Path(folder) / "input.xlsx"
-        csv_folder_to_workbook(input_path, built)
-        return openpyxl.load_workbook(built, data_only=True)
+    if input_path.is_dir():
+        return csv_folder_workbook(input_path)
+    source = openpyxl.load_workbook(input_path, read_only=True, data_only=True, keep_links=False)
+    book = Workbook()
+    book.remove(book.active)
+    try:
+        for sheet in source.worksheets:
+            copy = book.create_sheet(sheet.title)
+            sheet.reset_dimensions()  # some writers store wrong dimensions
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.value is None:
+                        continue
+                    written = write_cell(copy, cell.row, cell.column, cell.value)
+                    written.number_format = cell.number_format
+            if copy.title.lower() in INPUT_SHEETS_BY_KEY:
+                for header in copy[1]:
+                    if header.value is not None:
+                        header.font = BOLD
+                copy.freeze_panes = "A2"
+            fit_widths(copy)
+    finally:
+        source.close()
+    return book
 
 
 def write_demand_workbook(
@@ -110,7 +133,11 @@ def write_demand_workbook(
     windows: list[DemandWindow],
     out: str | Path,
 ) -> Path:
-    """Write the input's sheets with `Demand` replaced, plus `Rates` and `CallsByHour`."""
+    """Write the input's sheets with `Demand` replaced, plus `Rates` and `CallsByHour`.
+
+    Raises `InputError` when the input cannot be read, or when the workbook built
+    from it does not read back as a program; `out` is then left as it was.
+    """
     book = _load_input_book(Path(input_path))
     position = len(book.sheetnames)
     for name in list(book.sheetnames):
@@ -142,4 +169,9 @@ def write_demand_workbook(
     chart.set_categories(Reference(hourly, min_col=1, min_row=2, max_row=1 + HOURS_PER_DAY))
     chart.width = 24
     hourly.add_chart(chart, "E2")
-    return save_atomically(book, Path(out))
+
+    def save_checked(temporary: Path) -> None:
+        book.save(temporary)
+        read_problem(temporary)  # what `solve` will read; a failure here writes nothing
+
+    return replace_atomically(Path(out), save_checked, suffix=".xlsx")

@@ -103,6 +103,8 @@ MAX_HOURLY_RATE = 10_000
 MAX_ANNUAL_COST = 10_000_000  # of one hire
 MAX_MINUTES = 24 * 60  # an unpaid break, a drive
 MAX_UNITS = 1_000
+#: The end of the reader's warning that `solve` leaves `Hiring` to `plan`.
+SOLVE_IGNORES_HIRING = "for `plan`; `solve` rosters Staff alone"
 MAX_WEIGHT = 1_000
 RULE_MAXIMA: dict[str, float] = {  # the others have their bounds in the model
     "min_rest_hours": MAX_WEEK_HOURS,
@@ -1257,7 +1259,7 @@ class _ProblemReader(_Reader):
                 if len(hires) == 1
                 else (f"{len(hires)} kinds of candidate hires are")
             )
-            self.warnings.append(f"Hiring: {kinds} for `plan`; `solve` rosters Staff alone")
+            self.warnings.append(f"Hiring: {kinds} {SOLVE_IGNORES_HIRING}")
         return hires
 
     def _read_history(self) -> list[Assignment]:
@@ -1323,7 +1325,8 @@ def _days_near_the_roster(
 
     Each day of a soft row is one request: a row "until 9999-12-31" (HR for "until
     further notice") would otherwise be millions of them. A row wholly outside keeps
-    one of its days, which touches nothing either.
+    one day just beyond those, which touches nothing either (and, unlike its own dates,
+    which can be 9999-12-31, leaves room for the date arithmetic that follows).
     """
     start, end, whole_days = window
     first, days = horizon
@@ -1331,10 +1334,9 @@ def _days_near_the_roster(
     high = dt.datetime.combine(first + dt.timedelta(days=days + 1), dt.time())
     one_day = dt.timedelta(days=1)
     if end <= low:
-        return end - one_day, end, whole_days
+        return low - one_day, low, whole_days
     if start >= high:
-        after = start + one_day if start.date() < dt.date.max else dt.datetime.max
-        return start, after, whole_days
+        return high, high + one_day, whole_days
     return max(start, low), min(end, high), whole_days
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import cast
+from typing import TypeGuard, cast
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
@@ -118,6 +118,17 @@ def write_simulation_report(path: Path, result: SimulationResult) -> Path:
     return save_atomically(workbook, path)
 
 
+#: Bounds of a Rates row: far above any zone's calls, low enough that a simulation of
+#: the horizon stays quick (each call is an event) and nothing overflows.
+MAX_CALLS_PER_HOUR = 200
+MAX_BUSY_MINUTES = 24 * 60
+
+
+def _finite(value: object) -> TypeGuard[int | float]:
+    """A number cell (not a boolean) that is neither infinite nor NaN."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
 def read_rates(path: Path, problem: Problem) -> tuple[Rates, dict[RateKey, float]]:
     """Calls per hour and mean busy minutes per (weekday, hour, zone, team) from the
     `Rates` sheet of a `demand` workbook; every bad cell is reported, with its row."""
@@ -153,7 +164,7 @@ def read_rates(path: Path, problem: Problem) -> tuple[Rates, dict[RateKey, float
         if weekday_text not in WEEKDAYS:
             issue("weekday", f"weekday {weekday_text!r} is not one of {', '.join(WEEKDAYS)}")
             ok = False
-        if not isinstance(hour, int | float) or hour != int(hour) or not 0 <= hour < 24:
+        if not _finite(hour) or hour != int(hour) or not 0 <= hour < 24:
             issue("hour", f"hour {hour!r} is not a whole number from 0 to 23")
             ok = False
         if zone not in zones:
@@ -162,11 +173,17 @@ def read_rates(path: Path, problem: Problem) -> tuple[Rates, dict[RateKey, float
         if team_text.lower() not in {team.value for team in Team}:
             issue("team", f"team {team_text!r} is not one of {', '.join(t.value for t in Team)}")
             ok = False
-        if not isinstance(rate, int | float) or isinstance(rate, bool) or rate < 0:
-            issue("calls_per_hour", f"calls_per_hour {rate!r} is not a number >= 0")
+        if not _finite(rate) or not 0 <= rate <= MAX_CALLS_PER_HOUR:
+            issue(
+                "calls_per_hour",
+                f"calls_per_hour {rate!r} is not a number from 0 to {MAX_CALLS_PER_HOUR}",
+            )
             ok = False
-        if not isinstance(minutes, int | float) or isinstance(minutes, bool) or minutes <= 0:
-            issue("busy_minutes", f"busy_minutes {minutes!r} is not a number > 0")
+        if not _finite(minutes) or not 0 < minutes <= MAX_BUSY_MINUTES:
+            issue(
+                "busy_minutes",
+                f"busy_minutes {minutes!r} is not a number above 0 and at most {MAX_BUSY_MINUTES}",
+            )
             ok = False
         if ok:
             assert isinstance(hour, int | float) and isinstance(rate, int | float)

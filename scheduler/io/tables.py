@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.cell.read_only import ReadOnlyCell
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 from openpyxl.xml.functions import fromstring as parse_xml  # defusedxml's when installed
 
 from scheduler.errors import InputError, InputIssue
@@ -178,16 +180,25 @@ def _check_workbook_archive(source: Path) -> None:
         for entry in entries:
             if entry.file_size <= MAX_UNPACKED_PART_BYTES:
                 continue
+            # Every part counts, whatever its name: openpyxl finds the parts it parses
+            # through [Content_Types].xml and relationships, which may call an XML part
+            # `ss.dat` or `image1.png`. Real pictures and macros are hardly ever this large:
+            # the file is at most 20 MB and PNG or JPEG do not shrink when zipped.
             # Every sheet counts, read or not: openpyxl parses a sheet without a
             # <dimension> to its end when it opens the workbook.
             sheet = sheet_names.get(entry.filename)
+            size = f"{entry.file_size / MB:,.0f} MB"
+            limit = f"parts over {MAX_UNPACKED_PART_BYTES / MB:g} MB are refused"
             if sheet is None and not entry.filename.endswith((".xml", ".rels")):
-                continue  # pictures and other parts are not parsed
+                raise _file_error(
+                    source,
+                    f"{entry.filename} unpacks to {size}; {limit}, whatever their name or "
+                    "kind (it may be a zip bomb)",
+                )
             what = f"sheet {sheet}" if sheet is not None else entry.filename
             raise _file_error(
                 source,
-                f"{what} unpacks to {entry.file_size / MB:,.0f} MB of XML; parts over "
-                f"{MAX_UNPACKED_PART_BYTES / MB:g} MB are refused (some 40,000 rows of a "
+                f"{what} unpacks to {size} of XML; {limit} (some 40,000 rows of a "
                 "dozen columns); delete the rows and columns beyond the data",
             )
 
@@ -234,17 +245,31 @@ def _load_folder(tables: Tables, only: Collection[str] | None) -> None:
             tables.failed.add(key)
             continue
         seen[key] = file
-        _check_size(file, file.stem)
-        try:
-            rows, warnings = read_csv_rows(file)
-            _add_table(tables, file.stem, rows)
-        except CsvFileError as error:
-            _sheet_failed(tables, file.stem, str(error))
-            continue
-        except csv.Error as error:
-            _sheet_failed(tables, file.stem, f"{file.name} is not a readable CSV file ({error})")
-            continue
-        tables.warnings.extend(f"{file.stem}: {warning}" for warning in warnings)
+        _add_csv_file(tables, file, file.stem)
+
+
+def read_csv_file(file: Path, sheet: str) -> tuple[Table, list[str]]:
+    """One CSV file as the table `sheet`, and the warnings, read as a folder's CSV files
+    are (size, encodings, delimiters, row and cell limits). Raises `InputError`."""
+    tables = Tables(source=file.parent, in_folder=True)
+    _add_csv_file(tables, file, sheet)
+    if tables.issues:
+        raise InputError(tables.issues)
+    return tables.by_key[sheet.lower()], tables.warnings
+
+
+def _add_csv_file(tables: Tables, file: Path, sheet: str) -> None:
+    _check_size(file, sheet)
+    try:
+        rows, warnings = read_csv_rows(file)
+        _add_table(tables, sheet, rows)
+    except CsvFileError as error:
+        _sheet_failed(tables, sheet, str(error))
+        return
+    except csv.Error as error:
+        _sheet_failed(tables, sheet, f"{file.name} is not a readable CSV file ({error})")
+        return
+    tables.warnings.extend(f"{sheet}: {warning}" for warning in warnings)
 
 
 class CsvFileError(ValueError):
@@ -319,7 +344,6 @@ def _load_workbook(tables: Tables, only: Collection[str] | None) -> None:
         for sheet in book.worksheets:
             if only is not None and sheet.title.lower() not in only:
                 continue
-            sheet.reset_dimensions()  # some writers store wrong dimensions
             try:
                 _add_table(tables, sheet.title, _sheet_values(sheet))
             except Exception as error:
@@ -345,9 +369,74 @@ def _sheet_failed(tables: Tables, sheet: str, message: str) -> None:
     tables.failed.add(sheet.lower())
 
 
-def _sheet_values(sheet: Any) -> Iterator[list[CellValue]]:
-    for row in sheet.iter_rows():
-        yield [_excel_value(cell) for cell in row]
+@dataclass(frozen=True)
+class _BadCell:
+    """A cell with no value to read; the message says why and what to do."""
+
+    message: str
+
+
+_NOT_COMPUTED = _BadCell(
+    "the formula's value was not saved (the workbook was saved without computed values, "
+    "as scripts save it); open it in Excel or LibreOffice and save it again"
+)
+
+
+class _ValueParser(WorkSheetParser):  # type: ignore[misc]  # openpyxl has no types
+    """openpyxl's sheet parser, which tells a formula whose value was not saved from a
+    blank cell (reading values only, openpyxl gives None for both)."""
+
+    def parse_cell(self, element: Any) -> dict[str, Any]:
+        cell: dict[str, Any] = super().parse_cell(element)
+        # Only cells without a value are looked at again: blanks cost one lookup more.
+        # A formula whose value is "" is saved as t="str" with an empty <v>: a blank.
+        if (
+            cell["value"] is None
+            and cell["data_type"] == "n"
+            and element.find(FORMULA_TAG) is not None
+        ):
+            cell["data_type"] = "f"
+        return cell
+
+
+def _sheet_values(sheet: Any) -> Iterator[list[CellValue | _BadCell]]:
+    """The rows of a read-only sheet, as openpyxl's `iter_rows` gives them (missing rows
+    as empty ones, each row as long as its rightmost cell), with error cells and formulas
+    without a saved value as `_BadCell`s. The sheet's stored dimensions are not used:
+    some writers store wrong ones. `iter_rows` cannot take another parser, so this loop
+    is its own, on openpyxl's private `_get_source`, `_shared_strings` and formats."""
+    book = sheet.parent
+    with sheet._get_source() as source:
+        parser = _ValueParser(
+            source,
+            sheet._shared_strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        expected = 1
+        for number, cells in parser.parse():
+            if number < expected:  # a row out of order: openpyxl skips it too
+                continue
+            for _ in range(expected, number):
+                yield []
+            expected = number + 1
+            width = max((cell["column"] for cell in cells), default=0)
+            values: list[CellValue | _BadCell] = [None] * width
+            for cell in cells:
+                if cell["column"] < 1:
+                    continue
+                if cell["data_type"] == "e":
+                    values[cell["column"] - 1] = _BadCell(
+                        f"the cell holds the error {cell['value'] or '?'}; fix the formula or "
+                        "type the value"
+                    )
+                elif cell["data_type"] == "f":
+                    values[cell["column"] - 1] = _NOT_COMPUTED
+                elif cell["value"] is not None:
+                    values[cell["column"] - 1] = _excel_value(ReadOnlyCell(sheet, **cell))
+            yield values
 
 
 def _excel_value(cell: Any) -> CellValue:
@@ -374,7 +463,7 @@ def _shows_time(number_format: str) -> bool:
     return "h" in shown or "s" in shown
 
 
-def _normalise(value: CellValue) -> CellValue:
+def _normalise(value: CellValue | _BadCell) -> CellValue | _BadCell:
     if isinstance(value, str):
         value = value.strip()
         return value or None
@@ -396,7 +485,7 @@ def _too_many(row_number: int, scanned_cells: int) -> str | None:
     return None
 
 
-def _add_table(tables: Tables, sheet: str, rows: Iterable[Sequence[CellValue]]) -> None:
+def _add_table(tables: Tables, sheet: str, rows: Iterable[Sequence[CellValue | _BadCell]]) -> None:
     key = sheet.lower()
     if key in tables.by_key or key in tables.failed:
         _sheet_failed(tables, sheet, f"two sheets are named {sheet}; keep one")
@@ -408,6 +497,13 @@ def _add_table(tables: Tables, sheet: str, rows: Iterable[Sequence[CellValue]]) 
     for position, raw in enumerate(header):
         value = _normalise(raw)
         if value is None:
+            continue
+        if isinstance(value, _BadCell):
+            letter = get_column_letter(position + 1)
+            tables.issues.append(
+                InputIssue(sheet=sheet, row=1, column_letter=letter, message=value.message)
+            )
+            failed = True
             continue
         name = str(value).lower()
         if name in columns:
@@ -444,6 +540,19 @@ def _add_table(tables: Tables, sheet: str, rows: Iterable[Sequence[CellValue]]) 
             column = names_by_position.get(position)
             if column is None:
                 headerless.add(position)
+            elif isinstance(value, _BadCell):
+                # The sheet is refused, like one with a column twice: a value read as
+                # blank or as text would turn into wrong defaults and ids further on.
+                tables.issues.append(
+                    InputIssue(
+                        sheet=sheet,
+                        row=number,
+                        column=column,
+                        column_letter=get_column_letter(position + 1),
+                        message=value.message,
+                    )
+                )
+                failed = True
             else:
                 cells[column] = value
         if not cells:

@@ -9,7 +9,6 @@ place, so a failure never leaves a half-written workbook.
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 import tempfile
@@ -26,7 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from scheduler.errors import InputError, InputIssue
 from scheduler.io.read_cells import LIST_SEPARATOR
 from scheduler.io.safe_cells import write_cell
-from scheduler.io.tables import CSV_SUFFIX
+from scheduler.io.tables import CSV_SUFFIX, load_tables
 from scheduler.io.tables_spec import (
     INPUT_SHEETS,
     INPUT_SHEETS_BY_KEY,
@@ -133,38 +132,53 @@ def write_template(path: str | Path) -> None:
 
 
 def csv_folder_to_workbook(folder: str | Path, path: str | Path) -> None:
-    """Build an input .xlsx from a folder of `<Sheet>.csv` files.
+    """Build an input .xlsx from a folder of `<Sheet>.csv` files (`csv_folder_workbook`)."""
+    _save(csv_folder_workbook(folder), path)
 
-    Cells keep the CSV text exactly, except numbers, which become numbers. Known
-    sheets come first, in the template's order.
+
+def csv_folder_workbook(folder: str | Path) -> Workbook:
+    """The input sheets of a folder of `<Sheet>.csv` files, as a workbook.
+
+    The folder is read by `load_tables`, as `check` and `solve` read it (encodings,
+    delimiters, limits), so the workbook holds what they would read. CSV files that
+    are not input sheets are left out, as `read_problem` leaves them out (and a name
+    like `Notes[1]` cannot be a sheet title). Cells keep their text, except numbers,
+    which become numbers; each stays in the row and column it had, so messages about
+    the workbook name the same cells. Input sheets come in the template's order.
+    Raises `InputError` when the folder or one of its input sheets cannot be read.
     """
     source = Path(folder)
     if not source.is_dir():
-        raise InputError(InputIssue(sheet=source.name, message=f"no such folder: {source}"))
-    files = sorted(p for p in source.iterdir() if p.suffix.lower() == CSV_SUFFIX)
-    if not files:
+        what = "not a folder" if source.exists() else "no such folder"
+        raise InputError(InputIssue(sheet=source.name, message=f"{what}: {source}"))
+    if not any(p.suffix.lower() == CSV_SUFFIX for p in source.iterdir()):
         raise InputError(InputIssue(sheet=source.name, message=f"no .csv files in {source}"))
-    order = {spec.key: index for index, spec in enumerate(INPUT_SHEETS)}
-    files.sort(key=lambda file: (order.get(file.stem.lower(), len(order)), file.stem))
+    tables = load_tables(source, only=INPUT_SHEETS_BY_KEY.keys())
+    if tables.issues:
+        raise InputError(tables.issues)
+    if not tables.by_key:
+        names = ", ".join(f"{spec.name}{CSV_SUFFIX}" for spec in INPUT_SHEETS)
+        raise InputError(
+            InputIssue(sheet=source.name, message=f"no input sheet in {source} (they are {names})")
+        )
     book = Workbook()
     book.remove(book.active)
-    for file in files:
-        try:
-            with file.open(encoding="utf-8-sig", newline="") as handle:
-                rows = list(csv.reader(handle))
-        except (UnicodeDecodeError, csv.Error) as error:
-            raise InputError(
-                InputIssue(sheet=file.stem, message=f"{file.name} cannot be read ({error})")
-            ) from None
-        sheet = book.create_sheet(file.stem)
-        header = [name.strip() for name in rows[0]] if rows else []
-        _write_header(sheet, header, INPUT_SHEETS_BY_KEY.get(file.stem.lower()))
-        for row, values in enumerate(rows[1:], start=2):
-            for position, text in enumerate(values, start=1):
-                write_cell(sheet, row, position, _csv_value(text))
-        _set_widths(sheet, header, rows[1:])
+    for spec in INPUT_SHEETS:
+        table = tables.by_key.get(spec.key)
+        if table is None:
+            continue
+        sheet = book.create_sheet(table.sheet)
+        header = [""] * (max(table.columns.values(), default=-1) + 1)
+        for name, position in table.columns.items():
+            header[position] = name
+        _write_header(sheet, header, spec)
+        for data in table.rows:
+            for name, value in data.cells.items():
+                write_cell(sheet, data.number, table.columns[name] + 1, _csv_value(str(value)))
+        texts = [[str(data.cells.get(name, "")) for name in header] for data in table.rows]
+        _set_widths(sheet, header, texts)
     _add_drop_downs(book)
-    _save(book, path)
+    return book
 
 
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d{0,14})(?:\.\d+)?")
@@ -187,6 +201,8 @@ def _plain_number(value: Any) -> Any:
 def _write_header(sheet: Any, names: Sequence[str], spec: SheetSpec | None) -> None:
     meanings = {column.name: column.meaning for column in spec.columns} if spec else {}
     for position, name in enumerate(names, start=1):
+        if not name:
+            continue  # a column with no header in the CSV file
         cell = write_cell(sheet, 1, position, name)
         cell.font = Font(bold=True)
         meaning = meanings.get(name.lower())

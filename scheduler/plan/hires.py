@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from scheduler.evaluate import evaluate, hire_costs, hired_only
+from scheduler.io.read_workbook import SOLVE_IGNORES_HIRING
 from scheduler.io.tables_spec import HIRING
 from scheduler.model.problem import Hire, Person, PersonRules, Problem, Role, Team
 from scheduler.model.report import Evaluation
@@ -255,7 +256,11 @@ def _plain(program: Problem) -> Problem:
 
 def without_hiring_warning(program: Problem) -> Problem:
     """Without the reader's warning that `solve` ignores `Hiring` (`plan` uses it)."""
-    warnings = tuple(w for w in program.warnings if not w.startswith(f"{HIRING.name}: "))
+    warnings = tuple(
+        w
+        for w in program.warnings
+        if not (w.startswith(f"{HIRING.name}: ") and w.endswith(SOLVE_IGNORES_HIRING))
+    )
     return program.replaced(warnings=warnings)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor
@@ -142,12 +143,21 @@ class _Backend:
     cancel: Callable[[set[Any]], None]
 
 
+def _leave_ctrl_c_to_the_parent() -> None:
+    """In a worker process: ignore Ctrl-C. A terminal sends it to the whole process
+    group; the parent decides (it ends the workers), instead of each worker's solve
+    dying with a KeyboardInterrupt that would come back as a job's result."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 @contextmanager
 def _backend(scheduler: str | None, processes: int) -> Iterator[_Backend]:
     if scheduler is None:
         # Spawned, not forked: a fork of a process whose solver threads ran may hang.
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=processes, mp_context=context, initializer=_leave_ctrl_c_to_the_parent
+        ) as pool:
 
             def wait_local(pending: set[Any], seconds: float) -> tuple[set[Any], set[Any]]:
                 done, not_done = local_wait(pending, seconds, return_when=FIRST_COMPLETED)
@@ -210,15 +220,23 @@ def run_jobs(
             index_of[backend.submit(function, job)] = index
         pending = set(index_of)
         while pending:
-            if interrupt.stop_requested():
-                backend.cancel(pending)
-                raise PlanInterrupted(f"{len(pending)} of {len(jobs)} solves were not finished")
             done, pending = backend.wait(pending, POLL_SECONDS)
+            # Checked before the results: a job ended by the signal has none to give.
+            if interrupt.stop_requested():
+                backend.cancel(pending | done)
+                unfinished = len(jobs) - len(outcomes)
+                raise PlanInterrupted(f"{unfinished} of {len(jobs)} solves were not finished")
             for future in sorted(done, key=index_of.__getitem__):
                 index = index_of[future]
-                outcomes[index] = future.result()
+                try:
+                    outcomes[index] = future.result()
+                except BaseException:
+                    backend.cancel(pending)  # do not wait for the other solves to fail
+                    raise
                 if on_done is not None:
                     on_done(index, outcomes[index])
+    if interrupt.stop_requested():  # after the last solve: still nothing is written
+        raise PlanInterrupted(f"all {len(jobs)} solves finished, but the plan was stopped")
     return [outcomes[i] for i in range(len(jobs))]
 
 

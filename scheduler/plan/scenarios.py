@@ -28,10 +28,10 @@ Change kinds (columns that apply; the rest must be blank or are ignored):
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import itertools
 import math
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -55,7 +55,7 @@ from scheduler.io.read_cells import (
     parse_weekday,
 )
 from scheduler.io.read_workbook import MAX_UNITS, RULE_MAXIMA
-from scheduler.io.tables import CellValue, DataRow, Table, Tables, load_tables
+from scheduler.io.tables import CellValue, DataRow, Table, Tables, load_tables, read_csv_file
 from scheduler.model.problem import (
     MINUTES_PER_DAY,
     PERSON_RULE_NAMES,
@@ -205,26 +205,12 @@ def _scenario_table(source: Path) -> Table:
 
 
 def read_csv_table(file: Path, sheet: str) -> Table:
-    """One CSV file as a table named `sheet` (rows numbered as Excel would show them)."""
-    try:
-        with file.open(encoding="utf-8-sig", newline="") as handle:
-            lines = list(csv.reader(handle))
-    except (UnicodeDecodeError, csv.Error) as error:
-        raise InputError(
-            InputIssue(sheet=sheet, message=f"{file.name} is not a readable UTF-8 CSV ({error})")
-        ) from None
-    header = [cell.strip().lower() for cell in (lines[0] if lines else [])]
-    columns = {name: position for position, name in enumerate(header) if name}
-    rows: list[DataRow] = []
-    for number, line in enumerate(lines[1:], start=2):
-        cells: dict[str, CellValue] = {
-            header[i]: value.strip()
-            for i, value in enumerate(line)
-            if i < len(header) and header[i] and value.strip()
-        }
-        if cells:
-            rows.append(DataRow(number=number, cells=cells))
-    return Table(sheet=sheet, columns=columns, rows=tuple(rows))
+    """One CSV file as a table named `sheet`, read as a program folder's CSV files are:
+    the same size, row and cell limits, encodings and delimiters, and warnings."""
+    table, warnings = read_csv_file(file, sheet)
+    for warning in warnings:  # callers return tables only; the CLI prints warnings so
+        print(f"warning: {warning}", file=sys.stderr)
+    return table
 
 
 def _parse_weekdays(value: CellValue, label: str) -> tuple[int, ...]:

@@ -12,7 +12,6 @@ units that can stay are the hint, and stage 3 keeps baseline pairs first.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -46,6 +45,7 @@ from scheduler.solve.rules import (
     total,
     zones,
 )
+from scheduler.solve.stoppable import search_stoppably
 from scheduler.solve.variables import RosterVariables, build_variables
 
 ProgressHandler = Callable[[ProgressEvent], None]
@@ -290,50 +290,6 @@ USE_CONSTRUCTIVE_HINT = True
 #: still be paired, and the fallback pairing is always there if this runs out.
 #: Short, since zone groups after the stop each pair their constructed roster.
 STOPPED_PAIRING_SECONDS = 0.25
-
-
-def search_stoppably(
-    solver: cp_model.CpSolver,
-    model: cp_model.CpModel,
-    callback: cp_model.CpSolverSolutionCallback | None = None,
-) -> cp_model.CpSolverStatus | None:
-    """`solver.solve`, stoppable by `interrupt.request_stop` (Ctrl-C, SIGTERM).
-
-    The search runs on its own thread so that the main thread, waiting for it,
-    runs Python's signal handlers at once; the handler sets the stop flag, the
-    wait below sees it within 0.2 s and calls `stop_search` (as does
-    `interrupt.request_stop` from another thread, at once), and the solver
-    returns its best solution so far, as when its time limit is hit. Once a
-    stop is requested no new search starts: None, the solver unused.
-    """
-    if interrupt.stop_requested():
-        return None
-    outcome: list[cp_model.CpSolverStatus] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            outcome.append(solver.solve(model, callback))
-        except BaseException as error:  # handed to the caller's thread
-            failure.append(error)
-
-    thread = threading.Thread(target=run, name="cp-sat", daemon=True)
-    with interrupt.stoppable(solver.stop_search):
-        thread.start()
-        try:
-            while thread.is_alive():
-                thread.join(0.2)
-                if interrupt.stop_requested():
-                    solver.stop_search()
-        except BaseException:
-            # KeyboardInterrupt outside the command line's handlers: do not leave
-            # the search running behind the caller's back.
-            solver.stop_search()
-            thread.join()
-            raise
-    if failure:
-        raise failure[0]
-    return outcome[0]
 
 
 def _final_status(optimal: bool) -> SolveStatus:

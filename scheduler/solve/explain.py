@@ -67,8 +67,9 @@ from scheduler.precheck import (
     week_text,
     who,
 )
-from scheduler.solve.engine import RULE_FAMILIES, search_stoppably
+from scheduler.solve.engine import RULE_FAMILIES
 from scheduler.solve.rules import total
+from scheduler.solve.stoppable import search_stoppably
 from scheduler.solve.variables import RosterVariables, build_variables
 
 #: Families whose constraints are soft: their penalty variables absorb any roster.

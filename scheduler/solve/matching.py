@@ -20,6 +20,7 @@ from scheduler.model.calendar import week_of_day
 from scheduler.model.objective import STAGE2_WEIGHTS
 from scheduler.model.problem import PairKind, Problem, Role
 from scheduler.solve.rules import total
+from scheduler.solve.stoppable import search_stoppably
 from scheduler.solve.variables import Option
 
 #: The people of each unit per option index: (clinician, peer), or (person,) alone.
@@ -111,7 +112,8 @@ def match_units(
         solver.parameters.max_deterministic_time = max(0.1, params_seconds)
     else:
         solver.parameters.max_time_in_seconds = max(0.1, params_seconds)
-    status = solver.solve(model)
+    # Pairs the roster even after a stop (a short search: the engine gives it 0.25 s).
+    status = search_stoppably(solver, model, start_if_stopped=True)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # no time to search
         return MatchingResult(
             pairs=fallback,
