@@ -623,6 +623,10 @@ def sample(
 
     _load(folder)  # validate first: never build a workbook from a broken program
     target = out or folder / f"{folder.name}.xlsx"
+    if target.suffix.lower() != ".xlsx" or target.is_dir():
+        # Never a CSV of the folder itself, nor a folder.
+        _err(f"--out {target}: expected the name of an .xlsx workbook to write")
+        raise typer.Exit(EXIT_BAD_INPUT)
     try:
         csv_folder_to_workbook(folder, target)  # written only once built whole
     except InputError as error:  # e.g. a workbook given instead of a folder

@@ -267,3 +267,17 @@ def test_an_error_cell_in_a_sheet_not_used_is_a_warning(tmp_path: Path) -> None:
         "Notes!A2 (note): the cell holds the error #N/A; fix the formula or type the value "
         "(the sheet is not used)",
     )
+
+
+def test_a_byte_order_mark_inside_a_csv_is_no_part_of_an_id(tmp_path: Path) -> None:
+    # Files joined together carry the second file's BOM into a cell: "\ufeffC2" was an
+    # unknown employee id next to the known "C2" (found by review).
+    folder = tmp_path / "program"
+    folder.mkdir()
+    for file in SMALL.glob("*.csv"):
+        (folder / file.name).write_bytes(file.read_bytes())
+    staff = folder / "Staff.csv"
+    header, first, *rest = staff.read_text(encoding="utf-8").splitlines()
+    staff.write_text("\n".join([header, first, "\ufeff" + rest[0], *rest[1:]]) + "\n", "utf-8")
+    ids = [person.employee_id for person in read_problem(folder).staff]
+    assert ids == [person.employee_id for person in read_problem(SMALL).staff]

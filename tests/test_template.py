@@ -328,3 +328,26 @@ def test_sample_refuses_a_workbook_for_a_folder_and_writes_nothing(tmp_path: Pat
     assert result.exit_code == 2, result.output
     assert f"small.xlsx: not a folder: {workbook}" in result.output
     assert sorted(path.name for path in tmp_path.iterdir()) == ["small.xlsx"]
+
+
+@pytest.mark.parametrize("name", ["Staff.csv", "a folder"])
+def test_sample_writes_only_an_xlsx_never_over_an_input(tmp_path: Path, name: str) -> None:
+    folder = tmp_path / "program"
+    shutil.copytree(SMALL, folder)
+    out = folder / name
+    if name == "a folder":
+        out.mkdir()
+    before = {path.name: path.read_bytes() for path in folder.glob("*.csv")}
+
+    result = runner.invoke(app, ["sample", str(folder), "--out", str(out)])
+
+    assert result.exit_code == 2, result.output
+    assert "expected the name of an .xlsx workbook to write" in result.output
+    assert {path.name: path.read_bytes() for path in folder.glob("*.csv")} == before
+
+
+def test_sample_makes_the_folder_of_its_workbook(tmp_path: Path) -> None:
+    out = tmp_path / "new" / "folder" / "program.xlsx"
+    result = runner.invoke(app, ["sample", str(SMALL), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert read_problem(out).staff == read_problem(SMALL).staff

@@ -161,8 +161,10 @@ def at_most(parse: Parser[T], high: float) -> Parser[T]:
     def parse_at_most(value: CellValue, label: str) -> T:
         number = parse(value, label)
         if isinstance(number, int | float) and number > high:
+            # A huge whole number (1e308 read as an int) has hundreds of digits: 1e+308.
+            big = float(number) if abs(number) >= 1e15 else number
             raise CellError(
-                f"{label} {shown(number)} is out of range; expected {shown(float(high))} or less"
+                f"{label} {shown(big)} is out of range; expected {shown(float(high))} or less"
             )
         return number
 

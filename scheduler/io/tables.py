@@ -465,7 +465,9 @@ def _shows_time(number_format: str) -> bool:
 
 def _normalise(value: CellValue | _BadCell) -> CellValue | _BadCell:
     if isinstance(value, str):
-        value = value.strip()
+        # A byte-order mark inside a file (files joined together) is no character of a
+        # name or an id, and `strip` keeps it.
+        value = value.replace("\ufeff", "").strip()
         return value or None
     return value
 

@@ -9,9 +9,7 @@ place, so a failure never leaves a half-written workbook.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -39,13 +37,13 @@ from scheduler.io.tables_spec import (
     ZONES,
     SheetSpec,
 )
+from scheduler.io.write_workbook import save_atomically
 from scheduler.model.problem import WEEKDAYS, PairKind, Role, Rules, Team, TimeOffKind
 
 #: Drop-downs cover the data rows down to this row (or the last filled row, if lower).
 DROP_DOWN_LAST_ROW = 1000
 
 COMMENT_AUTHOR = "crisis-roster"
-_DEFAULT_FILE_MODE = 0o666  # before the umask, as open() would create the file
 MIN_COLUMN_WIDTH = 12
 MAX_COLUMN_WIDTH = 50
 
@@ -274,22 +272,6 @@ def _add_drop_downs(book: Any) -> None:
         sheet.add_data_validation(validation)
 
 
-def _save(book: Any, path: str | Path) -> None:
-    target = Path(path)
-    handle, temporary = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.stem}-", suffix=target.suffix or ".xlsx"
-    )
-    os.close(handle)
-    try:
-        book.save(temporary)
-        os.chmod(temporary, _DEFAULT_FILE_MODE & ~_current_umask())  # mkstemp makes it 0600
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+def _save(book: Workbook, path: str | Path) -> None:
+    """Written whole or not at all, as every output (`save_atomically`)."""
+    save_atomically(book, Path(path))
