@@ -906,6 +906,7 @@ def plan(
     from scheduler.io.read_workbook import read_problem
     from scheduler.plan.hires import without_hiring_warning
     from scheduler.plan.runner import (
+        THREADS_PER_SOLVE,
         PlanInterrupted,
         default_processes,
         local_workers,
@@ -972,10 +973,12 @@ def plan(
     if frontier_of is not None:
         solves += sum(hire.max_count for hire in programs[frontier_of].hires) + 1
     processes = min(workers or default_processes(), solves)
-    # The cores are shared by the solves running at once (all of them for a lone solve).
+    # Locally the cores are shared by the solves running at once (all of them for a lone
+    # solve); a Dask worker's cores are its own business: each solve takes the default.
+    threads = THREADS_PER_SOLVE if scheduler else max(1, local_workers() // processes)
     params = SolveParams(
         time_limit=time_limit,
-        workers=max(1, local_workers() // processes),
+        workers=threads,
         seed=seed,
         deterministic=deterministic,
     )
