@@ -599,19 +599,3 @@ def summarise(
     ]
     groups.sort(key=lambda g: (g.team != ALL, g.team, g.zone != ALL, g.zone, g.hour or -1))
     return tuple(groups)
-
-
-def rates_from_demand(problem: Problem, calls_per_unit_hour: float) -> Rates:
-    """Rough Poisson rates from the Demand sheet: `calls_per_unit_hour` calls per hour for
-    each required unit (for trying the simulation without a call log)."""
-    rates: Rates = {}
-    for row in problem.demand:
-        weekdays = [row.weekday] if row.weekday is not None else []
-        if row.date is not None:
-            weekdays = [row.date.weekday()]
-        end = row.end_minute if row.end_minute > row.start_minute else 24 * 60
-        for weekday in weekdays:
-            for hour in range(row.start_minute // 60, math.ceil(end / 60)):
-                key = (weekday, hour % 24, row.zone, row.team)
-                rates[key] = max(rates.get(key, 0.0), row.required_units * calls_per_unit_hour)
-    return rates

@@ -21,6 +21,7 @@ from scheduler.model.problem import (
     PERSON_RULE_NAMES,
     WEEKDAYS,
     DemandRow,
+    Hire,
     Person,
     PersonRules,
     Problem,
@@ -79,6 +80,16 @@ def make_problem(**overrides: Any) -> Problem:
     }
     values.update(overrides)
     return Problem(**values)
+
+
+def hire(
+    hire_id: str, role: Role | str, annual_cost: float | None, count: int = 1, **kw: Any
+) -> Hire:
+    """A Hiring row: up to `count` of this kind, adult team in zone N unless `kw` says."""
+    values: dict[str, Any] = {"teams": (Team.ADULT,), "home_zone": "N", **kw}
+    return Hire(
+        hire_id=hire_id, role=Role(role), annual_cost=annual_cost, max_count=count, **values
+    )
 
 
 def person(

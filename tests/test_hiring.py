@@ -10,33 +10,21 @@ from __future__ import annotations
 import pickle
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from scheduler.evaluate import evaluate, hire_costs
 from scheduler.io.read_workbook import read_problem
-from scheduler.model.problem import Hire, Problem, Role, Rules, Team
+from scheduler.model.problem import Hire, Problem, Rules
 from scheduler.model.result import SolveParams, SolveStatus
 from scheduler.plan.hires import HirePlan, plan_hires, with_candidates
 from scheduler.solve.engine import build_model
-from tests.factories import assign, demand, make_problem, make_roster, person, unit
+from tests.factories import assign, demand, hire, make_problem, make_roster, person, unit
 from tests.solving import solve_checked
 
 PARAMS = SolveParams(time_limit=5.0, workers=2, seed=0)
 SMALL = Path(__file__).parent / "data" / "valid" / "small"
 DAY_UNIT = ("08:00", "16:00")  # inside D8 (08:00-16:30): 8 one-hour slots
-
-
-def hire(hire_id: str, role: str, annual_cost: float | None, count: int = 1, **kw: Any) -> Hire:
-    values: dict[str, Any] = {"teams": (Team.ADULT,), "home_zone": "N", **kw}
-    return Hire(
-        hire_id=hire_id,
-        role=Role(role),
-        annual_cost=annual_cost,
-        max_count=count,
-        **values,
-    )
 
 
 def _checked(plan: HirePlan) -> HirePlan:

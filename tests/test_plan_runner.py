@@ -8,10 +8,9 @@ from typing import Any
 from distributed import LocalCluster
 
 from scheduler.io.plan_workbook import best_so_far
-from scheduler.model.problem import Hire, Role, Team
 from scheduler.model.result import SolveParams
 from scheduler.plan.runner import PlanJob, PlanOutcome, run_jobs, run_plan_job
-from tests.factories import demand, make_problem, person
+from tests.factories import demand, hire, make_problem, person
 
 
 def tiny_jobs() -> list[PlanJob]:
@@ -20,24 +19,7 @@ def tiny_jobs() -> list[PlanJob]:
     problem = make_problem(
         staff=(person("C1", "clinician"),),
         demand=(demand("adult", "N", "Mon", "08:00", "16:00", 1),),
-        hires=(
-            Hire(
-                hire_id="peer-cheap",
-                role=Role.PEER,
-                teams=(Team.ADULT,),
-                home_zone="N",
-                annual_cost=50_000,
-                max_count=1,
-            ),
-            Hire(
-                hire_id="peer-dear",
-                role=Role.PEER,
-                teams=(Team.ADULT,),
-                home_zone="N",
-                annual_cost=70_000,
-                max_count=1,
-            ),
-        ),
+        hires=(hire("peer-cheap", "peer", 50_000), hire("peer-dear", "peer", 70_000)),
     )
     # Deterministic search, one thread: both backends must find the very same rosters.
     params = SolveParams(time_limit=10, workers=1, seed=0, deterministic=True)

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from scheduler.errors import InputError
 from scheduler.model.calendar import coverage_requirements
-from scheduler.model.problem import Hire, Pin, Problem, Role, Rules, Team
+from scheduler.model.problem import Pin, Problem, Rules
 from scheduler.plan.scenarios import (
     BASELINE,
     ChangeKind,
@@ -21,7 +21,7 @@ from scheduler.plan.scenarios import (
     read_scenarios,
     scale_units,
 )
-from tests.factories import START, demand, make_problem, person
+from tests.factories import START, demand, hire, make_problem, person
 from tests.solving import solve_checked
 
 HEADER = (
@@ -43,16 +43,7 @@ def program(**overrides: object) -> Problem:
             demand("adult", "N", "Mon", "08:00", "22:00", 1),
             demand("juvenile", "N", "Fri", "12:00", "20:00", 1),
         ),
-        "hires": (
-            Hire(
-                hire_id="C-adult",
-                role=Role.CLINICIAN,
-                teams=(Team.ADULT,),
-                home_zone="N",
-                annual_cost=90000,
-                max_count=1,
-            ),
-        ),
+        "hires": (hire("C-adult", "clinician", 90000),),
     }
     values.update(overrides)
     return make_problem(**values)
