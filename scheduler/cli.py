@@ -1154,7 +1154,7 @@ def bench_curtois(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
 ) -> None:
     """Solve benchmark instances; every written solution is rechecked independently."""
-    from scheduler.bench_curtois import (
+    from scheduler.curtois.bench import (
         instance_files,
         read_best_known,
         solve_instance,

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.curtois_check import CurtoisViolation, check_solution
-from scheduler.errors import InputError
-from scheduler.io.curtois import (
+from scheduler.curtois.check import CurtoisViolation, check_solution
+from scheduler.curtois.format import (
     CurtoisAssignment,
     CurtoisInstance,
     parse_curtois,
@@ -17,6 +16,7 @@ from scheduler.io.curtois import (
     read_solution,
     write_solution,
 )
+from scheduler.errors import InputError
 
 BENCHMARKS = Path(__file__).parents[1] / "benchmarks" / "curtois"
 DATA = Path(__file__).parent / "data" / "curtois"

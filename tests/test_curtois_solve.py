@@ -1,7 +1,7 @@
 """The Curtois & Qu benchmark solved through the product: the mapping, the engine, the CLI.
 
 Two independent checkers judge every benchmark roster: the benchmark's own
-(`scheduler.curtois_check`, plain Python over the instance and the solution rows)
+(`scheduler.curtois.check`, plain Python over the instance and the solution rows)
 and the product's (`scheduler.evaluate`, over the mapped `Problem`). The property
 test below requires them to agree on random rosters, rule by rule and on the
 objective, which is what makes the mapping trustworthy.
@@ -19,11 +19,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from scheduler.bench_curtois import read_best_known, solve_instance
 from scheduler.cli import app
-from scheduler.curtois_check import check_solution
-from scheduler.evaluate import evaluate
-from scheduler.io.curtois import (
+from scheduler.curtois.bench import read_best_known, solve_instance
+from scheduler.curtois.check import check_solution
+from scheduler.curtois.format import (
     Cover,
     CurtoisAssignment,
     CurtoisInstance,
@@ -33,7 +32,8 @@ from scheduler.io.curtois import (
     read_curtois,
     read_solution,
 )
-from scheduler.io.curtois_program import START_DATE, TEAM, ZONE_ID, as_problem, benchmark_objective
+from scheduler.curtois.program import START_DATE, TEAM, ZONE_ID, as_problem, benchmark_objective
+from scheduler.evaluate import evaluate
 from scheduler.model.problem import Problem
 from scheduler.model.result import SolveParams, SolveStatus
 from scheduler.model.roster import Assignment, Roster

@@ -28,7 +28,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from typer.testing import CliRunner
 
 from scheduler.cli import app
-from scheduler.io.curtois import read_curtois, read_solution, write_solution
+from scheduler.curtois.format import read_curtois, read_solution, write_solution
 from scheduler.io.read_workbook import read_problem, read_roster
 from scheduler.io.safe_cells import (
     FORMULA_PREFIXES,

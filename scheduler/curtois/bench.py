@@ -1,7 +1,7 @@
 """Solve Curtois & Qu benchmark instances with the product's engine and judge the result.
 
 Each solution is written as the benchmark's CSV and then recomputed from those
-rows by the independent checker (`scheduler.curtois_check`); a run whose check
+rows by the independent checker (`scheduler.curtois.check`); a run whose check
 disagrees with what the solver reported is flagged, never hidden.
 """
 
@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from scheduler.curtois_check import CurtoisCheck, check_solution
-from scheduler.io.curtois import CurtoisAssignment, read_curtois, write_solution
-from scheduler.io.curtois_program import as_problem, benchmark_objective, solution_rows
+from scheduler.curtois.check import CurtoisCheck, check_solution
+from scheduler.curtois.format import CurtoisAssignment, read_curtois, write_solution
+from scheduler.curtois.program import as_problem, benchmark_objective, solution_rows
 from scheduler.io.safe_cells import csv_text
 from scheduler.io.write_workbook import replace_atomically
 from scheduler.model.objective import STAGE2_WEIGHTS

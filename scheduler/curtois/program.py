@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from scheduler.io.curtois import CurtoisAssignment, CurtoisInstance, ShiftRequest
+from scheduler.curtois.format import CurtoisAssignment, CurtoisInstance, ShiftRequest
 from scheduler.model.problem import (
     MINUTES_PER_DAY,
     Person,

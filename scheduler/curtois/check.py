@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from scheduler.io.curtois import DAYS_PER_WEEK, CurtoisAssignment, CurtoisInstance, Employee
+from scheduler.curtois.format import DAYS_PER_WEEK, CurtoisAssignment, CurtoisInstance, Employee
 
 SATURDAY = 5  # day 0 is a Monday
 SUNDAY = 6
