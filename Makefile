@@ -29,6 +29,7 @@ run: $(VENV)/.installed inputs/hartford/hartford.xlsx
 	$(BIN)/python main.py solve $(INPUT) --out $(OUT)
 
 test: $(VENV)/.installed-dev
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed-dev

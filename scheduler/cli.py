@@ -1081,8 +1081,8 @@ def _write_plan(
     run_info: list[tuple[str, CellValue]],
 ) -> None:
     """Rosters (checked), then PLAN.xlsx; the side-by-side figures on the terminal."""
-    from scheduler.io.plan_workbook import plan_rosters_written, write_plan_workbook
     from scheduler.plan.hires import COST_FORMULA
+    from scheduler.plan.workbook import plan_rosters_written, write_plan_workbook
 
     plans = [o for o in outcomes if not o.frontier]
     with plan_rosters_written(out, list(zip(planned, plans, strict=True))) as checked:

@@ -18,12 +18,22 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from scheduler.errors import InputError, InputIssue
 from scheduler.model.calendar import ShiftInstance, date_text, instance, time_off_applies
-from scheduler.model.problem import Pin, Problem, Team, TimeOff, TimeOffKind
+
+# The change log is model data, so the writer (`io.changes_sheet`) need not import this module.
+from scheduler.model.changes import (
+    Change as Change,
+)
+from scheduler.model.changes import (
+    ChangeKind as ChangeKind,
+)
+from scheduler.model.changes import (
+    Post as Post,
+)
+from scheduler.model.problem import Pin, Problem, TimeOff, TimeOffKind
 from scheduler.model.result import SolveParams, SolveResult
 from scheduler.model.roster import Assignment, Roster
 
@@ -260,37 +270,6 @@ def _pins_against_call_outs(
 
 
 # --- The change log -------------------------------------------------------------------
-
-
-class ChangeKind(StrEnum):
-    REMOVED = "removed"  # worked that day before, not after
-    ADDED = "added"  # newly called in that day
-    SHIFT = "shift"  # another shift that day
-    TEAM_ZONE = "team/zone"  # the same shift in another team or zone
-    PARTNER = "partner"  # the same shift, team and zone with someone else
-
-
-@dataclass(frozen=True, order=True)
-class Post:
-    """What one person works on one day: shift, team, zone and unit partners."""
-
-    shift_id: str
-    team: Team
-    zone: str
-    partners: tuple[str, ...] = ()
-
-    def text(self) -> str:
-        with_whom = f" with {';'.join(self.partners)}" if self.partners else ""
-        return f"{self.shift_id} {self.team.value}/{self.zone}{with_whom}"
-
-
-@dataclass(frozen=True)
-class Change:
-    employee_id: str
-    date: dt.date
-    before: Post | None
-    after: Post | None
-    kind: ChangeKind
 
 
 def posts(roster: Roster) -> dict[tuple[str, dt.date], list[Post]]:

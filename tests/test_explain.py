@@ -27,10 +27,11 @@ from typing import Any
 import pytest
 
 from scheduler import interrupt
+from scheduler.diagnose import explain_infeasible
 from scheduler.model.problem import DemandRow, Person, Pin, Problem, ShiftLimit, TimeOff
 from scheduler.model.result import SolveStatus
 from scheduler.precheck import Precheck, precheck
-from scheduler.solve.explain import Group, GroupedModel, explain_core, explain_infeasible
+from scheduler.solve.explain import Group, GroupedModel, explain_core
 from tests.factories import D8, E8, N12, START, demand, make_problem, person, template, time_off
 from tests.solving import solve_checked, solve_only
 

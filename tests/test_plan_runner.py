@@ -7,9 +7,9 @@ from typing import Any
 
 from distributed import LocalCluster
 
-from scheduler.io.plan_workbook import best_so_far
 from scheduler.model.result import SolveParams
 from scheduler.plan.runner import PlanJob, PlanOutcome, run_jobs, run_plan_job
+from scheduler.plan.workbook import best_so_far
 from tests.factories import demand, hire, make_problem, person
 
 

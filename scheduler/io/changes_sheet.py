@@ -14,8 +14,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from scheduler.io.safe_cells import CellValue
 from scheduler.io.write_workbook import table_sheet
+from scheduler.model.changes import Change
 from scheduler.model.problem import Problem
-from scheduler.repair import Change
 
 SHEET_NAME = "Changes"
 CHANGE_COLUMNS = ("employee_id", "name", "role", "date", "before", "after", "change")

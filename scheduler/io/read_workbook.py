@@ -135,6 +135,23 @@ def read_problem(path: str | Path) -> Problem:
     return _ProblemReader(load_tables(path)).read()
 
 
+def read_problem_tables(tables: Tables) -> Problem:
+    """Read and validate a program from tables already loaded (`io.tables.load_tables`),
+    e.g. with one sheet taken from another file."""
+    return _ProblemReader(tables).read()
+
+
+def read_shift_templates(tables: Tables) -> tuple[ShiftTemplate, ...]:
+    """The `Shifts` sheet of `tables` alone, checked as the program reader checks it
+    (ids, times, breaks, teams), except lengths against `max_shift_hours`: the
+    caller checks those against the program the shifts are meant for."""
+    reader = _ProblemReader(tables)
+    reader.max_shift_hours = None
+    shifts = reader._read_shifts()
+    reader.raise_issues()
+    return tuple(shifts)
+
+
 def read_roster(path: str | Path) -> Roster:
     """Read the `Assignments` sheet of a roster workbook, or `Assignments.csv` in a folder.
 

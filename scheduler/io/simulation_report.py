@@ -19,7 +19,7 @@ from scheduler.io.tables import load_tables
 from scheduler.io.tables_spec import RATES_SHEET
 from scheduler.io.write_workbook import save_atomically, table_sheet
 from scheduler.model.problem import WEEKDAYS, Problem, Team
-from scheduler.simulate import ALL, Estimate, GroupResult, RateKey, Rates, SimulationResult
+from scheduler.model.simulation import ALL, Estimate, GroupResult, RateKey, Rates, SimulationResult
 
 RATES_REQUIRED = ("weekday", "hour", "zone", "team", "calls_per_hour", "busy_minutes")
 

@@ -14,22 +14,18 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+# Team and Role live in `kinds` so that `roster` (a History row is an Assignment)
+# and this module both build on them without importing each other.
+from scheduler.model.kinds import Role as Role
+from scheduler.model.kinds import Team as Team
+from scheduler.model.roster import Assignment
+
 MINUTES_PER_DAY = 24 * 60
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Team(StrEnum):
-    ADULT = "adult"
-    JUVENILE = "juvenile"
-
-
-class Role(StrEnum):
-    CLINICIAN = "clinician"
-    PEER = "peer"
 
 
 class TimeOffKind(StrEnum):
@@ -500,10 +496,3 @@ class Problem(Frozen):
 
     def moment(self, minute: int) -> dt.datetime:
         return self.horizon_start + dt.timedelta(minutes=minute)
-
-
-# `Assignment` (a roster row) is built on `Role` and `Team` above, so it can only be
-# imported once they exist; `history` then resolves to it.
-from scheduler.model.roster import Assignment  # noqa: E402
-
-Problem.model_rebuild()

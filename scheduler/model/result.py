@@ -22,6 +22,15 @@ class SolveStatus(StrEnum):
 
 
 @dataclass(frozen=True)
+class HireLimits:
+    """What `plan` asks of the hires besides the objective: at most `max_hires` people
+    in all, and at most `budget_cents` of annual hire cost (None: no limit)."""
+
+    max_hires: int | None = None
+    budget_cents: int | None = None
+
+
+@dataclass(frozen=True)
 class SolveParams:
     time_limit: float = 30.0  # seconds, for both stages together
     workers: int = 2

@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict
 
-from scheduler.model.problem import Role, Team
+from scheduler.model.kinds import Role, Team
 
 
 class Assignment(BaseModel):

@@ -25,9 +25,8 @@ from scheduler.io.read_workbook import SOLVE_IGNORES_HIRING
 from scheduler.io.tables_spec import HIRING
 from scheduler.model.problem import Hire, Person, PersonRules, Problem, Role, Team
 from scheduler.model.report import Evaluation
-from scheduler.model.result import SolveParams, SolveResult, SolveStatus
+from scheduler.model.result import HireLimits, SolveParams, SolveResult, SolveStatus
 from scheduler.solve.engine import solve
-from scheduler.solve.rules.hiring import HireLimits
 
 #: How the plan's annual cost is computed, in words (shown in the plan workbook).
 COST_FORMULA = (
@@ -67,6 +66,8 @@ class HirePlan:
     problem: Problem
     result: SolveResult
     evaluation: Evaluation | None  # None when the solve found no roster
+    # The checker on `problem` (hired people as staff): what the written roster shows.
+    roster_check: Evaluation | None = None
     note: str = ""
     max_hires: int | None = None  # the limits asked for
     budget: float | None = None
@@ -227,6 +228,7 @@ def _plan_of(program: Problem, result: SolveResult, started: float, limits: Hire
     costs = hire_costs(program, roster)
     hired = hired_only(program, roster)
     hired_people = tuple(p for p in hired.staff if p.hire_id is not None)
+    plain = _plain(hired)
     annual_hire_cost = sum(cost.annual_cost_cents for cost in costs) / 100
     annual_overtime_cost = evaluation.parts.overtime_cost * DAYS_PER_YEAR / program.days
     return HirePlan(
@@ -241,9 +243,11 @@ def _plan_of(program: Problem, result: SolveResult, started: float, limits: Hire
         hard_violations=len(evaluation.hard_violations),
         status=result.status,
         solve_seconds=time.monotonic() - started,
-        problem=_plain(hired),
+        problem=plain,
         result=result,
         evaluation=evaluation,
+        # The checker recounts the roster itself: the plan's own numbers are not trusted.
+        roster_check=evaluate(plain, roster),
         max_hires=limits.max_hires,
         budget=budget,
     )

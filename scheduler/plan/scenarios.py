@@ -54,7 +54,12 @@ from scheduler.io.read_cells import (
     parse_text,
     parse_weekday,
 )
-from scheduler.io.read_workbook import MAX_UNITS, RULE_MAXIMA
+from scheduler.io.read_workbook import (
+    MAX_UNITS,
+    RULE_MAXIMA,
+    read_problem_tables,
+    read_shift_templates,
+)
 from scheduler.io.tables import CellValue, DataRow, Table, Tables, load_tables, read_csv_file
 from scheduler.model.problem import (
     MINUTES_PER_DAY,
@@ -314,9 +319,6 @@ def _parse_row(
 def read_shift_file(path: Path) -> tuple[ShiftTemplate, ...]:
     """Shift templates from an .xlsx workbook's or CSV folder's `Shifts` sheet, or one
     CSV file with the Shifts columns; checked as the program reader checks them."""
-    # The program reader's Shifts checks, reused as they are (ids, times, breaks, teams).
-    from scheduler.io.read_workbook import _ProblemReader
-
     if path.suffix.lower() == ".csv":
         if not path.is_file():
             raise InputError(InputIssue(sheet=path.name, message=f"no such file: {path}"))
@@ -324,12 +326,8 @@ def read_shift_file(path: Path) -> tuple[ShiftTemplate, ...]:
         tables.by_key["shifts"] = read_csv_table(path, "Shifts")
     else:
         tables = load_tables(path, only={"shifts"})
-    reader = _ProblemReader(tables)
     # Lengths are checked against the program's max_shift_hours when the change applies.
-    reader.max_shift_hours = None
-    shifts = reader._read_shifts()
-    reader.raise_issues()
-    return tuple(shifts)
+    return read_shift_templates(tables)
 
 
 # --- Applying --------------------------------------------------------------------------
@@ -765,9 +763,6 @@ def read_problem_with_hiring(path: str | Path, hiring: Path) -> Problem:
     """The program at `path` with its `Hiring` sheet taken from `hiring` instead: one
     .csv file with the Hiring columns, or a workbook or CSV folder with a Hiring sheet.
     Checked as the program's own Hiring sheet is (zones, teams, roles, costs)."""
-    # The program reader's checks, reused as they are.
-    from scheduler.io.read_workbook import _ProblemReader
-
     if hiring.suffix.lower() == ".csv":
         if not hiring.is_file():
             raise InputError(InputIssue(sheet=hiring.name, message=f"no such file: {hiring}"))
@@ -783,4 +778,4 @@ def read_problem_with_hiring(path: str | Path, hiring: Path) -> Problem:
     tables = load_tables(path)
     tables.by_key["hiring"] = table
     tables.failed.discard("hiring")
-    return _ProblemReader(tables).read()
+    return read_problem_tables(tables)

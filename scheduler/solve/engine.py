@@ -23,7 +23,7 @@ from scheduler import interrupt
 from scheduler.model.objective import COST_PARTS, STAGE1_PARTS, STAGE2_WEIGHTS, stage2_total
 from scheduler.model.problem import PairKind, Problem, Role
 from scheduler.model.report import ObjectiveParts
-from scheduler.model.result import ProgressEvent, SolveParams, SolveResult, SolveStatus
+from scheduler.model.result import HireLimits, ProgressEvent, SolveParams, SolveResult, SolveStatus
 from scheduler.model.roster import Assignment, Roster
 from scheduler.solve.construct import add_hint, construct
 from scheduler.solve.matching import MatchingResult, Pairs, match_units
@@ -88,7 +88,7 @@ def build_model(
     problem: Problem,
     baseline: Roster | None = None,
     frozen_before: dt.datetime | None = None,
-    hire_limits: hiring.HireLimits | None = None,
+    hire_limits: HireLimits | None = None,
 ) -> BuiltModel:
     """The roster model; with a `baseline`, also the change count (stage 1, after required
     coverage); with `frozen_before`, no shift starting before it but pinned ones; with
@@ -311,7 +311,7 @@ def solve(
     on_progress: ProgressHandler | None = None,
     baseline: Roster | None = None,
     frozen_before: dt.datetime | None = None,
-    hire_limits: hiring.HireLimits | None = None,
+    hire_limits: HireLimits | None = None,
 ) -> SolveResult:
     """Solve `problem`. With a `baseline` roster, repair it: change as few of its
     assignments as required coverage allows; with `frozen_before`, nobody starts a

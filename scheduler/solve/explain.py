@@ -1,7 +1,8 @@
 """Why a program is infeasible: a small set of conflicting rules, in a person's words.
 
-`explain_infeasible(problem, seconds)` returns the pre-check's errors when it has
-any (`scheduler.precheck`, certain and cheap). Otherwise it builds the roster
+`explain_core(problem, seconds)` is what `scheduler.diagnose.explain_infeasible`
+says when the pre-check (`scheduler.precheck`, certain and cheap) finds no
+conflict of its own. It builds the roster
 model as the engine does, from the same rule families in the same order, and
 puts each hard constraint in a *group*: one rule for one person (one pin, one
 TimeOff row, one ShiftLimits row, rest, days off in one week, ...), or one rule
@@ -52,14 +53,13 @@ from ortools.sat.python import cp_model
 from scheduler import interrupt
 from scheduler.model.calendar import time_off_applies, weeks
 from scheduler.model.problem import Person, Pin, Problem, TimeOffKind
-from scheduler.precheck import (
+from scheduler.model.wording import (
     and_join,
     conflict,
     count,
     hours_text,
     limit_source,
     pins_clause,
-    precheck,
     rows_text,
     rule_source,
     staff_source,
@@ -101,22 +101,10 @@ class Group:
         return self.rule, person, detail
 
 
-def explain_infeasible(problem: Problem, seconds: float = 10.0) -> list[str]:
-    """Sentences naming a conflict among the hard rules, for a program whose solve
-    was infeasible.
-
-    The pre-check's errors when it finds any; otherwise a small conflicting set
-    of rule groups found by CP-SAT within `seconds`. An empty list means the
-    hard rules can all hold (the model is feasible).
-    """
-    errors = precheck(problem).errors
-    if errors:
-        return list(errors)
-    return explain_core(problem, seconds)
-
-
 def explain_core(problem: Problem, seconds: float = 10.0) -> list[str]:
-    """The CP-SAT part of `explain_infeasible`, without the pre-check."""
+    """Sentences naming a conflict among the hard rules, found by CP-SAT within
+    `seconds` (the part of `diagnose.explain_infeasible` after the pre-check). An
+    empty list means the hard rules can all hold (the model is feasible)."""
     deadline = time.monotonic() + seconds
     grouped = GroupedModel.build(problem)
     if grouped.variables.problems_found:
@@ -689,4 +677,4 @@ def _weeks_text(problem: Problem, indices: list[int]) -> str:
     return f"in the weeks of {and_join(starts)}"
 
 
-__all__ = ["Group", "GroupedModel", "explain_core", "explain_infeasible", "render"]
+__all__ = ["Group", "GroupedModel", "explain_core", "render"]

@@ -27,7 +27,7 @@ from scheduler.model.calendar import (
     slots_covered,
 )
 from scheduler.model.problem import Person, Problem, Team
-from scheduler.solve.rules import total
+from scheduler.solve.linear import total
 
 
 @dataclass(frozen=True, order=True)

@@ -1,16 +1,10 @@
 """Rule families. Each `add(v)` posts its constraints on the model held by the
-variables container and returns the objective parts it defines (name -> expression)."""
+variables container and returns the objective parts it defines (name -> expression).
+Each hard constraint is registered with its group (`RosterVariables.hard`), which
+is what `scheduler.solve.explain` names when the rules conflict."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from ortools.sat.python import cp_model
-
-Expr = cp_model.LinearExpr
-Parts = dict[str, Expr]
-
-
-def total(terms: Iterable[cp_model.LinearExprT]) -> Expr:
-    """A typed sum of variables and expressions (0 when empty)."""
-    return cp_model.LinearExpr.sum(list(terms))
+from scheduler.solve.linear import Expr as Expr
+from scheduler.solve.linear import Parts as Parts
+from scheduler.solve.linear import total as total

@@ -13,25 +13,16 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from scheduler.model.result import HireLimits
 from scheduler.solve.rules import Parts, total
 from scheduler.solve.variables import RosterVariables
 
 #: Where the `hired` literals of one model are kept: the variables container has no
 #: field for them (scheduler/solve/variables.py), so they live in its instance dict.
 _CACHE_KEY = "_hired_literals"
-
-
-@dataclass(frozen=True)
-class HireLimits:
-    """What `plan` asks of the hires besides the objective: at most `max_hires` people
-    in all, and at most `budget_cents` of annual hire cost (None: no limit)."""
-
-    max_hires: int | None = None
-    budget_cents: int | None = None
 
 
 def hired_literal(v: RosterVariables, p: int) -> cp_model.IntVar | None:

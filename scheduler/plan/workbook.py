@@ -90,8 +90,6 @@ def plan_rosters_written(
 def _write_checked_rosters(
     folder: Path, outcomes: Sequence[tuple[Scenario, PlanOutcome]]
 ) -> list[ScenarioPlan]:
-    from scheduler.evaluate import evaluate
-
     plans: list[ScenarioPlan] = []
     used: set[str] = set()
     for scenario, outcome in outcomes:
@@ -103,8 +101,8 @@ def _write_checked_rosters(
         while name in used:  # two names that differ only in punctuation
             name += "-1"
         used.add(name)
-        # The checker recounts the roster itself: the plan's own numbers are not trusted.
-        evaluation = evaluate(plan.problem, plan.result.roster)
+        evaluation = plan.roster_check
+        assert evaluation is not None  # a plan with a roster is checked (hires._plan_of)
         written = write_roster_workbook(
             folder / f"{name}.xlsx", plan.problem, evaluation, plan.result
         )
