@@ -18,6 +18,7 @@ the program is about pairing.
 from __future__ import annotations
 
 import datetime as dt
+import random
 import re
 import signal
 import time
@@ -31,7 +32,9 @@ from scheduler.diagnose import explain_infeasible
 from scheduler.model.problem import DemandRow, Person, Pin, Problem, ShiftLimit, TimeOff
 from scheduler.model.result import SolveStatus
 from scheduler.precheck import Precheck, precheck
+from scheduler.solve import explain
 from scheduler.solve.explain import Group, GroupedModel, explain_core
+from scheduler.solve.rules import pins
 from tests.factories import D8, E8, N12, START, demand, make_problem, person, template, time_off
 from tests.solving import solve_checked, solve_only
 
@@ -625,3 +628,40 @@ def test_warning_when_contract_hours_exceed_what_a_person_can_work() -> None:
         "clinician C01 should get 40 paid hours in the week of Mon 2026-03-02 (Staff row 2 "
         "min_hours_per_week) but can work at most 32 that week; the contract will fall short",
     )
+
+
+def test_the_explanation_does_not_depend_on_the_order_constraints_are_posted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Each family registers the group of each constraint it posts; posting the pins
+    # in another order names the same conflict.
+    problem = case_named("pins_vs_days_off").problem
+    expected = explain_core(problem, SECONDS)
+    assert expected and "Pins rows" in expected[0]
+    rows = list(enumerate(problem.pins))
+
+    def pins_in(order: list[tuple[int, Pin]]) -> Any:
+        class ReorderedPins:
+            @staticmethod
+            def add(v: Any) -> dict[str, Any]:
+                for row, item in order:
+                    pins.post(v, row, item)
+                return {}
+
+        return ReorderedPins
+
+    shuffled = rows[:]
+    random.Random(0).shuffle(shuffled)
+    engine_families = explain.RULE_FAMILIES
+    for order in (rows[::-1], shuffled):
+        families = tuple(pins_in(order) if f is pins else f for f in engine_families)
+        monkeypatch.setattr(explain, "RULE_FAMILIES", families)
+        grouped = GroupedModel.build(problem)
+        posted = sorted(
+            (index, groups[0].detail)
+            for index, groups in grouped.variables.groups_of.items()
+            if groups[0].rule == "pin"
+        )
+        # The pins really were posted in the new order.
+        assert [row for _, row in posted] == [row for row, _ in order]
+        assert explain_core(problem, SECONDS) == expected

@@ -2,11 +2,12 @@
 
 `explain_core(problem, seconds)` is what `scheduler.diagnose.explain_infeasible`
 says when the pre-check (`scheduler.precheck`, certain and cheap) finds no
-conflict of its own. It builds the roster
-model as the engine does, from the same rule families in the same order, and
-puts each hard constraint in a *group*: one rule for one person (one pin, one
-TimeOff row, one ShiftLimits row, rest, days off in one week, ...), or one rule
-for everyone where a constraint spans people (pairing). Each group gets an
+conflict of its own. It builds the roster model as the engine does, from the
+same rule families, and each family registers the *group* of each hard
+constraint as it posts it (`RosterVariables.hard`): one rule for one person (one
+pin, one TimeOff row, one ShiftLimits row, rest, days off in one week, ...), or
+one rule for everyone where a constraint spans people (pairing). So what users
+are told never depends on the order in which constraints are posted. Each group gets an
 enabling literal, added to its constraints' `enforcement_literal`. CP-SAT then
 solves with every literal assumed true; when that is infeasible it returns a
 subset of the assumptions that is still infeasible (the core). The core is then
@@ -70,10 +71,7 @@ from scheduler.model.wording import (
 from scheduler.solve.engine import RULE_FAMILIES
 from scheduler.solve.rules import total
 from scheduler.solve.stoppable import search_stoppably
-from scheduler.solve.variables import RosterVariables, build_variables
-
-#: Families whose constraints are soft: their penalty variables absorb any roster.
-SOFT_FAMILIES = frozenset({"coverage", "shift_cover", "requests", "zones"})
+from scheduler.solve.variables import Group, RosterVariables, build_variables
 
 #: Constraint kinds that take an enforcement literal (cp_model.proto reference).
 ENFORCEABLE = ("linear", "bool_or", "bool_and")
@@ -81,24 +79,6 @@ ENFORCEABLE = ("linear", "bool_or", "bool_and")
 #: Kinds a constraint may be, to find which one a proto holds.
 _KINDS = ("linear", "bool_or", "bool_and", "at_most_one", "exactly_one", "lin_max")
 
-_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
-
-
-@dataclass(frozen=True)
-class Group:
-    """Hard constraints that stand or fall together: one rule, for one person
-    (`person` is their index in `Problem.staff`) or for everyone (None). `detail`
-    narrows it: a pin, TimeOff or ShiftLimits row index, a week index, a shift."""
-
-    rule: str
-    person: int | None = None
-    detail: int | str | None = None
-
-    def order(self) -> tuple[str, int, str]:
-        """A sort key (fields may be None, ints or text)."""
-        person = -1 if self.person is None else self.person
-        detail = "" if self.detail is None else f"{self.detail:>12}"
-        return self.rule, person, detail
 
 
 def explain_core(problem: Problem, seconds: float = 10.0) -> list[str]:
@@ -145,19 +125,12 @@ class GroupedModel:
         model = cp_model.CpModel()
         variables = build_variables(_without_pruned_rows(problem), model)
         grouped = cls(problem, variables)
-        reader = _ConstraintReader(problem, variables)
-        plan: dict[int, list[Group]] = {}
         for family in RULE_FAMILIES:
-            name = family.__name__.rsplit(".", 1)[-1]
-            first = len(model.proto.constraints)
             family.add(variables)
-            last = len(model.proto.constraints)
-            if name in SOFT_FAMILIES:
-                continue
-            for index in range(first, last):
-                plan[index] = reader.groups(name, index, first, last)
-        plan.update(grouped._pruned_rows())
-        grouped._enforce(plan)
+        # Each family registered the group of each hard constraint as it posted it.
+        groups_at = {i: list(groups) for i, groups in variables.groups_of.items()}
+        groups_at.update(grouped._pruned_rows())
+        grouped._enforce(groups_at)
         return grouped
 
     def _pruned_rows(self) -> dict[int, list[Group]]:
@@ -165,12 +138,11 @@ class GroupedModel:
         they forbid are not worked."""
         problem, v = self.problem, self.variables
         model, index = v.model, problem.staff_index
-        plan: dict[int, list[Group]] = {}
+        groups_at: dict[int, list[Group]] = {}
 
         def forbid(chosen: list[cp_model.IntVar], group: Group) -> None:
             if chosen:
-                plan[len(model.proto.constraints)] = [group]
-                model.add(total(chosen) == 0)
+                groups_at[model.add(total(chosen) == 0).index] = [group]
 
         for row, item in enumerate(problem.time_off):
             if item.kind is TimeOffKind.UNAVAILABLE and item.employee_id in index:
@@ -192,14 +164,14 @@ class GroupedModel:
                     if v.option(k).shift.shift_id == limit.shift_id
                 ]
                 forbid(of_type, Group("shift_limit", p, row))
-        return plan
+        return groups_at
 
-    def _enforce(self, plan: dict[int, list[Group]]) -> None:
+    def _enforce(self, groups_at: dict[int, list[Group]]) -> None:
         """Each planned constraint holds only while its group's literal is true. A
         constraint that belongs to several groups (two rules posting the same
         inequality) is copied, one copy per group, so either rule keeps it."""
         constraints = self.variables.model.proto.constraints
-        enforced = {i: groups for i, groups in plan.items() if groups}
+        enforced = {i: groups for i, groups in groups_at.items() if groups}
         enforced = {i: g for i, g in enforced.items() if _kind(constraints[i]) in ENFORCEABLE}
         for i, groups in enforced.items():
             for group in groups[1:]:
@@ -321,173 +293,6 @@ def _kind(constraint: Any) -> str:
 def _copy_from(target: Any, source: Any) -> None:
     copy = getattr(target, "copy_from", None) or target.CopyFrom
     copy(source)
-
-
-def _variable_refs(constraint: Any) -> list[int]:
-    """Indices of the variables a constraint touches (negated literals included)."""
-    kind = _kind(constraint)
-    refs: list[int] = list(constraint.enforcement_literal)
-    if kind == "linear":
-        refs += list(constraint.linear.vars)
-    elif kind in ("bool_or", "bool_and", "at_most_one", "exactly_one"):
-        refs += list(getattr(constraint, kind).literals)
-    elif kind == "lin_max":
-        refs += list(constraint.lin_max.target.vars)
-        for expr in constraint.lin_max.exprs:
-            refs += list(expr.vars)
-    return [ref if ref >= 0 else -ref - 1 for ref in refs]
-
-
-# --- Which group a constraint belongs to ---------------------------------------------
-
-
-#: Owner of an auxiliary variable defined by a constraint over several people.
-_EVERYONE = -1
-
-
-class _ConstraintReader:
-    """Puts each hard constraint of a family in its groups, from the variables it
-    touches: x and works variables belong to a person; an auxiliary variable to
-    the person of the constraint that first uses it (its definition)."""
-
-    def __init__(self, problem: Problem, v: RosterVariables) -> None:
-        self.problem, self.v = problem, v
-        self.constraints = v.model.proto.constraints
-        self.owner: dict[int, int] = {}
-        self.day_of: dict[int, int] = {}
-        self.shift_of: dict[int, str] = {}
-        self.works: set[int] = set()
-        for p, (person_x, person_works) in enumerate(zip(v.x, v.works, strict=True)):
-            for day, (day_x, worked) in enumerate(zip(person_x, person_works, strict=True)):
-                for k, var in day_x.items():
-                    self.owner[var.index] = p
-                    self.day_of[var.index] = day
-                    self.shift_of[var.index] = v.option(k).shift.shift_id
-                self.owner[worked.index] = p
-                self.day_of[worked.index] = day
-                self.works.add(worked.index)
-
-    def groups(self, family: str, index: int, first: int, last: int) -> list[Group]:
-        constraint = self.constraints[index]
-        refs = _variable_refs(constraint)
-        people = {self.owner[ref] for ref in refs if ref in self.owner}
-        person = people.pop() if len(people) == 1 and _EVERYONE not in people else None
-        for ref in refs:
-            if ref not in self.owner:
-                self.owner[ref] = _EVERYONE if person is None else person
-        if family == "pins" and last - first == len(self.problem.pins):
-            # pins.add posts one constraint per pin, in order.
-            pin = self.problem.pins[index - first]
-            return [Group("pin", self.problem.staff_index[pin.employee_id], index - first)]
-        if family == "pairing":
-            return self._pairing(constraint)
-        if not refs:
-            return []  # a constant, e.g. no shift to cap in a week
-        if person is None:
-            return [Group(family)]
-        if family == "rest":
-            return [Group("rest", person)]
-        if family == "successions":
-            earliest = min(refs, key=lambda ref: self.day_of.get(ref, 0))
-            return [Group("forbidden_next", person, self.shift_of.get(earliest))]
-        if family == "shift_limits":
-            return self._shift_limit(person, refs)
-        if family == "hours":
-            return self._hours(constraint, person, refs)
-        if family == "sequences":
-            return self._sequences(constraint, person, refs)
-        return [Group(family, person)]
-
-    def _pairing(self, constraint: Any) -> list[Group]:
-        if self.problem.people_per_unit == 1:
-            return []  # units are just a count of people
-        kind = _kind(constraint)
-        if kind == "bool_and":
-            return []  # a prefer pair meeting (soft)
-        if kind != "linear" or constraint.enforcement_literal:
-            return [Group("forbidden_pair")]
-        domain = list(constraint.linear.domain)
-        if domain[0] == _INT_MIN:
-            return [Group("trainee_pair")]  # trainees <= units
-        return [Group("pairing")]  # clinicians = units = peers
-
-    def _shift_limit(self, person: int, refs: list[int]) -> list[Group]:
-        shifts = {self.shift_of[ref] for ref in refs if ref in self.shift_of}
-        employee_id = self.problem.staff[person].employee_id
-        for row, limit in enumerate(self.problem.shift_limits):
-            if limit.employee_id == employee_id and limit.shift_id in shifts:
-                return [Group("shift_limit", person, row)]
-        return [Group("shift_limits", person)]
-
-    def _hours(self, constraint: Any, person: int, refs: list[int]) -> list[Group]:
-        if _kind(constraint) != "linear" or any(
-            ref not in self.day_of for ref in constraint.linear.vars
-        ):
-            return []  # contract hours and overtime: soft, with a penalty variable
-        staff = self.problem.staff[person]
-        lowest, highest = _bounds(constraint)
-        days = {self.day_of[ref] for ref in constraint.linear.vars}
-        found: list[Group] = []
-        least = round(staff.min_hours_total * 60)
-        if set(constraint.linear.vars) <= self.works:
-            # Days worked, bounded by the whole-roster hours.
-            if lowest is not None and least:
-                found.append(Group("min_hours_total", person))
-            if highest is not None and staff.max_hours_total is not None:
-                found.append(Group("max_hours_total", person))
-            return found or [Group("hours", person)]
-        cap = staff.max_hours_per_week
-        if highest is not None and cap is not None and highest == round(cap * 60):
-            found += [
-                Group("max_hours_per_week", person, week.index)
-                for week in weeks(self.problem)
-                if days <= set(week.days)
-            ]
-        most = staff.max_hours_total
-        if highest is not None and most is not None and highest == round(most * 60):
-            found.append(Group("max_hours_total", person))
-        if lowest is not None and lowest == least:
-            found.append(Group("min_hours_total", person))
-        return found or [Group("hours", person)]
-
-    def _sequences(self, constraint: Any, person: int, refs: list[int]) -> list[Group]:
-        kind = _kind(constraint)
-        rules = self.problem.staff[person].rules
-        if kind == "bool_or":
-            # A run starting on day d continues: [on[d-1], not on[d], on[d+j]], where
-            # `on` is works (runs worked) or its negation (runs off).
-            negated = sum(1 for ref in constraint.bool_or.literals if ref < 0)
-            if negated == 1:
-                return [Group("min_consecutive_days", person)]
-            if negated == 2:
-                return [Group("min_consecutive_days_off", person)]
-            return [Group("sequences", person)]
-        if kind != "linear":
-            return []  # the weekends' lin_max defines a variable: always on
-        variables = list(constraint.linear.vars)
-        if not set(variables) <= self.works:
-            if not any(ref in self.works for ref in variables):
-                return [Group("max_weekends", person)]  # a sum of weekends worked
-            return []  # days beyond the preferred run: soft
-        _, highest = _bounds(constraint)
-        days = {self.day_of[ref] for ref in variables}
-        found: list[Group] = []
-        longest = rules.max_consecutive_days
-        if len(days) == longest + 1 and highest == longest:
-            found.append(Group("max_consecutive_days", person))
-        for week in weeks(self.problem):
-            off = week.min_days_off(rules.min_days_off_per_week)
-            if days == set(week.days) and highest == week.n_days - off:
-                found.append(Group("min_days_off", person, week.index))
-        return found or [Group("sequences", person)]
-
-
-def _bounds(constraint: Any) -> tuple[int | None, int | None]:
-    """The finite lower and upper bounds of a linear constraint's domain."""
-    domain = list(constraint.linear.domain)
-    lowest = None if domain[0] == _INT_MIN else int(domain[0])
-    highest = None if domain[-1] == _INT_MAX else int(domain[-1])
-    return lowest, highest
 
 
 # --- Words -----------------------------------------------------------------------------

@@ -40,6 +40,23 @@ class Option:
     zone: str
 
 
+@dataclass(frozen=True)
+class Group:
+    """Hard constraints that stand or fall together: one rule, for one person
+    (`person` is their index in `Problem.staff`) or for everyone (None). `detail`
+    narrows it: a pin, TimeOff or ShiftLimits row index, a week index, a shift."""
+
+    rule: str
+    person: int | None = None
+    detail: int | str | None = None
+
+    def order(self) -> tuple[str, int, str]:
+        """A sort key (fields may be None, ints or text)."""
+        person = -1 if self.person is None else self.person
+        detail = "" if self.detail is None else f"{self.detail:>12}"
+        return self.rule, person, detail
+
+
 @dataclass
 class RosterVariables:
     """Every variable of the model and the index structures the rules share."""
@@ -59,6 +76,15 @@ class RosterVariables:
     # units[option index]: units working that option (= its clinicians = its peers)
     units: dict[int, cp_model.IntVar] = field(default_factory=dict)
     problems_found: list[str] = field(default_factory=list)
+    # Constraint index -> the groups of a hard constraint, as its family posted it
+    # (`hard`); what `scheduler.solve.explain` switches and names. Structural
+    # constraints, definitions and soft rules are not registered: always on.
+    groups_of: dict[int, tuple[Group, ...]] = field(default_factory=dict)
+
+    def hard(self, constraint: cp_model.Constraint, *groups: Group) -> cp_model.Constraint:
+        """Register `constraint` as a hard rule of `groups` (usually one)."""
+        self.groups_of[constraint.index] = groups
+        return constraint
 
     @property
     def people(self) -> tuple[Person, ...]:

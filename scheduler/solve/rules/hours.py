@@ -12,7 +12,7 @@ from ortools.sat.python import cp_model
 from scheduler.model.calendar import weeks
 from scheduler.solve.rules import Parts, total
 from scheduler.solve.rules.hiring import hired_literal
-from scheduler.solve.variables import RosterVariables
+from scheduler.solve.variables import Group, RosterVariables
 
 
 def add(v: RosterVariables) -> Parts:
@@ -28,7 +28,8 @@ def add(v: RosterVariables) -> Parts:
                 for day in week.days
             )
             if person.max_hours_per_week is not None:
-                model.add(paid <= round(person.max_hours_per_week * 60))
+                cap = round(person.max_hours_per_week * 60)
+                v.hard(model.add(paid <= cap), Group("max_hours_per_week", p, week.index))
             contract = round(person.min_hours_per_week * 60 * week.n_days / 7)
             if contract:
                 short = model.new_int_var(0, contract, f"contract_p{p}_w{week.index}")
@@ -67,15 +68,17 @@ def _horizon_hours(v: RosterVariables, p: int) -> None:
     # A candidate hire's lower bounds hold only once hired (hiring.py).
     hired = hired_literal(v, p)
     enforce = [] if hired is None else [hired]
+    at_least, at_most = Group("min_hours_total", p), Group("max_hours_total", p)
     if least:
-        model.add(paid >= least).only_enforce_if(enforce)
+        v.hard(model.add(paid >= least), at_least).only_enforce_if(enforce)
     if most is not None:
-        model.add(paid <= most)
+        v.hard(model.add(paid <= most), at_most)
     lengths = {v.option(k).shift.paid_minutes for day_x in v.x[p] for k in day_x}
     if not DAYS_WORKED_BOUNDS or not lengths:
         return
     days_worked = total(v.works[p])
     if least:
-        model.add(days_worked >= math.ceil(least / max(lengths))).only_enforce_if(enforce)
+        fewest = math.ceil(least / max(lengths))
+        v.hard(model.add(days_worked >= fewest), at_least).only_enforce_if(enforce)
     if most is not None and min(lengths) > 0:
-        model.add(days_worked <= most // min(lengths))
+        v.hard(model.add(days_worked <= most // min(lengths)), at_most)

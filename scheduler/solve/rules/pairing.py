@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.model.problem import PairKind, Role
 from scheduler.solve.rules import Expr, Parts, total
-from scheduler.solve.variables import RosterVariables
+from scheduler.solve.variables import Group, RosterVariables
 
 
 def add(v: RosterVariables) -> Parts:
@@ -42,10 +42,10 @@ def add(v: RosterVariables) -> Parts:
         k = option.index
         most = min(len(clinicians_on[k]), len(peers_on[k]))
         units = model.new_int_var(0, most, f"units_o{k}")
-        model.add(total(clinicians_on[k]) == units)
-        model.add(total(peers_on[k]) == units)
+        v.hard(model.add(total(clinicians_on[k]) == units), Group("pairing"))
+        v.hard(model.add(total(peers_on[k]) == units), Group("pairing"))
         if trainees_on[k]:
-            model.add(total(trainees_on[k]) <= units)
+            v.hard(model.add(total(trainees_on[k]) <= units), Group("trainee_pair"))
         v.units[k] = units
 
     _forbidden_pairs(v)
@@ -95,7 +95,8 @@ def _forbidden_pairs(v: RosterVariables) -> None:
             for k in sorted(set(v.x[c][day]) & set(v.x[p][day])):
                 both_on = [v.x[c][day][k], v.x[p][day][k]]
                 if simple:
-                    model.add(v.units[k] >= 2).only_enforce_if(both_on)
+                    at_least_two = model.add(v.units[k] >= 2)
+                    v.hard(at_least_two, Group("forbidden_pair")).only_enforce_if(both_on)
                 else:
                     model.add_at_most_one(both_on)
 

@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.model.problem import MINUTES_PER_DAY
 from scheduler.solve.rules import Parts, total
-from scheduler.solve.variables import RosterVariables
+from scheduler.solve.variables import Group, RosterVariables
 
 
 def add(v: RosterVariables) -> Parts:
@@ -37,5 +37,8 @@ def add(v: RosterVariables) -> Parts:
                 if later.start < earlier.end + rest:
                     later_by_day[later.day].append(v.on[p][(later.day, later.shift_id)])
             for conflicting in later_by_day.values():
-                v.model.add(v.on[p][(earlier.day, earlier.shift_id)] + total(conflicting) <= 1)
+                v.hard(
+                    v.model.add(v.on[p][(earlier.day, earlier.shift_id)] + total(conflicting) <= 1),
+                    Group("rest", p),
+                )
     return {}

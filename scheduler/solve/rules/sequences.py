@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.model.calendar import history_instances, history_known, run_before, weekend_of, weeks
 from scheduler.solve.rules import Parts, total
-from scheduler.solve.variables import RosterVariables
+from scheduler.solve.variables import Group, RosterVariables
 
 
 @dataclass(frozen=True)
@@ -56,20 +56,25 @@ def add(v: RosterVariables) -> Parts:
         before = _RunsBefore.of(known, history_days.get(person.employee_id, set()))
         carried = before.worked or 0  # days of a History run that day 0 would extend
         longest = person.rules.max_consecutive_days
+        run_cap = Group("max_consecutive_days", p)
         for first in range(problem.days - longest):
-            model.add(total(works[first : first + longest + 1]) <= longest)
+            v.hard(model.add(total(works[first : first + longest + 1]) <= longest), run_cap)
         # A window of longest + 1 days that starts `back` days before start_date.
         for back in range(1, min(carried, longest) + 1):
             if longest - back < problem.days:
-                model.add(total(works[: longest + 1 - back]) <= longest - back)
+                v.hard(model.add(total(works[: longest + 1 - back]) <= longest - back), run_cap)
         for week in weeks(problem):
             days_off = week.min_days_off(person.rules.min_days_off_per_week)
-            model.add(total(works[day] for day in week.days) <= week.n_days - days_off)
-        _shortest_runs(model, works, person.rules.min_consecutive_days, before.worked)
+            v.hard(
+                model.add(total(works[day] for day in week.days) <= week.n_days - days_off),
+                Group("min_days_off", p, week.index),
+            )
+        shortest_worked = Group("min_consecutive_days", p)
+        _shortest_runs(v, shortest_worked, works, person.rules.min_consecutive_days, before.worked)
         v.problems_found.extend(_runs_that_cannot_go_on(v, p, before))
-        _shortest_runs(
-            model, [~w for w in works], person.rules.min_consecutive_days_off, before.off
-        )
+        shortest_off = Group("min_consecutive_days_off", p)
+        off = [~w for w in works]
+        _shortest_runs(v, shortest_off, off, person.rules.min_consecutive_days_off, before.off)
         if person.rules.max_weekends is not None:
             _weekends(v, p, person.rules.max_weekends)
         # Each window of preferred+1 worked days is one day over the preference, so
@@ -108,7 +113,8 @@ def _runs_that_cannot_go_on(v: RosterVariables, p: int, before: _RunsBefore) -> 
 
 
 def _shortest_runs(
-    model: cp_model.CpModel,
+    v: RosterVariables,
+    group: Group,
     on: Sequence[cp_model.LiteralT],
     shortest: int,
     before: int | None,
@@ -123,17 +129,18 @@ def _shortest_runs(
     known): it must reach `shortest` in the horizon, and when it is 0 a run
     starting on day 0 is bound like any other.
     """
+    model = v.model
     if before == 0:
         for ahead in range(1, min(shortest, len(on))):
-            model.add_bool_or([~on[0], on[ahead]])
+            v.hard(model.add_bool_or([~on[0], on[ahead]]), group)
     elif before is not None:
         for day in range(min(max(0, shortest - before), len(on))):
-            model.add_bool_or([on[day]])
+            v.hard(model.add_bool_or([on[day]]), group)
     for start in range(1, len(on)):
         for ahead in range(1, shortest):
             if start + ahead >= len(on):
                 break
-            model.add_bool_or([on[start - 1], ~on[start], on[start + ahead]])
+            v.hard(model.add_bool_or([on[start - 1], ~on[start], on[start + ahead]]), group)
 
 
 def _weekends(v: RosterVariables, p: int, most: int) -> None:
@@ -149,4 +156,4 @@ def _weekends(v: RosterVariables, p: int, most: int) -> None:
         any_day = v.model.new_bool_var(f"weekend_p{p}_d{weekend}")
         v.model.add_max_equality(any_day, days)
         worked_weekends.append(any_day)
-    v.model.add(total(worked_weekends) <= most)
+    v.hard(v.model.add(total(worked_weekends) <= most), Group("max_weekends", p))
