@@ -80,7 +80,6 @@ ENFORCEABLE = ("linear", "bool_or", "bool_and")
 _KINDS = ("linear", "bool_or", "bool_and", "at_most_one", "exactly_one", "lin_max")
 
 
-
 def explain_core(problem: Problem, seconds: float = 10.0) -> list[str]:
     """Sentences naming a conflict among the hard rules, found by CP-SAT within
     `seconds` (the part of `diagnose.explain_infeasible` after the pre-check). An
