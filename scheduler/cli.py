@@ -543,7 +543,7 @@ def repair(
     from scheduler.evaluate import evaluate
     from scheduler.io.changes_sheet import changes_sheet
     from scheduler.io.write_workbook import write_roster_workbook
-    from scheduler.repair import change_log, plan_repair, render_changes
+    from scheduler.repair import change_log, prepare_repair, render_changes
     from scheduler.repair import repair as run_repair
 
     target = out or roster_path.with_name(f"{roster_path.stem}_repaired.xlsx")
@@ -553,7 +553,7 @@ def repair(
     problem = _load(inputs)
     baseline = _load_roster(roster_path)
     try:
-        plan = plan_repair(problem, baseline, unavailable or [], now)
+        request = prepare_repair(problem, baseline, unavailable or [], now)
     except InputError as error:
         _err(f"Cannot repair {roster_path}: {len(error.issues)} problem(s) found.")
         _err(error.render())
@@ -561,21 +561,21 @@ def repair(
     broken = len(evaluate(problem, baseline).hard_violations)
     if broken:
         _err(f"warning: {roster_path} breaks {broken} hard rule(s) already (see `check`).")
-    for note in plan.notes:
+    for note in request.notes:
         _err(f"note: {note}")
     printer = None if quiet else _ProgressPrinter()
     if printer is not None:
         _err(
             f"Repairing {roster_path} ({len(baseline.assignments)} assignments) for "
-            f"{problem.name}: {len(plan.problem.time_off) - len(problem.time_off)} call-out(s), "
-            f"{len(plan.problem.pins) - len(problem.pins)} shifts frozen, "
+            f"{problem.name}: {len(request.problem.time_off) - len(problem.time_off)} call-out(s), "
+            f"{len(request.problem.pins) - len(problem.pins)} shifts frozen, "
             f"time limit {time_limit:g} s, {workers} workers"
         )
-    search_seconds = _search_seconds(time_limit, started, plan.problem)
+    search_seconds = _search_seconds(time_limit, started, request.problem)
     params = SolveParams(time_limit=search_seconds, workers=workers, seed=seed)
     if interrupt.stop_requested():  # before the search began: nothing to keep
         raise typer.Exit(interrupt.exit_code())
-    result = run_repair(plan, params, on_progress=printer)
+    result = run_repair(request, params, on_progress=printer)
     if printer is not None:
         printer.flush()
     result = _stopped_result(result)
@@ -583,15 +583,15 @@ def repair(
     if result.message and result.status.has_roster:
         _err(result.message)
     if result.status is SolveStatus.INFEASIBLE:
-        _explain_infeasible(target, plan.problem, result, (), time_limit)
+        _explain_infeasible(target, request.problem, result, (), time_limit)
     if not result.status.has_roster:
         _err(f"No roster: {result.status.value}. {result.message}".strip())
         raise typer.Exit(1)
-    evaluation = evaluate(plan.problem, result.roster)
+    evaluation = evaluate(request.problem, result.roster)
     changes = change_log(baseline, result.roster)
-    extra = [changes_sheet(plan.problem, changes)]
-    written = write_roster_workbook(target, plan.problem, evaluation, result, extra_sheets=extra)
-    typer.echo(render_changes(plan.problem, changes) + "\n")
+    extra = [changes_sheet(request.problem, changes)]
+    written = write_roster_workbook(target, request.problem, evaluation, result, extra_sheets=extra)
+    typer.echo(render_changes(request.problem, changes) + "\n")
     _print_summary(result, evaluation, written)
     _exit_checked(evaluation)
 

@@ -1,6 +1,6 @@
 """Repair a roster after a call-out: who is out, what is frozen, and what changed.
 
-`plan_repair` turns the command's arguments into a problem: each
+`prepare_repair` turns the command's arguments into a problem: each
 `EMPLOYEE:DATE[:SHIFT]` becomes an `unavailable` `TimeOff` row (the whole day,
 or only that shift instance), and every baseline shift that started before
 `--now` becomes a `Pin` with its team and zone. The engine then keeps as much of
@@ -54,11 +54,11 @@ class CallOut:
 
 
 @dataclass(frozen=True)
-class RepairPlan:
+class RepairRequest:
     problem: Problem  # the input plus the call-outs (TimeOff) and the frozen shifts (Pins)
     baseline: Roster
     frozen_before: dt.datetime | None
-    notes: tuple[str, ...] = ()  # what the plan changed in what was asked, for people
+    notes: tuple[str, ...] = ()  # what the request changed in what was asked, for people
 
 
 def parse_call_out(text: str) -> CallOut:
@@ -89,9 +89,9 @@ def parse_now(text: str) -> dt.datetime:
     return moment
 
 
-def plan_repair(
+def prepare_repair(
     problem: Problem, baseline: Roster, call_outs: Sequence[str], now: str | None = None
-) -> RepairPlan:
+) -> RepairRequest:
     """The problem to re-solve. Every issue with the arguments or the roster is collected
     into one `InputError` (sheet `Assignments` with its row, or the argument)."""
     issues = _baseline_issues(problem, baseline)
@@ -138,23 +138,23 @@ def plan_repair(
             "pins": (*problem.pins, *pins),
         }
     )
-    return RepairPlan(repaired, baseline, frozen_before, tuple(notes))
+    return RepairRequest(repaired, baseline, frozen_before, tuple(notes))
 
 
 def repair(
-    plan: RepairPlan,
+    request: RepairRequest,
     params: SolveParams | None = None,
     on_progress: ProgressHandler | None = None,
 ) -> SolveResult:
-    """Re-solve the planned problem, changing as little of the baseline as it can."""
+    """Re-solve the requested problem, changing as little of the baseline as it can."""
     from scheduler.solve import solve  # the solver only when solving: the log needs none
 
     return solve(
-        plan.problem,
+        request.problem,
         params,
         on_progress,
-        baseline=plan.baseline,
-        frozen_before=plan.frozen_before,
+        baseline=request.baseline,
+        frozen_before=request.frozen_before,
     )
 
 
@@ -360,13 +360,13 @@ __all__ = [
     "Change",
     "ChangeKind",
     "Post",
-    "RepairPlan",
+    "RepairRequest",
     "change_log",
     "changes_by_kind",
     "parse_call_out",
     "parse_now",
-    "plan_repair",
     "posts",
+    "prepare_repair",
     "render_changes",
     "repair",
 ]

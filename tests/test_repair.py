@@ -20,7 +20,7 @@ from scheduler.model.problem import PairKind, PairRule, Pin, Problem, Team
 from scheduler.model.report import Evaluation
 from scheduler.model.result import SolveParams, SolveStatus
 from scheduler.model.roster import Roster
-from scheduler.repair import Change, ChangeKind, Post, change_log, plan_repair, repair
+from scheduler.repair import Change, ChangeKind, Post, change_log, prepare_repair, repair
 from scheduler.solve.matching import _any_pairing
 from tests.factories import START, demand, make_problem, make_roster, person, time_off, unit
 from tests.solving import solve_checked
@@ -103,9 +103,9 @@ def test_a_call_out_on_the_sample_changes_less_than_solving_again(
     assert result.exit_code == 0, result.output
 
     repaired = read_roster(out)
-    plan = plan_repair(problem, baseline, call_outs)
-    evaluation = checked(plan.problem, repaired)
-    fresh, fresh_evaluation = solve_checked(plan.problem, time_limit=20)
+    request = prepare_repair(problem, baseline, call_outs)
+    evaluation = checked(request.problem, repaired)
+    fresh, fresh_evaluation = solve_checked(request.problem, time_limit=20)
     repair_changes = change_log(baseline, repaired)
     # The person out worked both days, so at least those two assignments change; a
     # fresh solve ignores the old roster and moves many more people.
@@ -139,12 +139,12 @@ def test_shifts_started_before_now_stay_as_they_were(sample: tuple[Problem, Path
             started.setdefault(a.employee_id, set()).add(a.date)
     employee_id = min(e for e, dates in started.items() if {wednesday, thursday} <= dates)
     call_outs = [f"{employee_id}:{date}" for date in (wednesday, thursday, friday)]
-    plan = plan_repair(problem, baseline, call_outs, now.isoformat())
-    result = repair(plan, SolveParams(time_limit=20))
+    request = prepare_repair(problem, baseline, call_outs, now.isoformat())
+    result = repair(request, SolveParams(time_limit=20))
     assert result.status.has_roster
-    checked(plan.problem, result.roster)  # the frozen shifts are pins the checker checks
+    checked(request.problem, result.roster)  # the frozen shifts are pins the checker checks
 
-    assert [note.split(":")[0] for note in plan.notes if "stays (frozen)" in note] == [
+    assert [note.split(":")[0] for note in request.notes if "stays (frozen)" in note] == [
         f"--unavailable {employee_id}",
         f"--unavailable {employee_id}",
     ]
@@ -184,10 +184,10 @@ def tiny_call_out_program() -> tuple[Problem, Roster]:
 
 def test_one_person_out_one_colleague_called_in_exactly() -> None:
     problem, baseline = tiny_call_out_program()
-    plan = plan_repair(problem, baseline, [f"C1:{MONDAY}"])
-    result = repair(plan, SolveParams(time_limit=5))
+    request = prepare_repair(problem, baseline, [f"C1:{MONDAY}"])
+    result = repair(request, SolveParams(time_limit=5))
     assert result.status is SolveStatus.OPTIMAL
-    evaluation = checked(plan.problem, result.roster)
+    evaluation = checked(request.problem, result.roster)
 
     # Required coverage first: C2 (not C3, who asked for the day off) replaces C1 at
     # P1's side. A second unit would meet the target but costs 2 more changes, and a
@@ -209,7 +209,7 @@ def test_one_person_out_one_colleague_called_in_exactly() -> None:
     assert evaluation.parts.target_shortfall == 8  # the second unit, 08:00-16:00
 
     # Solved again from scratch, the same program meets the target with 2 new units.
-    fresh, fresh_evaluation = solve_checked(plan.problem, time_limit=5)
+    fresh, fresh_evaluation = solve_checked(request.problem, time_limit=5)
     assert fresh_evaluation.parts.target_shortfall == 0
     assert len(change_log(baseline, fresh.roster)) == 6  # C1, P1 out; C2, C3, P2, P3 in
 
@@ -218,10 +218,10 @@ def test_required_coverage_comes_before_fewer_changes() -> None:
     # With C1 and P1 both out, leaving Monday uncovered would change 2 rows; covering
     # it (8 required unit-slots) calls 2 people in: 4 changes.
     problem, baseline = tiny_call_out_program()
-    plan = plan_repair(problem, baseline, [f"C1:{MONDAY}", f"P1:{MONDAY}"])
-    result = repair(plan, SolveParams(time_limit=5))
+    request = prepare_repair(problem, baseline, [f"C1:{MONDAY}", f"P1:{MONDAY}"])
+    result = repair(request, SolveParams(time_limit=5))
     assert result.status is SolveStatus.OPTIMAL
-    evaluation = checked(plan.problem, result.roster)
+    evaluation = checked(request.problem, result.roster)
 
     assert evaluation.parts.required_shortfall == 0
     changes = change_log(baseline, result.roster)
@@ -240,10 +240,10 @@ def test_nobody_is_put_on_a_shift_that_started_before_now() -> None:
     problem = problem.model_copy(
         update={"demand": (demand("adult", "N", "Mon", "08:00", "16:00", required=2),)}
     )
-    plan = plan_repair(problem, baseline, [f"C3:{MONDAY}"], f"{MONDAY}T12:00")
-    result = repair(plan, SolveParams(time_limit=5))
+    request = prepare_repair(problem, baseline, [f"C3:{MONDAY}"], f"{MONDAY}T12:00")
+    result = repair(request, SolveParams(time_limit=5))
     assert result.status is SolveStatus.OPTIMAL
-    evaluation = checked(plan.problem, result.roster)
+    evaluation = checked(request.problem, result.roster)
 
     assert evaluation.parts.required_shortfall == 6  # 08:00-14:00 stays one unit short
     changes = change_log(baseline, result.roster)
@@ -255,12 +255,12 @@ def test_nobody_is_put_on_a_shift_that_started_before_now() -> None:
 
 def test_a_call_out_during_a_started_shift_keeps_it_and_changes_nothing() -> None:
     problem, baseline = tiny_call_out_program()
-    plan = plan_repair(problem, baseline, [f"C1:{MONDAY}"], f"{MONDAY}T09:00")
-    result = repair(plan, SolveParams(time_limit=5))
+    request = prepare_repair(problem, baseline, [f"C1:{MONDAY}"], f"{MONDAY}T09:00")
+    result = repair(request, SolveParams(time_limit=5))
     assert result.status is SolveStatus.OPTIMAL
-    checked(plan.problem, result.roster)
+    checked(request.problem, result.roster)
     # C1's D8 started at 08:00: frozen; C1 is out only from its end, when nothing is left.
-    assert plan.notes == (
+    assert request.notes == (
         f"--unavailable C1:{MONDAY}: D8 on Mon {MONDAY} started before --now and stays "
         f"(frozen); unavailable from {MONDAY} 16:30",
     )
@@ -278,14 +278,14 @@ def test_stage_3_keeps_the_previous_pairs_above_a_prefer_rule() -> None:
         pairs=(PairRule(clinician_id="C1", peer_id="P2", kind=PairKind.PREFER),),
     )
     baseline = make_roster(unit(problem, "C1", "P1", 0, "D8"), unit(problem, "C2", "P2", 0, "D8"))
-    plan = plan_repair(problem, baseline, [f"C3:{MONDAY}"])
-    result = repair(plan, SolveParams(time_limit=5))
+    request = prepare_repair(problem, baseline, [f"C3:{MONDAY}"])
+    result = repair(request, SolveParams(time_limit=5))
     assert result.status is SolveStatus.OPTIMAL
-    evaluation = checked(plan.problem, result.roster)
+    evaluation = checked(request.problem, result.roster)
     assert change_log(baseline, result.roster) == []
     assert evaluation.parts.pair_preference_penalty == 2  # C1 and P2 work apart
 
-    fresh, _ = solve_checked(plan.problem, time_limit=5)
+    fresh, _ = solve_checked(request.problem, time_limit=5)
     assert [c.kind for c in change_log(baseline, fresh.roster)] == [ChangeKind.PARTNER] * 4
 
 
@@ -342,7 +342,7 @@ def test_a_call_out_on_a_pinned_shift_is_refused_naming_the_pin() -> None:
     problem = problem.model_copy(update={"pins": (pin,)})
     message = rf"--unavailable C1:{MONDAY}: C1 is pinned to D8 on {MONDAY} \(Pins row 2\)"
     with pytest.raises(InputError, match=message):
-        plan_repair(problem, baseline, [f"C1:{MONDAY}"])
+        prepare_repair(problem, baseline, [f"C1:{MONDAY}"])
 
 
 def test_a_roster_row_outside_the_program_is_named_by_its_row(tmp_path: Path) -> None:
@@ -350,7 +350,7 @@ def test_a_roster_row_outside_the_program_is_named_by_its_row(tmp_path: Path) ->
     stranger = baseline.assignments[0].model_copy(update={"employee_id": "C9", "row": 3})
     roster = make_roster(*baseline.assignments, stranger)
     with pytest.raises(InputError, match=r"Assignments!3 \(employee_id\): employee 'C9'"):
-        plan_repair(problem, roster, [f"C1:{MONDAY}"])
+        prepare_repair(problem, roster, [f"C1:{MONDAY}"])
 
 
 def test_frozen_shifts_that_break_a_rule_are_explained_not_repaired() -> None:
@@ -365,10 +365,10 @@ def test_frozen_shifts_that_break_a_rule_are_explained_not_repaired() -> None:
     # no rest at all; both started before --now, so both are frozen as they are.
     baseline = make_roster(unit(problem, "C1", "P1", 0, "N12"), unit(problem, "C1", "P2", 1, "D8"))
     now = dt.datetime.combine(problem.date_of(1), dt.time(12, 0))
-    plan = plan_repair(problem, baseline, [f"P1:{problem.date_of(2)}"], now.isoformat())
-    assert repair(plan, SolveParams(time_limit=5)).status is SolveStatus.INFEASIBLE
+    request = prepare_repair(problem, baseline, [f"P1:{problem.date_of(2)}"], now.isoformat())
+    assert repair(request, SolveParams(time_limit=5)).status is SolveStatus.INFEASIBLE
     from scheduler.solve.explain import explain_core
 
-    (explanation,) = explain_core(plan.problem, seconds=10)
+    (explanation,) = explain_core(request.problem, seconds=10)
     assert "rest" in explanation and "C1" in explanation
     assert "P1" not in explanation and "P2" not in explanation  # their pins are not the conflict

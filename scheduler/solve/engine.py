@@ -81,7 +81,7 @@ class BuiltModel:
     required_weight: int  # ... and in `stage1` (more than everything after it)
     # `plan` only: annual hire cost plus annualised overtime, strictly before target
     # shortfall; minimised between stage 1 (then required shortfall alone) and stage 2.
-    plan: Expr | None = None
+    plan_objective: Expr | None = None
 
 
 def build_model(
@@ -113,16 +113,23 @@ def build_model(
             + parts["changes"] * target_base
             + parts["target_shortfall"]
         )
-    plan: Expr | None = None
+    plan_objective: Expr | None = None
     if hire_limits is not None:
         hiring.limit(variables, parts, hire_limits)
         # Hires are bought for required coverage only; targets break cost ties.
         stage1, required_weight = parts["required_shortfall"], 1
-        plan = plan_cost(problem, parts) * target_base + parts["target_shortfall"]
+        plan_objective = plan_cost(problem, parts) * target_base + parts["target_shortfall"]
     cost = total(STAGE2_WEIGHTS[name] * parts[name] for name in COST_PARTS)
     preference = STAGE2_WEIGHTS["pair_preference_penalty"] * parts["preferred_pairs_apart"]
     return BuiltModel(
-        variables, parts, stage1, cost + preference, covered, target_base, required_weight, plan
+        variables,
+        parts,
+        stage1,
+        cost + preference,
+        covered,
+        target_base,
+        required_weight,
+        plan_objective,
     )
 
 
@@ -330,7 +337,7 @@ def solve(
     # A repair always has a stage 1: the change count, even without demand.
     has_stage1 = bool(v.requirements) or baseline is not None
     pairs_units = problem.people_per_unit == 2
-    budget = _Budget(params, started, has_stage1, pairs_units, built.plan is not None)
+    budget = _Budget(params, started, has_stage1, pairs_units, built.plan_objective is not None)
     # Stage 1: coverage, required strictly before target (nothing to do without demand).
     solver1: cp_model.CpSolver | None = None
     stage1_value, stage1_optimal, stage1_bound = 0, True, 0.0
@@ -464,10 +471,10 @@ def _plan_stage(
     stage), whether it was proven optimal, and a proven lower bound of the plan cost
     (`plan_cost`'s units) for rosters as short of required coverage as stage 1's.
     """
-    if built.plan is None:
+    if built.plan_objective is None:
         return None, True, None
     model = built.variables.model
-    model.minimize(built.plan)
+    model.minimize(built.plan_objective)
     solver = _solver(params, budget.plan())
     status = search_stoppably(solver, model, _Progress(2, started, on_progress, built))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -477,7 +484,7 @@ def _plan_stage(
     # cost >= floor(bound / target_base). Every part is >= 0, so is the bound.
     bound = value if status == cp_model.OPTIMAL else max(0, int(solver.best_objective_bound))
     _hint_from(model, solver)
-    model.add(built.plan <= value)
+    model.add(built.plan_objective <= value)
     return status, status == cp_model.OPTIMAL, bound // built.target_base
 
 
