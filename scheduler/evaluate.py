@@ -49,6 +49,7 @@ from scheduler.model.report import (
     Violation,
 )
 from scheduler.model.roster import Assignment, RejectedRow, Roster
+from scheduler.model.wording import count, days_text, horizon_text, number, week_text
 
 #: Longest `Gap.reason`; the list of people who were not free is cut to fit.
 MAX_REASON_CHARS = 160
@@ -334,20 +335,9 @@ def _weekday_text(problem: Problem, day: int) -> str:
     return WEEKDAYS[problem.date_of(day).weekday()]
 
 
-def _days_text(problem: Problem, first_day: int, last_day: int) -> str:
-    """`Mon 2026-03-02 - Sun 2026-03-08` (one date when first and last agree)."""
-    first = date_text(problem.date_of(first_day))
-    if last_day == first_day:
-        return first
-    return f"{first} - {date_text(problem.date_of(last_day))}"
-
-
-def _week_text(problem: Problem, week: Week) -> str:
-    return _days_text(problem, week.first_day, week.first_day + week.n_days - 1)
-
-
-def _horizon_text(problem: Problem) -> str:
-    return _days_text(problem, 0, problem.days - 1)
+def _week_span(problem: Problem, week: Week) -> str:
+    """The `when` of a weekly finding: the week's days (`Mon 2026-03-02 - Sun 2026-03-08`)."""
+    return days_text(problem, week.first_day, week.first_day + week.n_days - 1)
 
 
 def _shift_text(problem: Problem, shift: _Shift) -> str:
@@ -368,17 +358,8 @@ def _time_off_text(problem: Problem, item: TimeOff) -> str:
     return span if item.shift_id is None else f"{span} ({item.shift_id} only)"
 
 
-def _number(value: float) -> str:
-    """A rule value as written: 10, 10.5."""
-    return f"{value:g}"
-
-
 def _to_hours(minutes: int) -> float:
     return minutes / 60
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _unit_when(problem: Problem, members: list[_Shift]) -> tuple[int, str]:
@@ -468,7 +449,7 @@ def _row_issues(problem: Problem, row: Assignment) -> Iterator[_Finding]:
         detail = f"zone {row.zone} of {who}'s {what} is not in Zones{where}"
         yield _hard(minute, "unknown_zone", who, when, detail, 1)
     if not 0 <= day < problem.days:
-        horizon = _horizon_text(problem)
+        horizon = horizon_text(problem)
         detail = f"{who}'s {what} starts outside the horizon {horizon}{where}"
         yield _hard(minute, "outside_horizon", who, when, detail, 1)
 
@@ -531,8 +512,8 @@ def _pair_units(
         problems: list[str] = []
         if len(clinicians) != 1 or len(peers) != 1:
             problems.append(
-                f"has {_count(len(clinicians), 'clinician')} ({_names(clinicians) or '-'}) and"
-                f" {_count(len(peers), 'peer')} ({_names(peers) or '-'}); it needs one of each"
+                f"has {count(len(clinicians), 'clinician')} ({_names(clinicians) or '-'}) and"
+                f" {count(len(peers), 'peer')} ({_names(peers) or '-'}); it needs one of each"
             )
         differing = [
             name for name, value in _UNIT_FIELDS.items() if len({value(m.row) for m in members}) > 1
@@ -643,7 +624,7 @@ def _overlap_and_rest(data: _Data) -> Iterator[_Finding]:
                     f"rest {_to_hours(rest):.1f} h between {latest.row.shift_id} ending"
                     f" {_clock_text(problem, latest.end)} and {s.row.shift_id} starting"
                     f" {_clock_text(problem, s.start)}; needs"
-                    f" {_number(s.person.rules.min_rest_hours)} h"
+                    f" {number(s.person.rules.min_rest_hours)} h"
                 )
                 when = _moment_text(problem, s.start)
                 yield _hard(s.start, "rest", employee_id, when, detail, _to_hours(needed - rest))
@@ -662,11 +643,11 @@ def _weekly_cap(data: _Data) -> Iterator[_Finding]:
             if paid <= cap_minutes:
                 continue
             detail = (
-                f"{person.employee_id} is paid {_to_hours(paid):.1f} h in the week"
-                f" {_week_text(problem, week)}; the cap is {_number(cap)} h"
+                f"{person.employee_id} is paid {_to_hours(paid):.1f} h in"
+                f" {week_text(problem, week)}; the cap is {number(cap)} h"
             )
             minute = week.first_day * MINUTES_PER_DAY
-            when = _week_text(problem, week)
+            when = _week_span(problem, week)
             yield _hard(
                 minute,
                 "max_hours_per_week",
@@ -694,7 +675,7 @@ def _day_rules(data: _Data) -> Iterator[_Finding]:
             last = first + length - 1
             if length <= rules.max_consecutive_days or last < 0:
                 continue
-            when = _days_text(problem, first, last)
+            when = days_text(problem, first, last)
             detail = (
                 f"{person.employee_id} works {length} days in a row ({when}"
                 f"{_in_history_text(first)}); the most is {rules.max_consecutive_days}"
@@ -713,9 +694,10 @@ def _day_rules(data: _Data) -> Iterator[_Finding]:
             needed = week.min_days_off(rules.min_days_off_per_week)
             if days_off >= needed:
                 continue
-            when = _week_text(problem, week)
+            when = _week_span(problem, week)
             detail = (
-                f"{person.employee_id} has {_count(days_off, 'day')} off in {when}; needs {needed}"
+                f"{person.employee_id} has {count(days_off, 'day')} off in"
+                f" {week_text(problem, week)}; needs {needed}"
             )
             yield _hard(
                 week.first_day * MINUTES_PER_DAY,
@@ -730,7 +712,7 @@ def _day_rules(data: _Data) -> Iterator[_Finding]:
 def _total_hours(data: _Data) -> Iterator[_Finding]:
     """`min_hours_total` and `max_hours_total`: paid hours of every shift in the horizon."""
     problem = data.problem
-    when = _horizon_text(problem)
+    when = horizon_text(problem)
     for person in problem.staff:
         employee_id = person.employee_id
         paid = sum(data.weekly_minutes[employee_id])
@@ -738,7 +720,7 @@ def _total_hours(data: _Data) -> Iterator[_Finding]:
         if paid < least:
             detail = (
                 f"{employee_id} is paid {_to_hours(paid):.1f} h over {when};"
-                f" the least is {_number(person.min_hours_total)} h"
+                f" the least is {number(person.min_hours_total)} h"
             )
             yield _hard(0, "min_hours_total", employee_id, when, detail, _to_hours(least - paid))
         if person.max_hours_total is None:
@@ -747,7 +729,7 @@ def _total_hours(data: _Data) -> Iterator[_Finding]:
         if paid > most:
             detail = (
                 f"{employee_id} is paid {_to_hours(paid):.1f} h over {when};"
-                f" the most is {_number(person.max_hours_total)} h"
+                f" the most is {number(person.max_hours_total)} h"
             )
             yield _hard(0, "max_hours_total", employee_id, when, detail, _to_hours(paid - most))
 
@@ -789,9 +771,9 @@ def _minimum_runs(data: _Data) -> Iterator[_Finding]:
                 exempt = last == last_day or (open_start and first == 0)
                 if length >= least or last < -1 or exempt:
                     continue
-                when = _days_text(problem, first, last)
+                when = days_text(problem, first, last)
                 detail = (
-                    f"{employee_id} {noun} {_count(length, 'day')} in a row ({when}"
+                    f"{employee_id} {noun} {count(length, 'day')} in a row ({when}"
                     f"{_in_history_text(first)}); the least is {least}"
                 )
                 yield _hard(
@@ -802,7 +784,7 @@ def _minimum_runs(data: _Data) -> Iterator[_Finding]:
 def _weekends(data: _Data) -> Iterator[_Finding]:
     """`max_weekends`: weekends (by `calendar.weekend_of`) with a shift starting on them."""
     problem = data.problem
-    when = _horizon_text(problem)
+    when = horizon_text(problem)
     for person in problem.staff:
         most = person.rules.max_weekends
         if most is None:
@@ -818,7 +800,7 @@ def _weekends(data: _Data) -> Iterator[_Finding]:
             continue
         listed = ", ".join(date_text(problem.date_of(day)) for day in saturdays)
         detail = (
-            f"{person.employee_id} works on {_count(len(saturdays), 'weekend')}"
+            f"{person.employee_id} works on {count(len(saturdays), 'weekend')}"
             f" (starting {listed}); the most is {most}"
         )
         yield _hard(0, "max_weekends", person.employee_id, when, detail, len(saturdays) - most)
@@ -852,7 +834,7 @@ def _forbidden_successions(data: _Data) -> Iterator[_Finding]:
 def _shift_limits(data: _Data) -> Iterator[_Finding]:
     """`max_shifts_of_type`: per `ShiftLimits` row, shifts of that template in the horizon."""
     problem = data.problem
-    when = _horizon_text(problem)
+    when = horizon_text(problem)
     for limit in problem.shift_limits:
         worked = sum(
             1 for s in data.by_person.get(limit.employee_id, ()) if s.row.shift_id == limit.shift_id
@@ -860,7 +842,7 @@ def _shift_limits(data: _Data) -> Iterator[_Finding]:
         if worked <= limit.max_shifts:
             continue
         detail = (
-            f"{limit.employee_id} works {_count(worked, f'{limit.shift_id} shift')} over {when};"
+            f"{limit.employee_id} works {count(worked, f'{limit.shift_id} shift')} over {when};"
             f" the most is {limit.max_shifts}"
         )
         yield _hard(
@@ -1014,7 +996,7 @@ def _gap_reason(data: _Data, team: Team, start: int, end: int) -> str:
             people, verb = ("1 person", "was") if n == 1 else (f"{n} people", "were")
             return f"{people} eligible for {team} {verb} free but not rostered"
         return (
-            f"{_count(free[Role.CLINICIAN], 'clinician')} and {_count(free[Role.PEER], 'peer')}"
+            f"{count(free[Role.CLINICIAN], 'clinician')} and {count(free[Role.PEER], 'peer')}"
             f" eligible for {team} were free but not rostered"
         )
     clauses: list[tuple[str, list[tuple[list[str], str]]]] = []
@@ -1066,7 +1048,7 @@ def _blocked_by(data: _Data, person: Person, candidate: ShiftInstance) -> tuple[
     paid = data.weekly_minutes[employee_id][calendar.week_of_day(candidate.day)]
     cap = person.max_hours_per_week
     if cap is not None and paid + candidate.paid_minutes > round(cap * 60):
-        return 2, f"at {_number(round(_to_hours(paid), 1))} h"
+        return 2, f"at {number(round(_to_hours(paid), 1))} h"
     rest = round(person.rules.min_rest_hours * 60)
     for s in shifts:
         if s.end <= candidate.start < s.end + rest:
@@ -1087,7 +1069,7 @@ def _blocked_by(data: _Data, person: Person, candidate: ShiftInstance) -> tuple[
     week = data.weeks[calendar.week_of_day(candidate.day)]
     needed = week.min_days_off(person.rules.min_days_off_per_week)
     if sum(1 for day in week.days if day not in days) < needed:
-        return 4, f"needs {_count(needed, 'day')} off"
+        return 4, f"needs {count(needed, 'day')} off"
     return None
 
 
@@ -1249,12 +1231,12 @@ def _contract_and_overtime(data: _Data) -> Iterator[_Finding]:
         employee_id = person.employee_id
         for week, paid in zip(data.weeks, data.weekly_minutes[employee_id], strict=True):
             minute = week.first_day * MINUTES_PER_DAY
-            when = _week_text(problem, week)
+            when = _week_span(problem, week)
             contract = _contract_minutes(person, week)
             if paid < contract:
                 detail = (
                     f"{employee_id} is paid {_to_hours(paid):.1f} h, {contract - paid} min below"
-                    f" the contract's {_to_hours(contract):.1f} h for {when}"
+                    f" the contract's {_to_hours(contract):.1f} h for {week_text(problem, week)}"
                 )
                 yield _soft(
                     minute,
@@ -1269,7 +1251,8 @@ def _contract_and_overtime(data: _Data) -> Iterator[_Finding]:
             cost = overtime * person.overtime_rate_cents_per_hour
             if cost > 0:
                 detail = (
-                    f"{employee_id} works {_to_hours(overtime):.1f} h overtime in {when},"
+                    f"{employee_id} works {_to_hours(overtime):.1f} h overtime in"
+                    f" {week_text(problem, week)},"
                     f" costing {cost / 6000:.2f}"
                 )
                 yield _soft(
@@ -1327,7 +1310,7 @@ def _shift_cover(data: _Data, units: list[_Unit]) -> Iterator[_Finding]:
         minute = day * MINUTES_PER_DAY + (template.start_minute if template else 0)
         when = _moment_text(problem, minute)
         detail = (
-            f"{shift_id} {team} {zone} has {_count(scheduled, 'unit')}, {row.units} wanted:"
+            f"{shift_id} {team} {zone} has {count(scheduled, 'unit')}, {row.units} wanted:"
             f" {amount} {side} at weight {weight}"
         )
         yield _soft(minute, "shift_cover_penalty", rule, None, when, detail, amount, penalty)
@@ -1347,7 +1330,7 @@ def _consecutive_excess(data: _Data) -> Iterator[_Finding]:
             excess = length - max(preferred, -first)
             if excess <= 0 or last < 0:
                 continue
-            when = _days_text(problem, first, last)
+            when = days_text(problem, first, last)
             detail = (
                 f"{employee_id} works {length} days in a row{_in_history_text(first)};"
                 f" prefers at most {preferred}"
@@ -1388,7 +1371,7 @@ def _fairness(data: _Data) -> Iterator[_Finding]:
     if not data.history_known:
         return
     problem = data.problem
-    when = f"History and {_horizon_text(problem)}"
+    when = f"History and {horizon_text(problem)}"
     for group, people in _fairness_groups(problem):
         burdens = {
             p.employee_id: _Burden.of(problem, data.with_history(p.employee_id)) for p in people
@@ -1396,16 +1379,16 @@ def _fairness(data: _Data) -> Iterator[_Finding]:
         for kind, noun in _FAIRNESS_KINDS:
             counts = {employee_id: getattr(b, kind) for employee_id, b in burdens.items()}
             share = -(-sum(counts.values()) // len(counts))
-            for employee_id, count in counts.items():
-                if count <= share:
+            for employee_id, burden in counts.items():
+                if burden <= share:
                     continue
                 total = sum(counts.values())
                 detail = (
-                    f"{employee_id} has {_count(count, noun)} over History and this roster;"
+                    f"{employee_id} has {count(burden, noun)} over History and this roster;"
                     f" the fair share among {group} is {share} ({total}/{len(counts)} rounded up)"
                 )
                 yield _soft(
-                    0, "fairness_excess", "fairness", employee_id, when, detail, count - share
+                    0, "fairness_excess", "fairness", employee_id, when, detail, burden - share
                 )
 
 
@@ -1438,7 +1421,7 @@ def _extra_partners(data: _Data, units: list[_Unit]) -> Iterator[_Finding]:
         if len(peers) < 2:
             continue
         week = data.weeks[week_index]
-        when = _week_text(problem, week)
+        when = _week_span(problem, week)
         detail = f"{employee_id} works with {len(peers)} peers ({', '.join(sorted(peers))})"
         yield _soft(
             week.first_day * MINUTES_PER_DAY,

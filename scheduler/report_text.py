@@ -18,6 +18,7 @@ from scheduler.model.objective import stage2_total
 from scheduler.model.problem import Problem, Role
 from scheduler.model.report import Evaluation, Gap, PersonHours, Violation
 from scheduler.model.roster import Roster
+from scheduler.model.wording import count
 
 #: Columns of the hours table, and whether each is right-aligned (numbers).
 HOURS_COLUMNS: tuple[tuple[str, bool], ...] = (
@@ -86,7 +87,7 @@ def _gaps_section(gaps: Sequence[Gap]) -> str:
     rows = [
         (
             _span_text(g.start, g.end),
-            f"{g.zone} {g.team.value}: {g.scheduled} of {_count(g.required, 'unit')}",
+            f"{g.zone} {g.team.value}: {g.scheduled} of {count(g.required, 'unit')}",
             f"({g.reason})" if g.reason else "",
         )
         for g in gaps
@@ -115,7 +116,7 @@ def _hours_section(hours: Sequence[PersonHours], partners: dict[str, int]) -> st
     headers = tuple(title for title, _ in HOURS_COLUMNS)
     right = {i for i, (_, numeric) in enumerate(HOURS_COLUMNS) if numeric}
     lines = _columns([headers, *rows], right) if rows else []
-    return _section(f"Hours and fairness ({_count(len(rows), 'person', 'people')})", lines)
+    return _section(f"Hours and fairness ({count(len(rows), 'person', 'people')})", lines)
 
 
 def _summary_section(evaluation: Evaluation) -> str:
@@ -132,7 +133,7 @@ def _summary_section(evaluation: Evaluation) -> str:
         ("below target", f"{parts.target_shortfall:,} unit-slots"),
         ("overtime", f"{evaluation.overtime_hours:.1f} h, cost {parts.overtime_cost:,.2f}"),
         ("requests honoured", f"{evaluation.requests_met} of {evaluation.requests_total}"),
-        ("soft penalties", f"{stage2_total(parts):,} points in {_count(soft, 'finding')}"),
+        ("soft penalties", f"{stage2_total(parts):,} points in {count(soft, 'finding')}"),
         ("hard rules broken", str(len(evaluation.hard_violations))),
     ]
     return "\n".join(["Summary", *_columns(rows)])
@@ -166,10 +167,6 @@ def _span_text(start: dt.datetime, end: dt.datetime) -> str:
     if end == dt.datetime.combine(start.date() + dt.timedelta(days=1), dt.time()):
         return f"{first}-24:00"
     return f"{first} - {date_text(end.date())} {end:%H:%M}"
-
-
-def _count(n: int, noun: str, plural: str | None = None) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {plural or noun + 's'}"
 
 
 # --- JSON ---------------------------------------------------------------------------

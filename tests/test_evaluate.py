@@ -221,6 +221,16 @@ def test_min_days_off() -> None:
     assert hard(check(p, *(unit(p, "C01", "P01", day, "D8") for day in range(5)))) == []
 
 
+def test_a_week_is_worded_as_the_pre_check_words_it() -> None:
+    # One wording of a week in every sentence (scheduler.model.wording.week_text);
+    # the `when` column keeps the week's days.
+    p = program()
+    broken = check(p, *(unit(p, "C01", "P01" if day < 5 else "P02", day, "D8") for day in range(6)))
+    assert broken.hard_violations[0].detail == (
+        "C01 has 1 day off in the week of Mon 2026-03-02; needs 2"
+    )
+
+
 def test_min_days_off_in_a_short_last_window() -> None:
     # days=10: the last window has 3 days and needs max(0, rule - 4) days off.
     p = program(days=10, staff=team_of_four(C01={"min_days_off_per_week": 5}))

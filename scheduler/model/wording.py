@@ -18,13 +18,32 @@ def who(person: Person) -> str:
 
 
 def week_text(problem: Problem, week: Week) -> str:
-    """`the week of Mon 2026-03-02`."""
+    """`the week of Mon 2026-03-02`: how every sentence names a week (a finding's
+    `when` column gives its days, `days_text`)."""
     return f"the week of {date_text(problem.date_of(week.first_day))}"
 
 
 def hours_text(minutes: int) -> str:
     """Paid minutes as hours, as a person writes them: 40, 37.5."""
     return f"{minutes / 60:g}"
+
+
+def number(value: float) -> str:
+    """A rule value as written: 10, 10.5."""
+    return f"{value:g}"
+
+
+def days_text(problem: Problem, first_day: int, last_day: int) -> str:
+    """`Mon 2026-03-02 - Sun 2026-03-08` (one date when first and last agree)."""
+    first = date_text(problem.date_of(first_day))
+    if last_day == first_day:
+        return first
+    return f"{first} - {date_text(problem.date_of(last_day))}"
+
+
+def horizon_text(problem: Problem) -> str:
+    """The roster's days: `Mon 2026-03-02 - Sun 2026-03-08`."""
+    return days_text(problem, 0, problem.days - 1)
 
 
 def count(n: int, noun: str, plural: str | None = None) -> str:
