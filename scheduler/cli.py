@@ -7,8 +7,6 @@ found so far; see scheduler/interrupt.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -17,12 +15,11 @@ import typer
 
 from scheduler import app as jobs
 from scheduler import interrupt
-from scheduler.errors import EXIT_BAD_INPUT, InputError
 from scheduler.model.result import SolveParams
-from scheduler.terminal import ProgressPrinter, err, plan_progress
+from scheduler.terminal import ProgressPrinter, err, plan_progress, refusals, run
 
 if TYPE_CHECKING:
-    from scheduler.app import Outcome
+    pass
 
 app = typer.Typer(
     add_completion=False,
@@ -47,34 +44,6 @@ CallsTarget = Annotated[float, typer.Option(help="Response target for --calls, i
 Target = Annotated[
     float, typer.Option(help="Response target: minutes from call to a unit on scene.", min=0)
 ]
-
-
-@contextmanager
-def _refusals() -> Iterator[None]:
-    """Bad input or a bad option: every located issue on stderr, exit 2."""
-    try:
-        yield
-    except InputError as error:
-        for line in getattr(error, "lines", None) or (error.render(),):
-            err(line)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-
-
-def _run(job: Callable[[], Outcome], streamed: bool = False, json_out: bool = False) -> None:
-    """Run a job; print its lines (stdout), its warnings and notes (stderr) unless
-    `streamed` (printed as they came), and exit with its code."""
-    with _refusals():
-        outcome = job()
-    if not streamed:
-        for warning in outcome.warnings:
-            err(f"warning: {warning}")
-    if outcome.lines:
-        typer.echo("\n".join(outcome.lines))
-    if not streamed:
-        for note in outcome.notes:
-            err(note)
-    if outcome.exit_code:
-        raise typer.Exit(outcome.exit_code)
 
 
 class SolveMethod(StrEnum):
@@ -137,7 +106,7 @@ def solve(
         time_limit, workers, seed, deterministic, method.value, target_minutes
     )
     printer = ProgressPrinter(quiet)
-    _run(
+    run(
         lambda: jobs.solve(
             input_path,
             settings,
@@ -173,7 +142,7 @@ def check(
 
     Exit 0 when no hard rule is broken, 1 when one is, 2 when a file cannot be read.
     """
-    _run(lambda: jobs.check(roster_path, inputs, out=out, report_format=report_format.value))
+    run(lambda: jobs.check(roster_path, inputs, out=out, report_format=report_format.value))
 
 
 @app.command()
@@ -199,7 +168,7 @@ def publish(
 
     Exit 0 when written, 2 when a file cannot be read (nothing is written then).
     """
-    _run(lambda: jobs.publish(roster_path, inputs, out))
+    run(lambda: jobs.publish(roster_path, inputs, out))
 
 
 @app.command()
@@ -245,7 +214,7 @@ def repair(
     for a bad argument or file (nothing written), 3 when the rules cannot all hold.
     """
     printer = ProgressPrinter(quiet)
-    _run(
+    run(
         lambda: jobs.repair(
             roster_path,
             inputs,
@@ -266,7 +235,7 @@ def template(
     ),
 ) -> None:
     """Write a blank input workbook with drop-downs, to start a new program."""
-    _run(lambda: jobs.write_template(out))
+    run(lambda: jobs.write_template(out))
 
 
 @app.command()
@@ -279,7 +248,7 @@ def sample(
     ] = None,
 ) -> None:
     """Build an input workbook from a CSV folder (the CSVs are what git reviews)."""
-    _run(lambda: jobs.build_sample(folder, out))
+    run(lambda: jobs.build_sample(folder, out))
 
 
 @app.command()
@@ -320,7 +289,7 @@ def demand(
     ] = None,
 ) -> None:
     """Demand from a call log by Erlang C: writes the input with Demand replaced."""
-    with _refusals():
+    with refusals():
         settings = jobs.demand_settings(
             target_minutes=target_minutes,
             service_level=service_level,
@@ -331,7 +300,7 @@ def demand(
             pool_weekdays=pool_weekdays,
             team_zones=team_zone or [],
         )
-    _run(lambda: jobs.demand(inputs, calls, settings, out, hours=hours))
+    run(lambda: jobs.demand(inputs, calls, settings, out, hours=hours))
 
 
 @app.command()
@@ -363,7 +332,7 @@ def simulate(
     settings = jobs.SimulateSettings(
         target_minutes=target_minutes, replications=replications, seed=seed
     )
-    _run(
+    run(
         lambda: jobs.simulate(
             roster_path, inputs, calls=calls, rates=rates, settings=settings, out=out
         )
@@ -443,20 +412,13 @@ def plan(
 ) -> None:
     """Plan hires: for each scenario the cheapest hires that meet required coverage (or,
     with --budget, the most coverage for the money), checked rosters and PLAN.xlsx."""
+    # In PlanSettings' order.
     settings = jobs.PlanSettings(
-        budget=budget,
-        frontier=frontier,
-        frontier_scenario=frontier_scenario,
-        service_level=service_level,
-        target_minutes=target_minutes,
-        scheduler=scheduler,
-        time_limit=time_limit,
-        workers=workers,
-        seed=seed,
-        deterministic=deterministic,
-    )
+        budget, frontier, frontier_scenario, service_level, target_minutes, scheduler,
+        time_limit, workers, seed, deterministic,
+    )  # fmt: skip
     with plan_progress(quiet) as progress:
-        _run(
+        run(
             lambda: jobs.plan(
                 input_path,
                 settings,
@@ -503,7 +465,7 @@ def bench_curtois(
     """Solve benchmark instances; every written solution is rechecked independently."""
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed)
     show = typer.echo if not quiet or all_in is None else None
-    _run(lambda: jobs.bench_curtois(instance, all_in=all_in, out=out, params=params, on_run=show))
+    run(lambda: jobs.bench_curtois(instance, all_in=all_in, out=out, params=params, on_run=show))
 
 
 def main() -> None:

@@ -8,18 +8,50 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 import typer
 
 from scheduler import app as jobs
 from scheduler import interrupt
+from scheduler.errors import EXIT_BAD_INPUT, InputError
 from scheduler.model.result import ProgressEvent
 from scheduler.model.stop import StopToken
+
+if TYPE_CHECKING:
+    from scheduler.app import Outcome
 
 
 def err(message: str) -> None:
     typer.echo(message, err=True)
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """Bad input or a bad option: every located issue on stderr, exit 2."""
+    try:
+        yield
+    except InputError as error:
+        for line in getattr(error, "lines", None) or (error.render(),):
+            err(line)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def run(job: Callable[[], Outcome], streamed: bool = False) -> None:
+    """Run a job; print its lines (stdout), its warnings and notes (stderr) unless
+    `streamed` (printed as they came), and exit with its code."""
+    with refusals():
+        outcome = job()
+    if not streamed:
+        for warning in outcome.warnings:
+            err(f"warning: {warning}")
+    if outcome.lines:
+        typer.echo("\n".join(outcome.lines))
+    if not streamed:
+        for note in outcome.notes:
+            err(note)
+    if outcome.exit_code:
+        raise typer.Exit(outcome.exit_code)
 
 
 class Hooks(TypedDict):

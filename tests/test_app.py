@@ -60,11 +60,11 @@ def test_the_readme_example_runs_and_writes_a_checked_roster(
 def test_the_library_solve_gives_the_command_lines_roster(tmp_path: Path) -> None:
     # --deterministic: the same input and options give the same roster, face or no face.
     from_cli = tmp_path / "cli.xlsx"
-    options = ["--time-limit", "3", "--deterministic", "--seed", "0", "-q"]
+    options = ["--time-limit", "1", "--deterministic", "--seed", "0", "-q"]
     result = runner.invoke(app, ["solve", str(SAMPLE), "-o", str(from_cli), *options])
     assert result.exit_code == 0, result.output
 
-    settings = scheduler.SolveSettings(time_limit=3, deterministic=True, seed=0)
+    settings = scheduler.SolveSettings(time_limit=1, deterministic=True, seed=0)
     outcome = scheduler.solve(SAMPLE, settings)
 
     assert outcome.exit_code == 0 and outcome.written == ()
@@ -161,3 +161,31 @@ def test_reader_warnings_travel_beside_the_problem() -> None:
     loaded = scheduler.load_program(SAMPLE)
     assert isinstance(loaded.value, scheduler.Problem)
     assert loaded.warnings == loaded.value.warnings
+
+
+def test_the_plans_scenarios_table_is_the_scenarios_sheet(tmp_path: Path) -> None:
+    from tests.test_plan_cli import TINY
+
+    program = tmp_path / "tiny"
+    program.mkdir()
+    for sheet, text in TINY.items():
+        (program / f"{sheet}.csv").write_text(text, encoding="utf-8")
+    out = tmp_path / "plan.xlsx"
+    settings = scheduler.PlanSettings(time_limit=5, workers=1, deterministic=True)
+
+    outcome = scheduler.plan(program, settings, out=out)
+
+    assert outcome.exit_code == 0, outcome.notes
+    # C1 has no partner: the cheaper of the two peers is the plan.
+    assert outcome.scenarios.loc["hires by kind", "as is"] == "1 x P-cheap"
+    rows = list(
+        openpyxl.load_workbook(out, read_only=True)["Scenarios"].iter_rows(values_only=True)
+    )
+    sheet = pd.DataFrame(
+        [list(r[1:]) for r in rows[1:]],
+        index=pd.Index([r[0] for r in rows[1:]], name="scenario"),
+        columns=list(rows[0][1:]),
+    )
+    pd.testing.assert_frame_equal(outcome.scenarios, sheet, check_dtype=False)
+    # Its warning that `solve` ignores Hiring is not for `plan`, which uses it.
+    assert not any("Hiring" in warning for warning in outcome.warnings)
