@@ -8,11 +8,14 @@ the two halves meet here.
 from __future__ import annotations
 
 from scheduler.model.problem import Problem
+from scheduler.model.stop import StopToken
 from scheduler.precheck import precheck
 from scheduler.solve.explain import explain_core
 
 
-def explain_infeasible(problem: Problem, seconds: float = 10.0) -> list[str]:
+def explain_infeasible(
+    problem: Problem, seconds: float = 10.0, *, stop: StopToken | None = None
+) -> list[str]:
     """Sentences naming a conflict among the hard rules, for a program whose solve
     was infeasible.
 
@@ -23,4 +26,4 @@ def explain_infeasible(problem: Problem, seconds: float = 10.0) -> list[str]:
     errors = precheck(problem).errors
     if errors:
         return list(errors)
-    return explain_core(problem, seconds)
+    return explain_core(problem, seconds, stop=stop)

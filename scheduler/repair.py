@@ -36,6 +36,7 @@ from scheduler.model.changes import (
 from scheduler.model.problem import Pin, Problem, TimeOff, TimeOffKind
 from scheduler.model.result import SolveParams, SolveResult
 from scheduler.model.roster import Assignment, Roster
+from scheduler.model.stop import StopToken
 
 if TYPE_CHECKING:
     from scheduler.solve.engine import ProgressHandler
@@ -145,6 +146,8 @@ def repair(
     request: RepairRequest,
     params: SolveParams | None = None,
     on_progress: ProgressHandler | None = None,
+    *,
+    stop: StopToken | None = None,
 ) -> SolveResult:
     """Re-solve the requested problem, changing as little of the baseline as it can."""
     from scheduler.solve import solve  # the solver only when solving: the log needs none
@@ -155,6 +158,7 @@ def repair(
         on_progress,
         baseline=request.baseline,
         frozen_before=request.frozen_before,
+        stop=stop,
     )
 
 

@@ -51,9 +51,9 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from scheduler import interrupt
 from scheduler.model.calendar import time_off_applies, weeks
 from scheduler.model.problem import Person, Pin, Problem, TimeOffKind
+from scheduler.model.stop import StopToken, never_stopped
 from scheduler.model.wording import (
     and_join,
     conflict,
@@ -80,16 +80,18 @@ ENFORCEABLE = ("linear", "bool_or", "bool_and")
 _KINDS = ("linear", "bool_or", "bool_and", "at_most_one", "exactly_one", "lin_max")
 
 
-def explain_core(problem: Problem, seconds: float = 10.0) -> list[str]:
+def explain_core(
+    problem: Problem, seconds: float = 10.0, *, stop: StopToken | None = None
+) -> list[str]:
     """Sentences naming a conflict among the hard rules, found by CP-SAT within
     `seconds` (the part of `diagnose.explain_infeasible` after the pre-check). An
     empty list means the hard rules can all hold (the model is feasible)."""
     deadline = time.monotonic() + seconds
-    grouped = GroupedModel.build(problem)
+    grouped = GroupedModel.build(problem, stop)
     if grouped.variables.problems_found:
         return list(grouped.variables.problems_found)
     outcome = grouped.smallest_core(deadline)
-    if outcome is None and interrupt.stop_requested():
+    if outcome is None and grouped.stop.requested:
         return ["The search for the conflict was interrupted before it found one"]
     if outcome is None:
         return [
@@ -118,12 +120,14 @@ class GroupedModel:
     problem: Problem
     variables: RosterVariables
     literal_of: dict[Group, cp_model.IntVar] = field(default_factory=dict)
+    #: A request ends the running solve and the shrinking (what is left still conflicts).
+    stop: StopToken = field(default_factory=StopToken)
 
     @classmethod
-    def build(cls, problem: Problem) -> GroupedModel:
+    def build(cls, problem: Problem, stop: StopToken | None = None) -> GroupedModel:
         model = cp_model.CpModel()
         variables = build_variables(_without_pruned_rows(problem), model)
-        grouped = cls(problem, variables)
+        grouped = cls(problem, variables, stop=never_stopped(stop))
         for family in RULE_FAMILIES:
             family.add(variables)
         # Each family registered the group of each hard constraint as it posted it.
@@ -204,7 +208,7 @@ class GroupedModel:
         solver.parameters.random_seed = 0
         solver.parameters.max_time_in_seconds = max(0.05, deadline - time.monotonic())
         # Ctrl-C / SIGTERM stop it (None: a stop was requested before it began).
-        status = search_stoppably(solver, model)
+        status = search_stoppably(solver, model, stop=self.stop)
         if status != cp_model.INFEASIBLE:
             return status, []
         group_at = {self.literal_of[group].index: group for group in assumed}
@@ -241,7 +245,7 @@ class GroupedModel:
         needed: list[Group] = []
         candidates = sorted(groups, key=Group.order)
         # Stopped early, needed + candidates still cannot all hold, only not minimal.
-        while candidates and time.monotonic() < deadline and not interrupt.stop_requested():
+        while candidates and time.monotonic() < deadline and not self.stop.requested:
             group, rest = candidates[0], candidates[1:]
             status, smaller = self._solve(needed + rest, deadline)
             if status == cp_model.INFEASIBLE:
