@@ -300,7 +300,7 @@ def demand(
             pool_weekdays=pool_weekdays,
             team_zones=team_zone or [],
         )
-    run(lambda: jobs.demand(inputs, calls, settings, out, hours=hours))
+    run(lambda: jobs.demand(inputs, calls, settings, out, hours=hours, on_note=err), streamed=True)
 
 
 @app.command()
