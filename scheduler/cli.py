@@ -76,8 +76,12 @@ def _read(path: Path, reader: Callable[[Path], Read]) -> Read:
 
 def _load(path: Path) -> Problem:
     from scheduler.io.read_workbook import read_problem
+    from scheduler.model.calendar import clock_warnings
 
-    return _read(path, read_problem)
+    problem = _read(path, read_problem)
+    for warning in clock_warnings(problem):  # no time zone: daylight saving not applied
+        _err(f"warning: {warning}")
+    return problem
 
 
 def _load_roster(path: Path) -> Roster:
@@ -517,7 +521,8 @@ def repair(
     now: Annotated[
         str | None,
         typer.Option(
-            help="Shifts starting before this local date-time (YYYY-MM-DDTHH:MM) stay as "
+            help="Shifts starting before this local date-time (YYYY-MM-DDTHH:MM; with an "
+            "offset such as Z or -05:00 it is converted to the program's time_zone) stay as "
             "they are, and nobody is newly put on one."
         ),
     ] = None,

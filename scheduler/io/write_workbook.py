@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scheduler.io.safe_cells import CellValue, write_cell
-from scheduler.model.calendar import weeks
+from scheduler.model.calendar import clock_summary, clock_warnings, instance, weeks
 from scheduler.model.objective import STAGE2_WEIGHTS, stage2_total
 from scheduler.model.problem import WEEKDAYS, Problem, Role, Team
 from scheduler.model.report import Evaluation, PersonHours, Violation
@@ -43,8 +43,11 @@ ASSIGNMENT_COLUMNS = (
     "unit_id",
     "employee_id",
     "role",
+    "paid_hours",  # output only: the shift's paid hours as worked, in real time
 )
 COVERAGE_COLUMNS = ("slot_start", "team", "zone", "required", "target", "scheduled", "shortfall")
+#: Added after them for a program with a time zone: tells a repeated hour's two slots apart.
+COVERAGE_OFFSET_COLUMN = "utc_offset"
 UNIT_COLUMNS = (
     "date",
     "shift_id",
@@ -112,7 +115,7 @@ def write_roster_workbook(
     table_sheet(
         workbook.create_sheet("Assignments"),
         ASSIGNMENT_COLUMNS,
-        [_assignment_row(a) for a in ordered],
+        [_assignment_row(problem, a) for a in ordered],
     )
     write_coverage_sheet(workbook.create_sheet("Coverage"), evaluation)
     _roster_sheet(workbook.create_sheet("Roster"), problem, evaluation, ordered)
@@ -145,6 +148,7 @@ def write_summary_sheet(
         ("horizon start", problem.start_date.isoformat()),
         ("horizon days", problem.days),
         ("horizon last day", problem.date_of(problem.days - 1).isoformat()),
+        *clock_summary(problem),
         ("generated at", dt.datetime.now().astimezone().isoformat(timespec="seconds")),
         ("status", result.status.value if result is not None else "checked"),
         *extra,
@@ -186,7 +190,7 @@ def write_summary_sheet(
     rows += [(f"weight: {name}", weight) for name, weight in STAGE2_WEIGHTS.items()]
     if result is not None and result.message:
         rows.append(("message", result.message))
-    rows += [("warning", warning) for warning in problem.warnings]
+    rows += [("warning", warning) for warning in (*clock_warnings(problem), *problem.warnings)]
 
     table_sheet(sheet, ("key", "value"), rows)
     for row in range(2, len(rows) + 2):
@@ -198,9 +202,13 @@ def _or_na(value: float | None) -> CellValue:
 
 
 def write_coverage_sheet(sheet: Worksheet, evaluation: Evaluation) -> None:
+    """One row per slot; with a time zone a last `utc_offset` column (`-04:00`), so the
+    two slots of the hour repeated when the clocks go back are told apart."""
+    with_offset = any(c.utc_offset is not None for c in evaluation.coverage)
+    columns = (*COVERAGE_COLUMNS, COVERAGE_OFFSET_COLUMN) if with_offset else COVERAGE_COLUMNS
     table_sheet(
         sheet,
-        COVERAGE_COLUMNS,
+        columns,
         [
             (
                 iso_minute(c.slot_start),
@@ -210,6 +218,7 @@ def write_coverage_sheet(sheet: Worksheet, evaluation: Evaluation) -> None:
                 c.target,
                 c.scheduled,
                 c.shortfall,
+                *((c.utc_offset,) if with_offset else ()),
             )
             for c in evaluation.coverage
         ],
@@ -287,10 +296,11 @@ def write_infeasible_workbook(
         ("program", problem.name),
         ("horizon start", problem.start_date.isoformat()),
         ("horizon days", problem.days),
+        *clock_summary(problem),
         ("generated at", dt.datetime.now().astimezone().isoformat(timespec="seconds")),
         ("status", "infeasible"),
         *(("explanation", line) for line in explanation),
-        *(("warning", line) for line in (*warnings, *problem.warnings)),
+        *(("warning", line) for line in (*warnings, *clock_warnings(problem), *problem.warnings)),
     ]
     workbook = Workbook()
     sheet = workbook.active
@@ -406,7 +416,16 @@ def iso_minute(moment: dt.datetime) -> str:
 # --- Sheets of the roster workbook only ---------------------------------------------
 
 
-def _assignment_row(a: Assignment) -> tuple[CellValue, ...]:
+def paid_hours(problem: Problem, a: Assignment) -> float | None:
+    """A row's paid hours as worked: its template's on its date, in real time (None for
+    a shift the program does not have)."""
+    template = problem.shifts_by_id.get(a.shift_id)
+    if template is None:
+        return None
+    return round(instance(problem, problem.day_of(a.date), template).paid_minutes / 60, 2)
+
+
+def _assignment_row(problem: Problem, a: Assignment) -> tuple[CellValue, ...]:
     return (
         a.date.isoformat(),
         a.shift_id,
@@ -417,6 +436,7 @@ def _assignment_row(a: Assignment) -> tuple[CellValue, ...]:
         a.unit_id,
         a.employee_id,
         a.role.value,
+        paid_hours(problem, a),
     )
 
 
