@@ -169,7 +169,7 @@ class ClockChange:
     @property
     def text(self) -> str:
         """`Sun 2026-03-08 02:00 -> 03:00 (UTC-05:00 -> UTC-04:00): the day has 23 hours`."""
-        hours = 24 + (self.after - self.before).total_seconds() / 3600
+        hours = 24 - (self.after - self.before).total_seconds() / 3600
         return (
             f"{moment_text(self.local_before)} -> {self.local_after:%H:%M}"
             f" (UTC{utc_offset_text(self.before)} -> UTC{utc_offset_text(self.after)}):"
