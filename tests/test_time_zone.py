@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import shutil
+from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -483,13 +485,14 @@ def _zones_with_changes() -> list[str]:
     return found
 
 
+@cache
 def _changes_in_2026(name: str) -> list[dt.datetime]:
     zone = ZoneInfo(name)
     start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     hours = [start + dt.timedelta(hours=h) for h in range(365 * 24)]
     return [
         later.astimezone(zone).replace(tzinfo=None)
-        for earlier, later in zip(hours, hours[1:], strict=False)
+        for earlier, later in itertools.pairwise(hours)
         if earlier.astimezone(zone).utcoffset() != later.astimezone(zone).utcoffset()
     ]
 
