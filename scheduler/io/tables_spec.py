@@ -92,12 +92,13 @@ _ASSIGNMENT_COLUMNS = (
     _col("unit_id", "The paired unit: one clinician and one peer share it.", required=True),
     _col("employee_id", "Who works.", required=True),
     _col("role", "clinician or peer.", required=True),
-    ColumnSpec(
-        "paid_hours",
-        "Paid hours of the shift as worked (real time: 9 or 11 h on a night across a clock "
-        "change); written by the tool, not read.",
-        in_template=False,
-    ),
+)
+#: Written after them in a roster of a program with a time zone; never read.
+PAID_HOURS_COLUMN = ColumnSpec(
+    "paid_hours",
+    "Paid hours of the shift as worked (real time: 9 or 11 h on a night across a clock "
+    "change); written by the tool, not read.",
+    in_template=False,
 )
 
 PROGRAM = SheetSpec(
@@ -362,6 +363,6 @@ QUIETLY_SKIPPED_SHEETS = frozenset(
 ASSIGNMENTS = SheetSpec(
     "Assignments",
     "One row per person and shift worked.",
-    _ASSIGNMENT_COLUMNS,
+    (*_ASSIGNMENT_COLUMNS, PAID_HOURS_COLUMN),
     required=True,
 )

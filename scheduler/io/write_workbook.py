@@ -43,8 +43,10 @@ ASSIGNMENT_COLUMNS = (
     "unit_id",
     "employee_id",
     "role",
-    "paid_hours",  # output only: the shift's paid hours as worked, in real time
 )
+#: Added after them for a program with a time zone: each shift's paid hours as worked
+#: (real time, so 9 or 11 h on a night across a clock change); never read back.
+PAID_HOURS_COLUMN = "paid_hours"
 COVERAGE_COLUMNS = ("slot_start", "team", "zone", "required", "target", "scheduled", "shortfall")
 #: Added after them for a program with a time zone: tells a repeated hour's two slots apart.
 COVERAGE_OFFSET_COLUMN = "utc_offset"
@@ -112,10 +114,11 @@ def write_roster_workbook(
     write_summary_sheet(
         workbook.create_sheet("Summary"), problem, evaluation, result, summary_extra
     )
+    with_paid = problem.time_zone is not None
     table_sheet(
         workbook.create_sheet("Assignments"),
-        ASSIGNMENT_COLUMNS,
-        [_assignment_row(problem, a) for a in ordered],
+        (*ASSIGNMENT_COLUMNS, PAID_HOURS_COLUMN) if with_paid else ASSIGNMENT_COLUMNS,
+        [(*_assignment_row(a), *((paid_hours(problem, a),) if with_paid else ())) for a in ordered],
     )
     write_coverage_sheet(workbook.create_sheet("Coverage"), evaluation)
     _roster_sheet(workbook.create_sheet("Roster"), problem, evaluation, ordered)
@@ -425,7 +428,7 @@ def paid_hours(problem: Problem, a: Assignment) -> float | None:
     return round(instance(problem, problem.day_of(a.date), template).paid_minutes / 60, 2)
 
 
-def _assignment_row(problem: Problem, a: Assignment) -> tuple[CellValue, ...]:
+def _assignment_row(a: Assignment) -> tuple[CellValue, ...]:
     return (
         a.date.isoformat(),
         a.shift_id,
@@ -436,7 +439,6 @@ def _assignment_row(problem: Problem, a: Assignment) -> tuple[CellValue, ...]:
         a.unit_id,
         a.employee_id,
         a.role.value,
-        paid_hours(problem, a),
     )
 
 
