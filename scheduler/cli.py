@@ -191,7 +191,8 @@ def repair(
     now: Annotated[
         str | None,
         typer.Option(
-            help="Shifts starting before this local date-time (YYYY-MM-DDTHH:MM) stay as "
+            help="Shifts starting before this local date-time (YYYY-MM-DDTHH:MM; with an "
+            "offset such as Z or -05:00 it is converted to the program's time_zone) stay as "
             "they are, and nobody is newly put on one."
         ),
     ] = None,

@@ -30,7 +30,6 @@ from scheduler.model import calendar
 from scheduler.model.calendar import ShiftInstance, Week, date_text, moment_text
 from scheduler.model.objective import STAGE2_WEIGHTS
 from scheduler.model.problem import (
-    MINUTES_PER_DAY,
     WEEKDAYS,
     PairKind,
     Person,
@@ -418,7 +417,7 @@ def _match_rows(
         if issues:
             findings.extend(issues)
             continue
-        shift = calendar.instance(problem.day_of(row.date), problem.shift(row.shift_id))
+        shift = calendar.instance(problem, problem.day_of(row.date), problem.shift(row.shift_id))
         shifts.append(_Shift(row, problem.person(row.employee_id), shift))
     return shifts, findings
 
@@ -426,7 +425,7 @@ def _match_rows(
 def _row_issues(problem: Problem, row: Assignment) -> Iterator[_Finding]:
     day = problem.day_of(row.date)
     template = problem.shifts_by_id.get(row.shift_id)
-    minute = day * MINUTES_PER_DAY + (template.start_minute if template else 0)
+    minute = calendar.wall_minute(problem, day, template.start_minute if template else 0)
     when = _moment_text(problem, minute)
     who = row.employee_id
     what = f"{row.shift_id} on {date_text(row.date)} (unit {row.unit_id})"
@@ -438,7 +437,7 @@ def _row_issues(problem: Problem, row: Assignment) -> Iterator[_Finding]:
         detail = f"shift {row.shift_id} of {who} is not in Shifts (unit {row.unit_id}){where}"
         yield _hard(minute, "unknown_shift", who, when, detail, 1)
     else:
-        if not _times_match(problem, row, calendar.instance(day, template)):
+        if not _times_match(problem, row, calendar.instance(problem, day, template)):
             detail = (
                 f"{who}'s {what} runs {row.start:%Y-%m-%d %H:%M} to {row.end:%Y-%m-%d %H:%M};"
                 f" the template runs {_clock(template.start_minute)}-{_clock(template.end_minute)}"
@@ -458,8 +457,13 @@ def _times_match(problem: Problem, row: Assignment, expected: ShiftInstance) -> 
     """Whether a row's start and end are exactly the template's on its date."""
     if row.start.tzinfo is not None or row.end.tzinfo is not None:
         return False
-    offsets = (row.start - problem.horizon_start, row.end - problem.horizon_start)
-    return offsets == (dt.timedelta(minutes=expected.start), dt.timedelta(minutes=expected.end))
+    if row.start.second or row.start.microsecond or row.end.second or row.end.microsecond:
+        return False
+    # In real time: a start written in the skipped hour is the instant it stands for.
+    return (problem.minute_of(row.start), problem.minute_of(row.end)) == (
+        expected.start,
+        expected.end,
+    )
 
 
 def _clock(minute_of_day: int) -> str:
@@ -646,7 +650,7 @@ def _weekly_cap(data: _Data) -> Iterator[_Finding]:
                 f"{person.employee_id} is paid {_to_hours(paid):.1f} h in"
                 f" {week_text(problem, week)}; the cap is {number(cap)} h"
             )
-            minute = week.first_day * MINUTES_PER_DAY
+            minute = calendar.day_start(problem, week.first_day)
             when = _week_span(problem, week)
             yield _hard(
                 minute,
@@ -681,7 +685,7 @@ def _day_rules(data: _Data) -> Iterator[_Finding]:
                 f"{_in_history_text(first)}); the most is {rules.max_consecutive_days}"
             )
             yield _hard(
-                first * MINUTES_PER_DAY,
+                calendar.day_start(problem, first),
                 "max_consecutive_days",
                 person.employee_id,
                 when,
@@ -700,7 +704,7 @@ def _day_rules(data: _Data) -> Iterator[_Finding]:
                 f" {week_text(problem, week)}; needs {needed}"
             )
             yield _hard(
-                week.first_day * MINUTES_PER_DAY,
+                calendar.day_start(problem, week.first_day),
                 "min_days_off",
                 person.employee_id,
                 when,
@@ -777,7 +781,12 @@ def _minimum_runs(data: _Data) -> Iterator[_Finding]:
                     f"{_in_history_text(first)}); the least is {least}"
                 )
                 yield _hard(
-                    first * MINUTES_PER_DAY, rule, employee_id, when, detail, least - length
+                    calendar.day_start(problem, first),
+                    rule,
+                    employee_id,
+                    when,
+                    detail,
+                    least - length,
                 )
 
 
@@ -821,7 +830,7 @@ def _forbidden_successions(data: _Data) -> Iterator[_Finding]:
             for next_id in template.forbidden_next:
                 if (day + 1, next_id) not in started:
                     continue
-                minute = calendar.instance(day + 1, problem.shift(next_id)).start
+                minute = calendar.instance(problem, day + 1, problem.shift(next_id)).start
                 detail = (
                     f"{employee_id} starts {next_id} on {date_text(problem.date_of(day + 1))}"
                     f" after {first_id} on {date_text(problem.date_of(day))};"
@@ -863,8 +872,8 @@ def _pins(data: _Data) -> Iterator[_Finding]:
         if honoured:
             continue
         template = problem.shifts_by_id.get(pin.shift_id)
-        minute = problem.day_of(pin.date) * MINUTES_PER_DAY + (
-            template.start_minute if template else 0
+        minute = calendar.wall_minute(
+            problem, problem.day_of(pin.date), template.start_minute if template else 0
         )
         where = "".join(f" {value}" for value in (pin.team, pin.zone) if value is not None)
         detail = (
@@ -914,12 +923,15 @@ def _coverage(
         need = requirements.get(key)
         rows.append(
             CoverageRow(
-                slot_start=problem.moment(slot * problem.slot_minutes),
+                slot_start=calendar.slot_moment(problem, slot),
                 team=team,
                 zone=zone,
                 required=need.required if need else 0,
                 target=need.target if need else 0,
                 scheduled=scheduled[key],
+                utc_offset=calendar.utc_offset_text(
+                    problem.clock.utc_offset(slot * problem.slot_minutes)
+                ),
             )
         )
     return rows
@@ -1183,8 +1195,8 @@ class _Burden:
         instances = [s.instance for s in shifts]
         return cls(
             weekend_days=len({s.day for s in instances if calendar.is_weekend_day(problem, s.day)}),
-            evening_shifts=sum(1 for s in instances if calendar.is_evening(s)),
-            night_shifts=sum(1 for s in instances if calendar.is_night(s)),
+            evening_shifts=sum(1 for s in instances if calendar.is_evening(problem, s)),
+            night_shifts=sum(1 for s in instances if calendar.is_night(problem, s)),
         )
 
 
@@ -1230,7 +1242,7 @@ def _contract_and_overtime(data: _Data) -> Iterator[_Finding]:
     for person in problem.staff:
         employee_id = person.employee_id
         for week, paid in zip(data.weeks, data.weekly_minutes[employee_id], strict=True):
-            minute = week.first_day * MINUTES_PER_DAY
+            minute = calendar.day_start(problem, week.first_day)
             when = _week_span(problem, week)
             contract = _contract_minutes(person, week)
             if paid < contract:
@@ -1307,7 +1319,7 @@ def _shift_cover(data: _Data, units: list[_Unit]) -> Iterator[_Finding]:
             else ("shift_cover_over", over, row.weight_over, "over")
         )
         template = problem.shifts_by_id.get(shift_id)
-        minute = day * MINUTES_PER_DAY + (template.start_minute if template else 0)
+        minute = calendar.wall_minute(problem, day, template.start_minute if template else 0)
         when = _moment_text(problem, minute)
         detail = (
             f"{shift_id} {team} {zone} has {count(scheduled, 'unit')}, {row.units} wanted:"
@@ -1336,7 +1348,7 @@ def _consecutive_excess(data: _Data) -> Iterator[_Finding]:
                 f" prefers at most {preferred}"
             )
             yield _soft(
-                first * MINUTES_PER_DAY,
+                calendar.day_start(problem, first),
                 "consecutive_excess_days",
                 "preferred_consecutive_days",
                 employee_id,
@@ -1424,7 +1436,7 @@ def _extra_partners(data: _Data, units: list[_Unit]) -> Iterator[_Finding]:
         when = _week_span(problem, week)
         detail = f"{employee_id} works with {len(peers)} peers ({', '.join(sorted(peers))})"
         yield _soft(
-            week.first_day * MINUTES_PER_DAY,
+            calendar.day_start(problem, week.first_day),
             "extra_partners",
             "extra_partners",
             employee_id,
@@ -1464,7 +1476,7 @@ def _pair_preferences(data: _Data, units: list[_Unit]) -> Iterator[_Finding]:
                 else:
                     worker = pair.clinician_id if day in clinician_days else pair.peer_id
                     detail = f"{names} prefer to work together but only {worker} works"
-                minute = day * MINUTES_PER_DAY
+                minute = calendar.day_start(problem, day)
                 when = date_text(problem.date_of(day))
                 yield _soft(
                     minute, "pair_preference_penalty", "pair_prefer", None, when, detail, apart

@@ -25,17 +25,19 @@ from scheduler.model.calendar import (
     Week,
     coverage_requirements,
     date_text,
+    day_of_minute,
     day_runs,
+    demand_window,
     instance,
     moment_text,
     shift_cover_rules,
+    slot_moment,
     slots_covered,
     time_off_applies,
     unavailability,
     weeks,
 )
 from scheduler.model.problem import (
-    MINUTES_PER_DAY,
     Person,
     Pin,
     Problem,
@@ -110,7 +112,7 @@ def _pin_errors(problem: Problem) -> Iterator[str]:
 
 def _one_pin(problem: Problem, person: Person, pin: Pin) -> Iterator[str]:
     template = problem.shift(pin.shift_id)
-    shift = instance(problem.day_of(pin.date), template)
+    shift = instance(problem, problem.day_of(pin.date), template)
     pinned = pins_clause(problem, [pin])
     teams = ";".join(person.teams)
     if pin.team is not None and pin.team not in person.teams:
@@ -178,7 +180,7 @@ def _compatible(pins: list[Pin]) -> bool:
 
 
 def _pinned_shift(problem: Problem, pin: Pin) -> ShiftInstance:
-    return instance(problem.day_of(pin.date), problem.shift(pin.shift_id))
+    return instance(problem, problem.day_of(pin.date), problem.shift(pin.shift_id))
 
 
 def _pins_rest(problem: Problem, person: Person, pins: list[Pin]) -> Iterator[str]:
@@ -231,7 +233,7 @@ def _pins_runs(problem: Problem, person: Person, pins: list[Pin]) -> Iterator[st
 
 def _pins_hours(problem: Problem, person: Person, pins: list[Pin]) -> Iterator[str]:
     def paid(some: list[Pin]) -> int:
-        return sum(problem.shift(pin.shift_id).paid_minutes for pin in some)
+        return sum(_pinned_shift(problem, pin).paid_minutes for pin in some)
 
     if person.max_hours_per_week is not None:
         cap = round(person.max_hours_per_week * 60)
@@ -334,13 +336,13 @@ class _Availability:
                     continue
                 if not any(open_shifts.is_open(day, template.shift_id, t) for t in person.teams):
                     continue
-                shift = instance(day, template)
+                shift = instance(problem, day, template)
                 blocked = next(
                     (i for i in unavailable if time_off_applies(problem, i, shift)), None
                 )
                 limit = limits.get(template.shift_id)
                 zero = limit if limit is not None and limit.max_shifts == 0 else None
-                offers.append((template.paid_minutes, blocked, zero))
+                offers.append((shift.paid_minutes, blocked, zero))
             self.days.append(offers)
 
     def day_best(self, day: int, without: frozenset[str]) -> int:
@@ -425,7 +427,7 @@ class _OpenShifts:
         self.open: set[tuple[int, str, Team]] = set()
         for day in range(problem.days):
             for template in problem.shifts:
-                shift = instance(day, template)
+                shift = instance(problem, day, template)
                 slots = slots_covered(problem, shift.start, shift.end)
                 for team in Team:
                     if not template.allows(team):
@@ -511,8 +513,8 @@ def _coverage_warnings(problem: Problem) -> Iterator[str]:
             runs.append([item])
     for run in runs:
         team, zone, first_slot, required, clinicians, peers = run[0]
-        start = problem.moment(first_slot * problem.slot_minutes)
-        end = problem.moment((run[-1][2] + 1) * problem.slot_minutes)
+        start = slot_moment(problem, first_slot)
+        end = slot_moment(problem, run[-1][2] + 1)
         people = (
             count(clinicians + peers, "person", "people")
             if problem.people_per_unit == 1
@@ -534,7 +536,7 @@ def _able_people(problem: Problem) -> dict[tuple[Team, int, Role], set[str]]:
     pinned = {(pin.employee_id, problem.day_of(pin.date)): pin.shift_id for pin in problem.pins}
     for day in range(problem.days):
         for template in problem.shifts:
-            shift = instance(day, template)
+            shift = instance(problem, day, template)
             slots = slots_covered(problem, shift.start, shift.end)
             for person in problem.staff:
                 if pinned.get((person.employee_id, day), template.shift_id) != template.shift_id:
@@ -562,14 +564,15 @@ def _demand_rows(
     for row in problem.demand:
         if row.team != team or row.zone != zone or row.required_units != required:
             continue
-        for day in (start // MINUTES_PER_DAY - 1, start // MINUTES_PER_DAY):
+        slot_day = day_of_minute(problem, start)
+        for day in (slot_day - 1, slot_day):
             date = problem.date_of(day)
             if row.date is not None and row.date != date:
                 continue
             if row.date is None and row.weekday != date.weekday():
                 continue
-            window = day * MINUTES_PER_DAY + row.start_minute
-            if window < start + problem.slot_minutes and start < window + row.duration_minutes:
+            window_start, window_end = demand_window(problem, row, day)
+            if window_start < start + problem.slot_minutes and start < window_end:
                 found.append(row.row)
     return found
 

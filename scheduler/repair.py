@@ -77,17 +77,29 @@ def parse_call_out(text: str) -> CallOut:
     return CallOut(text, employee_id, date, shift_id)
 
 
-def parse_now(text: str) -> dt.datetime:
-    """`--now` as a local date-time (`2026-03-04T10:00`; a date alone is its 00:00)."""
+def parse_now(text: str, problem: Problem | None = None) -> dt.datetime:
+    """`--now` as a local date-time (`2026-03-04T10:00`; a date alone is its 00:00).
+
+    With an offset or `Z` (`2026-03-04T15:00Z`) it is converted to the program's time
+    zone, as a call log's timestamps are; a program without one refuses it."""
     try:
         moment = dt.datetime.fromisoformat(text.strip())
     except ValueError:
         raise _argument_error(
             f"--now {text}", "expected a date-time YYYY-MM-DDTHH:MM (or a date)"
         ) from None
-    if moment.tzinfo is not None:
-        raise _argument_error(f"--now {text}", "give the program's local time, without a time zone")
-    return moment
+    if moment.tzinfo is None:
+        return moment
+    if problem is None or problem.time_zone is None:
+        raise _argument_error(
+            f"--now {text}",
+            "the program has no time_zone (Program), so an offset cannot be converted; "
+            "give the program's local time, without an offset",
+        )
+    try:
+        return problem.clock.local(moment)
+    except OverflowError:
+        raise _argument_error(f"--now {text}", "the date-time is out of range") from None
 
 
 def prepare_repair(
@@ -105,7 +117,7 @@ def prepare_repair(
             issues.extend(error.issues)
     if now is not None:
         try:
-            frozen_before = parse_now(now)
+            frozen_before = parse_now(now, problem)
         except InputError as error:
             issues.extend(error.issues)
     for call_out in parsed:
@@ -208,7 +220,7 @@ def _call_out_issues(problem: Problem, call_out: CallOut) -> list[InputIssue]:
 
 
 def _shift_of(problem: Problem, a: Assignment) -> ShiftInstance:
-    return instance(problem.day_of(a.date), problem.shift(a.shift_id))
+    return instance(problem, problem.day_of(a.date), problem.shift(a.shift_id))
 
 
 def _frozen(problem: Problem, baseline: Roster, before: dt.datetime | None) -> list[Assignment]:
@@ -262,7 +274,7 @@ def _pins_against_call_outs(
         for pin in problem.pins:
             if pin.employee_id != row.employee_id:
                 continue
-            shift = instance(problem.day_of(pin.date), problem.shift(pin.shift_id))
+            shift = instance(problem, problem.day_of(pin.date), problem.shift(pin.shift_id))
             if time_off_applies(problem, row, shift):
                 message = (
                     f"{pin.employee_id} is pinned to {pin.shift_id} on {pin.date} "

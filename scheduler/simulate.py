@@ -16,7 +16,7 @@ import math
 import random
 import statistics
 from collections import deque
-from collections.abc import Generator, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import simpy
@@ -74,7 +74,6 @@ from scheduler.model.simulation import (
 
 def unit_shifts(problem: Problem, roster: Roster) -> list[UnitShift]:
     """One UnitShift per unit id and start: the two rows of a paired unit are one unit."""
-    origin = dt.datetime.combine(problem.start_date, dt.time())
     seen: dict[tuple[str, dt.datetime], UnitShift] = {}
     for row in roster.assignments:
         key = (row.unit_id, row.start)
@@ -83,22 +82,37 @@ def unit_shifts(problem: Problem, roster: Roster) -> list[UnitShift]:
                 unit_id=row.unit_id,
                 team=row.team,
                 zone=row.zone,
-                start=(row.start - origin).total_seconds() / 60,
-                end=(row.end - origin).total_seconds() / 60,
+                start=problem.clock.elapsed(row.start),
+                end=problem.clock.elapsed(row.end),
             )
     return sorted(seen.values(), key=lambda s: (s.start, s.team, s.zone, s.unit_id))
 
 
 def horizon_minutes(problem: Problem) -> float:
-    return problem.days * 24 * 60.0
+    """Real minutes of the horizon (a day with a clock change has 23 or 25 hours)."""
+    return float(problem.horizon_minutes)
+
+
+class HourOfDay:
+    """The local hour of day of a real minute of the horizon, looked up once per minute."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.known: dict[int, int] = {}
+
+    def __call__(self, minute: float) -> int:
+        whole = math.floor(minute)
+        hour = self.known.get(whole)
+        if hour is None:
+            hour = self.known[whole] = self.problem.moment(whole).hour
+        return hour
 
 
 def replayed_call(
     problem: Problem, received_at: dt.datetime, zone: str, team: Team, busy_minutes: float
 ) -> Call | None:
     """A call of a log as the simulation sees it; None when it falls outside the horizon."""
-    origin = dt.datetime.combine(problem.start_date, dt.time())
-    minute = (received_at - origin).total_seconds() / 60
+    minute = problem.clock.elapsed(received_at)
     if not 0 <= minute < horizon_minutes(problem):
         return None
     return Call(minute, zone, team, busy_minutes)
@@ -185,24 +199,26 @@ def poisson_calls(
     busy_by_key: Mapping[RateKey, float] | None = None,
 ) -> list[Call]:
     """Calls from hourly rates: a Poisson process per (zone, team), rate constant within
-    each hour of the horizon (weekday from the calendar date). Mean busy time from
+    each real hour of the horizon (weekday and hour from the local clock: the skipped
+    hour has no calls, the repeated one its rate twice). Mean busy time from
     `busy_by_key` where it has the hour, else `busy_minutes`."""
     calls: list[Call] = []
     keys = sorted({(zone, team) for (_, _, zone, team) in rates})
-    for day in range(problem.days):
-        weekday = (problem.start_date + dt.timedelta(days=day)).weekday()
-        for hour in range(24):
-            begin = (day * 24 + hour) * 60.0
-            for zone, team in keys:
-                key = (weekday, hour, zone, team)
-                per_minute = rates.get(key, 0.0) / 60
-                if per_minute <= 0:
-                    continue
-                mean_busy = (busy_by_key or {}).get(key, busy_minutes)
-                moment = begin + rng.expovariate(per_minute)
-                while moment < begin + 60:
-                    calls.append(Call(moment, zone, team, mean_busy))
-                    moment += rng.expovariate(per_minute)
+    end = horizon_minutes(problem)
+    for begin in (float(minute) for minute in range(0, math.ceil(end), 60)):
+        local = problem.moment(begin)
+        weekday, hour = local.weekday(), local.hour
+        stop = min(begin + 60, end)
+        for zone, team in keys:
+            key = (weekday, hour, zone, team)
+            per_minute = rates.get(key, 0.0) / 60
+            if per_minute <= 0:
+                continue
+            mean_busy = (busy_by_key or {}).get(key, busy_minutes)
+            moment = begin + rng.expovariate(per_minute)
+            while moment < stop:
+                calls.append(Call(moment, zone, team, mean_busy))
+                moment += rng.expovariate(per_minute)
     calls.sort(key=lambda c: (c.minute, c.zone, c.team))
     return calls
 
@@ -221,6 +237,7 @@ class _Dispatcher:
         rng: random.Random,
     ) -> None:
         self.env = env
+        self.hour_of = HourOfDay(problem)
         self.problem = problem
         self.settings = settings
         self.rng = rng
@@ -279,7 +296,8 @@ class _Dispatcher:
         busy = self.busy_time(call.busy_minutes) + travel - self.travel(call.zone, call.zone)
         begin = self.env.now
         yield self.env.timeout(busy)
-        _add_by_hour(self.busy_minutes, unit.team, unit.zone, begin, min(self.env.now, unit.end))
+        end = min(self.env.now, unit.end)
+        _add_by_hour(self.busy_minutes, unit.team, unit.zone, begin, end, self.hour_of)
         if self.env.now < unit.end:
             self.become_free(unit)
 
@@ -311,14 +329,19 @@ class _Dispatcher:
 
 
 def _add_by_hour(
-    totals: dict[tuple[str, str, int], float], team: str, zone: str, begin: float, end: float
+    totals: dict[tuple[str, str, int], float],
+    team: str,
+    zone: str,
+    begin: float,
+    end: float,
+    hour_of: HourOfDay,
 ) -> None:
-    """Add the minutes of [begin, end) to their hours of the day."""
+    """Add the minutes of [begin, end) to their local hours of the day."""
     moment = begin
     while moment < end:
         next_hour = (math.floor(moment / 60) + 1) * 60
         chunk_end = min(end, next_hour)
-        key = (str(team), zone, int(moment // 60) % 24)
+        key = (str(team), zone, hour_of(moment))
         totals[key] = totals.get(key, 0.0) + chunk_end - moment
         moment = chunk_end
 
@@ -344,7 +367,9 @@ def run_once(
     ]
     on_duty: dict[tuple[str, str, int], float] = {}
     for unit in shifts:
-        _add_by_hour(on_duty, unit.team, unit.zone, max(0.0, unit.start), unit.end)
+        _add_by_hour(
+            on_duty, unit.team, unit.zone, max(0.0, unit.start), unit.end, dispatcher.hour_of
+        )
     return Replication(outcomes, on_duty, dispatcher.busy_minutes)
 
 
@@ -381,7 +406,8 @@ def simulate(
             )
         )
         replications.append(run_once(problem, shifts, these_calls, settings, seed))
-    return SimulationResult(settings, summarise(replications, settings), tuple(replications))
+    groups = summarise(replications, settings, HourOfDay(problem))
+    return SimulationResult(settings, groups, tuple(replications))
 
 
 def headline(group: GroupResult, target_minutes: float) -> str:
@@ -455,8 +481,11 @@ def _group_keys(team: str, zone: str, hour: int) -> Iterable[GroupKey]:
 
 
 def summarise(
-    replications: Sequence[Replication], settings: SimulationSettings
+    replications: Sequence[Replication],
+    settings: SimulationSettings,
+    hour_of: Callable[[float], int] = lambda minute: int(minute // 60) % 24,
 ) -> tuple[GroupResult, ...]:
+    """Figures per team, zone and local hour of day (`hour_of` a real minute)."""
     per_replication: list[dict[GroupKey, dict[str, float]]] = []
     keys: set[GroupKey] = set()
     for replication in replications:
@@ -464,7 +493,7 @@ def summarise(
         counts: dict[GroupKey, list[int]] = {}  # calls, within, waited, uncovered
         for outcome in replication.outcomes:
             call = outcome.call
-            hour = int(call.minute // 60) % 24
+            hour = hour_of(call.minute)
             for key in _group_keys(str(call.team), call.zone, hour):
                 # Response percentiles are over the calls a unit reached; the calls no unit
                 # reached count in the shares (not within target; uncovered or waited).

@@ -199,7 +199,7 @@ def assign(
     """One Assignments row with start and end from the template on that date and the
     person's role from Staff (pass `role` for someone who is not in Staff)."""
     day, date = _day_and_date(problem, date_or_day)
-    shift = calendar.instance(day, problem.shift(shift_id))
+    shift = calendar.instance(problem, day, problem.shift(shift_id))
     return Assignment(
         date=date,
         shift_id=shift_id,

@@ -86,7 +86,7 @@ def person_breaks(problem: Problem, person: Person, shifts: Iterable[ShiftInstan
 
 
 def instance_of(problem: Problem, row: Assignment) -> ShiftInstance:
-    return calendar.instance(problem.day_of(row.date), problem.shift(row.shift_id))
+    return calendar.instance(problem, problem.day_of(row.date), problem.shift(row.shift_id))
 
 
 def own_breaks(problem: Problem, rows: list[Assignment], employee_id: str) -> RuleCounts:

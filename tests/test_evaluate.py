@@ -760,8 +760,8 @@ def roster_rows(draw: st.DrawFn) -> Assignment:
     day = draw(st.integers(-2, 9))
     shift_id = draw(st.sampled_from(["D8", "E8", "N12", "J6", "Z9"]))
     shift = p.shifts_by_id.get(shift_id, D8)
-    start = p.moment(instance(day, shift).start)
-    end = p.moment(instance(day, shift).end)
+    start = p.moment(instance(p, day, shift).start)
+    end = p.moment(instance(p, day, shift).end)
     nudge = dt.timedelta(minutes=draw(st.sampled_from([0, 0, 0, 30])))
     return Assignment(
         date=date(day),

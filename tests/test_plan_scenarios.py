@@ -309,8 +309,9 @@ def test_the_sample_expansion_set_applies_to_the_sample() -> None:
     assert names == [BASELINE, "adult 24/7", "juvenile weekends", "fourth zone"]
     as_is, nights, weekends, east = apply_scenarios(sample, scenarios)
     assert as_is == sample
-    # Central's adult team needs a unit in all 168 hours of the week, with N10 for nights.
-    assert len(needs(nights, "adult", "Central")) == 7 * 24
+    # Central's adult team needs a unit in every hour of the week, with N10 for nights:
+    # 167 real hours, as the clocks go forward on Sunday 8 March (America/New_York).
+    assert len(needs(nights, "adult", "Central")) == 7 * 24 - 1
     assert "N10" in nights.shifts_by_id
     assert {s // 24 for s in needs(weekends, "juvenile", "Central")} == set(range(7))
     assert east.zone_ids[-1] == "East"

@@ -112,6 +112,7 @@ def test_template_prefills_program_and_rules(template_path: Path) -> None:
         ["days", 7],
         ["slot_minutes", 60],
         ["people_per_unit", 2],
+        ["time_zone", None],
     ]
     rules = [[cell.value for cell in row] for row in book["Rules"].iter_rows(min_row=2)]
     assert rules == [

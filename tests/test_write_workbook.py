@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from scheduler.io.safe_cells import write_cell
 from scheduler.io.write_workbook import write_roster_workbook
+from scheduler.model.calendar import clock_warnings
 from scheduler.model.problem import (
     Person,
     PersonRules,
@@ -389,7 +390,8 @@ def test_summary_without_result_is_a_check(written: Path) -> None:
     assert "stage-2 objective" not in values
     assert "message" not in values
     warnings = [row[1] for row in sheet_rows(written, "Summary") if row[0] == "warning"]
-    assert warnings == ["Staff: unknown column 'badge' kept"]
+    # A program without a time zone says daylight saving is not applied (issue 16).
+    assert warnings == [*clock_warnings(make_problem()), "Staff: unknown column 'badge' kept"]
 
 
 def test_summary_with_result_uses_its_roster(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from scheduler.errors import EXIT_BAD_INPUT, InputError, InputIssue
+from scheduler.model.calendar import clock_warnings
 from scheduler.model.problem import Problem
 from scheduler.model.roster import Roster
 
@@ -155,7 +156,8 @@ def program_of(program: Path | Problem, report: Report) -> Problem:
     if isinstance(program, Problem):
         return program
     loaded = load_program(program)
-    for warning in loaded.warnings:
+    # Summary sheets say it too; the terminal hears it once, when the file is read.
+    for warning in (*loaded.warnings, *clock_warnings(loaded.value)):
         report.warn(warning)
     return loaded.value
 

@@ -76,7 +76,9 @@ class _TablesOfRoster:
 
         roster = self.roster
         return data_frame(
-            assignments_table(roster) if roster is not None else (ASSIGNMENT_COLUMNS, [])
+            assignments_table(self.problem, roster)
+            if roster is not None
+            else (ASSIGNMENT_COLUMNS, [])
         )
 
     @property

@@ -1,6 +1,7 @@
 """From a call log to units needed per weekday, hour, zone and team (no solver).
 
-A call log is a CSV file: `received_at` (ISO date-time), `zone` or
+A call log is a CSV file: `received_at` (ISO date-time: with an offset or `Z` it is
+converted to the program's time zone, without one it is local time), `zone` or
 `neighborhood` (mapped through `Zones.neighborhoods`), `team` or `age` (under
 18 is juvenile), optional `busy_minutes`. Rates are calls per hour averaged over
 the occurrences of each weekday in the log's date span; units come from
@@ -24,6 +25,7 @@ from scheduler.demand.erlang import service_level, units_needed
 from scheduler.errors import InputError, InputIssue
 from scheduler.io.read_cells import FIRST_DATE, LAST_DATE
 from scheduler.io.tables import CsvFileError, read_csv_rows
+from scheduler.model.calendar import Clock
 from scheduler.model.problem import WEEKDAYS, Problem, Team
 
 DEFAULT_BUSY_MINUTES = 75.0  # domain.md: travel + on scene + paperwork
@@ -118,6 +120,7 @@ def read_calls(path: str | Path, problem: Problem) -> list[Call]:
             zone_of_neighborhood.setdefault(neighborhood.strip().lower(), zone.zone_id)
     issues: list[InputIssue] = []
     calls: list[Call] = []
+    with_offset = without_offset = 0
     for number, values in enumerate(rows[1:], start=2):
         cells = {
             name: values[position].strip()
@@ -142,6 +145,12 @@ def read_calls(path: str | Path, problem: Problem) -> list[Call]:
 
         before = len(issues)
         received_at = _received_at(cells.get("received_at"), issue)
+        if received_at is not None:
+            # One rule for every timestamp: an offset (or Z) is converted to the
+            # program's zone, a timestamp without one is its local time.
+            with_offset += received_at.tzinfo is not None
+            without_offset += received_at.tzinfo is None
+            received_at = _in_range(problem.clock, received_at, cells["received_at"], issue)
         zone_id = _zone(cells, zone_ids, zone_of_neighborhood, issue)
         team = _team(cells, issue)
         busy = None
@@ -160,7 +169,28 @@ def read_calls(path: str | Path, problem: Problem) -> list[Call]:
         raise InputError(issues)
     if not calls:
         raise InputError(InputIssue(sheet=sheet, message="the call log has no calls"))
+    for warning in offset_warnings(problem, with_offset, without_offset):
+        print(f"warning: {sheet}: {warning}", file=sys.stderr)
     return calls
+
+
+def offset_warnings(problem: Problem, with_offset: int, without_offset: int) -> list[str]:
+    """What to say about a log's UTC offsets: a mix of both kinds, or offsets that a
+    program without a time zone cannot convert."""
+    zone = problem.time_zone
+    if with_offset and zone is None:
+        return [
+            f"{with_offset} received_at timestamp(s) carry a UTC offset but Program has no "
+            "time_zone: the offsets are dropped and the clock times taken as they are; add "
+            "time_zone to Program to convert them"
+        ]
+    if with_offset and without_offset:
+        return [
+            f"the log mixes {with_offset} received_at timestamp(s) with a UTC offset "
+            f"(converted to {zone}) and {without_offset} without one (taken as {zone} "
+            "local time); check that its export writes one kind"
+        ]
+    return []
 
 
 def _number(text: str) -> float | None:
@@ -180,14 +210,23 @@ def _received_at(text: str | None, issue: _Issue) -> dt.datetime | None:
     except ValueError:
         issue("received_at", f"received_at '{text}' is not a date-time; expected YYYY-MM-DDTHH:MM")
         return None
-    if not FIRST_DATE <= moment.date() <= LAST_DATE:  # the log's span is walked day by day
+    return moment
+
+
+def _in_range(clock: Clock, moment: dt.datetime, text: str, issue: _Issue) -> dt.datetime | None:
+    """The timestamp as local time, if its date is one the log's span may walk day by day."""
+    try:
+        moment = clock.local(moment)
+    except OverflowError:  # an offset that moves year 1 or 9999 out of range
+        moment = dt.datetime.min
+    if not FIRST_DATE <= moment.date() <= LAST_DATE:
         issue(
             "received_at",
             f"received_at '{text}' is out of range; expected a date-time from {FIRST_DATE} "
             f"to {LAST_DATE}",
         )
         return None
-    return moment.replace(tzinfo=None)
+    return moment
 
 
 def _zone(

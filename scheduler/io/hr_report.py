@@ -35,7 +35,7 @@ from scheduler.io.write_workbook import (
     write_summary_sheet,
     write_violations_sheet,
 )
-from scheduler.model.problem import MINUTES_PER_DAY, WEEKDAYS, Problem, Team
+from scheduler.model.problem import WEEKDAYS, Problem, Team
 from scheduler.model.report import CoverageRow, Evaluation
 from scheduler.model.roster import Roster
 
@@ -112,12 +112,16 @@ def _heatmap_blocks(problem: Problem, coverage: Sequence[CoverageRow]) -> list[_
         key = (row.team, row.zone)
         if key not in blocks:
             blocks[key] = _Block(row.team, row.zone)
-        minute = problem.minute_of(row.slot_start)
-        day, minute_of_day = divmod(minute, MINUTES_PER_DAY)
+        # By local day and time of day: the two slots of a repeated hour share a cell,
+        # which shows the worse of them.
+        day = problem.day_of(row.slot_start.date())
+        minute_of_day = row.slot_start.hour * 60 + row.slot_start.minute
         block = blocks[key]
         block.minutes.add(minute_of_day)
         if row.required or row.scheduled:
-            block.values[(minute_of_day, day)] = row.scheduled - row.required
+            value = row.scheduled - row.required
+            cell = (minute_of_day, day)
+            block.values[cell] = min(value, block.values.get(cell, value))
     with_demand = {(row.team, row.zone) for row in coverage if row.required or row.target}
     teams = list(Team)
     zones = {zone_id: i for i, zone_id in enumerate(problem.zone_ids)}
@@ -177,7 +181,7 @@ def _daily_sheet(sheet: Worksheet, problem: Problem, coverage: Sequence[Coverage
     hours_per_slot = problem.slot_minutes / 60
     totals: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])  # unit-slots
     for row in coverage:
-        day = problem.minute_of(row.slot_start) // MINUTES_PER_DAY
+        day = problem.day_of(row.slot_start.date())
         totals[day][0] += row.required
         totals[day][1] += min(row.scheduled, row.required)
         totals[day][2] += row.target

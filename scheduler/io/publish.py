@@ -7,9 +7,13 @@ zone, unit, partners) for tools. The partners of a shift are the other people of
 unit (same `unit_id`, as the checker groups units), with their names when the
 program's input is given.
 
-Times are floating local times (RFC 5545 form 1, no `TZID`): the workbook has no
-time zone, and its `Assignments` hold local wall-clock times, so a calendar shows
-each shift at the same clock time the roster does, whatever the device's zone.
+With the program's `time_zone`, times carry `TZID=<zone>` (RFC 5545 form 3) and each
+file holds a `VTIMEZONE` built from the zone for the roster's dates, so every
+calendar application shows each shift at its real instant wherever the phone is; a
+start in a skipped or repeated hour is written as the instant the rule makes of it
+(`calendar.Clock`). Without a time zone (or without the program's input), times are
+floating local times (form 1, no `TZID`): shown at the roster's clock time in
+whatever zone the device is in.
 
 The UID of an event is made of the shift's start, the employee id and the unit id,
 so publishing the same roster again (or a re-solved one with the same unit) gives
@@ -222,14 +226,22 @@ def _description(problem: Problem | None, shift: PersonShift) -> str:
     return "\n".join(lines)
 
 
+def event_time(problem: Problem | None, moment: dt.datetime) -> dt.datetime:
+    """A roster time as written to the calendar: aware in the program's zone (the real
+    instant of the local time), else the naive (floating) local time."""
+    if problem is None or problem.time_zone is None:
+        return moment
+    return problem.clock.instant(problem.clock.elapsed(moment))
+
+
 def shift_event(problem: Problem | None, shift: PersonShift, stamp: dt.datetime) -> Event:
-    """One VEVENT; naive start and end are written as floating local times."""
+    """One VEVENT; times with the program's TZID, floating without a time zone."""
     a = shift.assignment
     event = Event()
     event.add("uid", event_uid(a))
     event.add("dtstamp", stamp)
-    event.add("dtstart", a.start)
-    event.add("dtend", a.end)
+    event.add("dtstart", event_time(problem, a.start))
+    event.add("dtend", event_time(problem, a.end))
     event.add("summary", shift_summary(problem, a))
     event.add("description", _description(problem, shift))
     event.add("location", _zone_name(problem, a.zone) or a.zone)
@@ -267,6 +279,14 @@ def person_calendar(
             # The same row twice in a hand-edited roster: both stay visible, UIDs unique.
             event["uid"] = uid.replace(f"@{UID_DOMAIN}", f"-{seen[uid]}@{UID_DOMAIN}")
         calendar.add_component(event)
+    if problem is not None and problem.time_zone is not None and schedule.shifts:
+        # The zone's rules for the roster's span only, with a year's margin each side.
+        first = min(s.assignment.start for s in schedule.shifts).date()
+        last = max(s.assignment.end for s in schedule.shifts).date()
+        calendar.add_missing_timezones(
+            first_date=first.replace(year=max(1, first.year - 1), month=1, day=1),
+            last_date=last.replace(year=min(9999, last.year + 2), month=1, day=1),
+        )
     return calendar
 
 

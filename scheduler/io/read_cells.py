@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from scheduler.io.tables import CellValue
+from scheduler.model.calendar import time_zone_of
 from scheduler.model.problem import MINUTES_PER_DAY, WEEKDAYS
 
 T = TypeVar("T")
@@ -196,6 +197,16 @@ def bounded(parse: Parser[int], low: int, high: int) -> Parser[int]:
         return number
 
     return parse_bounded
+
+
+def parse_time_zone(value: CellValue, label: str) -> str:
+    """An IANA time zone name that `zoneinfo` knows (`America/New_York`), as written."""
+    name = parse_text(value, label)
+    try:
+        time_zone_of(name)
+    except ValueError as error:
+        raise CellError(f"{label}: {error}") from None
+    return name
 
 
 def one_of(parse: Parser[int], allowed: tuple[int, ...]) -> Parser[int]:

@@ -38,6 +38,7 @@ from scheduler.io.read_cells import (
     parse_number,
     parse_start_date,
     parse_text,
+    parse_time_zone,
     parse_weekday,
     shown,
 )
@@ -122,6 +123,7 @@ PROGRAM_PARSERS: dict[str, Parser[Any]] = {
     "days": bounded(parse_int, 1, MAX_DAYS),
     "slot_minutes": one_of(parse_int, SLOT_MINUTES_ALLOWED),
     "people_per_unit": one_of(parse_int, PEOPLE_PER_UNIT_ALLOWED),
+    "time_zone": parse_time_zone,
 }
 PROGRAM_REQUIRED_KEYS = ("name", "start_date")
 

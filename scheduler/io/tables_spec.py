@@ -56,6 +56,9 @@ PROGRAM_KEY_MEANINGS = {
     "slot_minutes": "Length of a coverage slot in minutes: 60, 30 or 15. Default 60.",
     "people_per_unit": "People in a unit: 2 (a clinician and a peer, paired) or 1 (every "
     "person is a unit alone; roles and Pairs play no part). Default 2.",
+    "time_zone": "IANA time zone every time is local to, e.g. America/New_York: paid hours, "
+    "rest and coverage follow daylight saving. Blank: times are taken as they are and "
+    "daylight saving is not applied.",
 }
 
 #: Values of the optional `Program` keys when the key or its value is left out.
@@ -90,6 +93,13 @@ _ASSIGNMENT_COLUMNS = (
     _col("employee_id", "Who works.", required=True),
     _col("role", "clinician or peer.", required=True),
 )
+#: Written after them in a roster of a program with a time zone; never read.
+PAID_HOURS_COLUMN = ColumnSpec(
+    "paid_hours",
+    "Paid hours of the shift as worked (real time: 9 or 11 h on a night across a clock "
+    "change); written by the tool, not read.",
+    in_template=False,
+)
 
 PROGRAM = SheetSpec(
     "Program",
@@ -97,7 +107,7 @@ PROGRAM = SheetSpec(
     (
         _col(
             "key",
-            "Setting name: name, start_date, days, slot_minutes or people_per_unit.",
+            "Setting name: name, start_date, days, slot_minutes, people_per_unit or time_zone.",
             required=True,
         ),
         _col("value", "The setting's value.", required=True),
@@ -353,6 +363,6 @@ QUIETLY_SKIPPED_SHEETS = frozenset(
 ASSIGNMENTS = SheetSpec(
     "Assignments",
     "One row per person and shift worked.",
-    _ASSIGNMENT_COLUMNS,
+    (*_ASSIGNMENT_COLUMNS, PAID_HOURS_COLUMN),
     required=True,
 )

@@ -82,7 +82,9 @@ README_LINES = (
     "then TimeOff, Pins, Pairs, ShiftCover, ShiftLimits and History if you need them.",
     "Hover over a column header to see what the column means. Row 1 is the header: "
     "keep the column names as they are; the column order does not matter.",
-    "Program: fill in name and start_date (YYYY-MM-DD, a Monday for weekly rosters).",
+    "Program: fill in name and start_date (YYYY-MM-DD, a Monday for weekly rosters), and "
+    "time_zone (e.g. America/New_York) so paid hours, rest and coverage follow daylight "
+    "saving.",
     "Rules: the defaults are filled in; change a value, or clear it to use the default.",
     "Staff: a column named like a rule (min_rest_hours, max_consecutive_days, ...) "
     "overrides that rule for one person; leave its cell blank to use the Rules value.",

@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scheduler.io.safe_cells import CellValue, write_cell
-from scheduler.model.calendar import weeks
+from scheduler.model.calendar import clock_summary, clock_warnings, instance, weeks
 from scheduler.model.objective import STAGE2_WEIGHTS, stage2_total
 from scheduler.model.problem import WEEKDAYS, Problem, Role, Team
 from scheduler.model.report import Evaluation, PersonHours, Violation
@@ -44,7 +44,12 @@ ASSIGNMENT_COLUMNS = (
     "employee_id",
     "role",
 )
+#: Added after them for a program with a time zone: each shift's paid hours as worked
+#: (real time, so 9 or 11 h on a night across a clock change); never read back.
+PAID_HOURS_COLUMN = "paid_hours"
 COVERAGE_COLUMNS = ("slot_start", "team", "zone", "required", "target", "scheduled", "shortfall")
+#: Added after them for a program with a time zone: tells a repeated hour's two slots apart.
+COVERAGE_OFFSET_COLUMN = "utc_offset"
 UNIT_COLUMNS = (
     "date",
     "shift_id",
@@ -109,7 +114,7 @@ def write_roster_workbook(
     write_summary_sheet(
         workbook.create_sheet("Summary"), problem, evaluation, result, summary_extra
     )
-    table_sheet(workbook.create_sheet("Assignments"), *assignments_table(roster))
+    table_sheet(workbook.create_sheet("Assignments"), *assignments_table(problem, roster))
     write_coverage_sheet(workbook.create_sheet("Coverage"), evaluation)
     _roster_sheet(workbook.create_sheet("Roster"), problem, evaluation, ordered)
     table_sheet(workbook.create_sheet("Units"), UNIT_COLUMNS, _unit_rows(problem, ordered))
@@ -141,6 +146,7 @@ def write_summary_sheet(
         ("horizon start", problem.start_date.isoformat()),
         ("horizon days", problem.days),
         ("horizon last day", problem.date_of(problem.days - 1).isoformat()),
+        *clock_summary(problem),
         ("generated at", dt.datetime.now().astimezone().isoformat(timespec="seconds")),
         ("status", result.status.value if result is not None else "checked"),
         *extra,
@@ -182,7 +188,7 @@ def write_summary_sheet(
     rows += [(f"weight: {name}", weight) for name, weight in STAGE2_WEIGHTS.items()]
     if result is not None and result.message:
         rows.append(("message", result.message))
-    rows += [("warning", warning) for warning in problem.warnings]
+    rows += [("warning", warning) for warning in (*clock_warnings(problem), *problem.warnings)]
 
     table_sheet(sheet, ("key", "value"), rows)
     for row in range(2, len(rows) + 2):
@@ -197,15 +203,26 @@ def _or_na(value: float | None) -> CellValue:
 Table = tuple[Sequence[str], list[Sequence[CellValue]]]
 
 
-def assignments_table(roster: Roster) -> Table:
-    """The `Assignments` sheet: one row per person and shift, in roster order."""
-    return ASSIGNMENT_COLUMNS, [_assignment_row(a) for a in roster.sorted().assignments]
+def assignments_table(problem: Problem, roster: Roster) -> Table:
+    """The `Assignments` sheet: one row per person and shift, in roster order; with a
+    time zone a last `paid_hours` column (real hours, 9 or 11 on the change nights)."""
+    ordered = roster.sorted().assignments
+    if problem.time_zone is None:
+        return ASSIGNMENT_COLUMNS, [_assignment_row(a) for a in ordered]
+    return (
+        (*ASSIGNMENT_COLUMNS, PAID_HOURS_COLUMN),
+        [(*_assignment_row(a), paid_hours(problem, a)) for a in ordered],
+    )
 
 
 def coverage_table(evaluation: Evaluation) -> Table:
-    """The `Coverage` sheet: one row per slot, team and zone."""
+    """The `Coverage` sheet: one row per slot, team and zone; with a time zone a last
+    `utc_offset` column (`-04:00`), so the two slots of the hour repeated when the
+    clocks go back are told apart."""
+    with_offset = any(c.utc_offset is not None for c in evaluation.coverage)
+    columns = (*COVERAGE_COLUMNS, COVERAGE_OFFSET_COLUMN) if with_offset else COVERAGE_COLUMNS
     return (
-        COVERAGE_COLUMNS,
+        columns,
         [
             (
                 iso_minute(c.slot_start),
@@ -215,6 +232,7 @@ def coverage_table(evaluation: Evaluation) -> Table:
                 c.target,
                 c.scheduled,
                 c.shortfall,
+                *((c.utc_offset,) if with_offset else ()),
             )
             for c in evaluation.coverage
         ],
@@ -305,10 +323,11 @@ def write_infeasible_workbook(
         ("program", problem.name),
         ("horizon start", problem.start_date.isoformat()),
         ("horizon days", problem.days),
+        *clock_summary(problem),
         ("generated at", dt.datetime.now().astimezone().isoformat(timespec="seconds")),
         ("status", "infeasible"),
         *(("explanation", line) for line in explanation),
-        *(("warning", line) for line in (*warnings, *problem.warnings)),
+        *(("warning", line) for line in (*warnings, *clock_warnings(problem), *problem.warnings)),
     ]
     workbook = Workbook()
     sheet = workbook.active
@@ -422,6 +441,15 @@ def iso_minute(moment: dt.datetime) -> str:
 
 
 # --- Sheets of the roster workbook only ---------------------------------------------
+
+
+def paid_hours(problem: Problem, a: Assignment) -> float | None:
+    """A row's paid hours as worked: its template's on its date, in real time (None for
+    a shift the program does not have)."""
+    template = problem.shifts_by_id.get(a.shift_id)
+    if template is None:
+        return None
+    return round(instance(problem, problem.day_of(a.date), template).paid_minutes / 60, 2)
 
 
 def _assignment_row(a: Assignment) -> tuple[CellValue, ...]:

@@ -4,8 +4,20 @@ Everything here is a pure function of the problem. Both the solver and the
 checker read the data through it, so they agree on what the data *means*; the
 checker still recomputes every rule from a roster on its own.
 
-Minutes are counted from the horizon's start (`start_date` 00:00); a slot `i`
-is `[i * slot_minutes, (i + 1) * slot_minutes)`.
+Every time in the input is a local wall-clock time of the program's zone
+(`Program.time_zone`). `Clock` is the one conversion between those local times and
+*real* minutes, counted from the instant the horizon starts (`start_date` 00:00 in
+that zone), so every length (shifts, paid hours, rest, overlaps, weekly hours) is
+elapsed time, while days, weeks and weekends stay local calendar days. A slot `i` is
+the real interval `[i * slot_minutes, (i + 1) * slot_minutes)`: on the night the
+clocks go forward the local hour that does not exist has no slot, and on the night
+they go back the repeated hour is two slots (told apart by their UTC offset).
+
+Local times that do not exist or occur twice follow `zoneinfo`'s `fold=0` (RFC 5545
+reads them the same way): a time in the skipped hour is read with the offset before
+the change (02:30 becomes 03:30 summer time), and a repeated time is its first
+occurrence (01:30 summer time). Without a time zone, real minutes are wall-clock
+minutes, as if every day had 24 hours (daylight saving is not applied).
 """
 
 from __future__ import annotations
@@ -15,9 +27,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from scheduler.model.clock import Clock as Clock
+from scheduler.model.clock import time_zone_of as time_zone_of
 from scheduler.model.problem import (
-    MINUTES_PER_DAY,
     WEEKDAYS,
+    DemandRow,
     Problem,
     Role,
     ShiftCover,
@@ -27,6 +41,121 @@ from scheduler.model.problem import (
     TimeOffKind,
 )
 from scheduler.model.roster import Assignment
+
+
+def utc_offset_text(offset: dt.timedelta | None) -> str | None:
+    """`-05:00`, `+05:30`, `+00:00` (None for None)."""
+    if offset is None:
+        return None
+    sign = "-" if offset < dt.timedelta(0) else "+"
+    minutes = abs(int(offset.total_seconds())) // 60
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def day_start(problem: Problem, day: int) -> int:
+    """Real minute of a day's local midnight (day may be outside the horizon)."""
+    return problem.clock.wall_minute(problem.date_of(day), 0)
+
+
+def wall_minute(problem: Problem, day: int, minute_of_day: int) -> int:
+    """Real minute of a local time of day on a day of the horizon."""
+    return problem.clock.wall_minute(problem.date_of(day), minute_of_day)
+
+
+def day_of_minute(problem: Problem, minute: float) -> int:
+    """The local calendar day (index) a real minute falls on."""
+    return problem.day_of(problem.moment(minute).date())
+
+
+def wall_window(problem: Problem, day: int, start_minute: int, end_minute: int) -> tuple[int, int]:
+    """Real start and end of a local window that starts on `day` at `start_minute` and
+    ends at `end_minute`, the next day when that is at or before the start. A window
+    wholly in the skipped hour is empty (its end is never before its start)."""
+    start = wall_minute(problem, day, start_minute)
+    end_day = day + 1 if end_minute <= start_minute else day
+    return start, max(start, wall_minute(problem, end_day, end_minute))
+
+
+@dataclass(frozen=True)
+class ClockChange:
+    """The zone's clocks changing inside the horizon (daylight saving on or off)."""
+
+    minute: int  # real minute of the change
+    before: dt.timedelta  # UTC offset before it
+    after: dt.timedelta  # and after it
+    local_before: dt.datetime  # the wall clock just before (e.g. 02:00 going to 03:00)
+    local_after: dt.datetime
+
+    @property
+    def text(self) -> str:
+        """`Sun 2026-03-08 02:00 -> 03:00 (UTC-05:00 -> UTC-04:00): the day has 23 hours`."""
+        hours = 24 - (self.after - self.before).total_seconds() / 3600
+        return (
+            f"{moment_text(self.local_before)} -> {self.local_after:%H:%M}"
+            f" (UTC{utc_offset_text(self.before)} -> UTC{utc_offset_text(self.after)}):"
+            f" the day has {hours:g} hours"
+        )
+
+
+def clock_changes(problem: Problem) -> list[ClockChange]:
+    """Each change of the zone's UTC offset inside the horizon, in order (none without
+    a zone). Found hour by hour, then to the minute: zones change on whole minutes."""
+    clock = problem.clock
+    if clock.zone is None:
+        return []
+    changes: list[ClockChange] = []
+    end = problem.horizon_minutes
+    step = 60
+    previous = clock.utc_offset(0)
+    for upper in range(step, end + step, step):
+        offset = clock.utc_offset(min(upper, end))
+        if offset == previous:
+            continue
+        low, high = upper - step, min(upper, end)  # offset(low) == previous != offset(high)
+        while high - low > 1:
+            middle = (low + high) // 2
+            if clock.utc_offset(middle) == previous:
+                low = middle
+            else:
+                high = middle
+        assert previous is not None and offset is not None
+        changes.append(
+            ClockChange(
+                minute=high,
+                before=previous,
+                after=offset,
+                local_before=clock.instant(high).replace(tzinfo=None) - (offset - previous),
+                local_after=clock.moment(high),
+            )
+        )
+        previous = offset
+    return changes
+
+
+def clock_warnings(problem: Problem) -> list[str]:
+    """What the terminal and `Summary` say about the program's clock: daylight saving
+    not applied without a zone; a zone whose change is not a whole number of slots."""
+    if problem.clock.zone is None:
+        return [
+            "Program has no time_zone: times are taken as wall-clock times and daylight "
+            "saving is not applied (a night across a clock change is paid and rested as "
+            "if the day had 24 hours); add time_zone (e.g. America/New_York) to Program"
+        ]
+    return [
+        f"the clocks change by {abs(change.after - change.before).total_seconds() / 60:g} "
+        f"minutes on {moment_text(change.local_before)}, not a whole number of "
+        f"{problem.slot_minutes}-minute slots: slots after it start at other local times"
+        for change in clock_changes(problem)
+        if (change.after - change.before).total_seconds() / 60 % problem.slot_minutes
+    ]
+
+
+def clock_summary(problem: Problem) -> list[tuple[str, str]]:
+    """`Summary` rows: the time zone and each clock change inside the horizon."""
+    zone = problem.time_zone
+    rows = [("time zone", zone if zone is not None else "none (daylight saving not applied)")]
+    rows += [("clock change", change.text) for change in clock_changes(problem)]
+    return rows
 
 
 @dataclass(frozen=True, order=True)
@@ -43,20 +172,22 @@ class ShiftInstance:
         return self.start < end and start < self.end
 
 
-def instance(day: int, template: ShiftTemplate) -> ShiftInstance:
-    start = day * MINUTES_PER_DAY + template.start_minute
+def instance(problem: Problem, day: int, template: ShiftTemplate) -> ShiftInstance:
+    """A template started on a day, in real time: across a clock change a night
+    shift is an hour shorter or longer, and so is its pay."""
+    start, end = wall_window(problem, day, template.start_minute, template.end_minute)
     return ShiftInstance(
         day=day,
         shift_id=template.shift_id,
         start=start,
-        end=start + template.duration_minutes,
-        paid_minutes=template.paid_minutes,
+        end=end,
+        paid_minutes=max(0, end - start - template.unpaid_break_minutes),
     )
 
 
 def shift_instances(problem: Problem) -> list[ShiftInstance]:
     """Every template on every day of the horizon, in (day, start, id) order."""
-    found = [instance(day, t) for day in range(problem.days) for t in problem.shifts]
+    found = [instance(problem, day, t) for day in range(problem.days) for t in problem.shifts]
     return sorted(found, key=lambda s: (s.day, s.start, s.shift_id))
 
 
@@ -137,8 +268,7 @@ def coverage_requirements(problem: Problem) -> dict[CoverKey, Requirement]:
                     continue
             elif row.weekday != date.weekday() or (row.team, row.zone, date) in dated:
                 continue
-            start = day * MINUTES_PER_DAY + row.start_minute
-            for slot in slots_touched(problem, start, start + row.duration_minutes):
+            for slot in slots_touched(problem, *demand_window(problem, row, day)):
                 values = need[(row.team, row.zone, slot)]
                 values[0] = max(values[0], row.required_units)
                 values[1] = max(values[1], row.target)
@@ -147,6 +277,16 @@ def coverage_requirements(problem: Problem) -> dict[CoverKey, Requirement]:
         for key, (req, tgt) in sorted(need.items())
         if req > 0 or tgt > 0
     }
+
+
+def demand_window(problem: Problem, row: DemandRow, day: int) -> tuple[int, int]:
+    """Real start and end of a `Demand` row's window on a day (it may run past midnight)."""
+    return wall_window(problem, day, row.start_minute, row.end_minute)
+
+
+def slot_moment(problem: Problem, slot: int) -> dt.datetime:
+    """A slot's local start (naive; `fold` 1 for the second of a repeated hour)."""
+    return problem.moment(slot * problem.slot_minutes)
 
 
 ShiftCoverKey = tuple[int, str, Team, str]  # day, shift_id, team, zone
@@ -200,7 +340,7 @@ def time_off_applies(problem: Problem, item: TimeOff, shift: ShiftInstance) -> b
         return False
     start, end = time_off_window(problem, item)
     if item.whole_days and (item.shift_id is not None or item.kind is TimeOffKind.PREFER_ON):
-        return start <= shift.day * MINUTES_PER_DAY < end
+        return start <= day_start(problem, shift.day) < end
     return shift.overlaps(start, end)
 
 
@@ -246,19 +386,19 @@ def unavailability(problem: Problem) -> dict[str, list[TimeOff]]:
     return found
 
 
-def is_night(shift: ShiftInstance) -> bool:
-    """A night shift: any part of it falls between 00:00 and 06:00."""
-    for day_start in range(
-        (shift.start // MINUTES_PER_DAY) * MINUTES_PER_DAY, shift.end, MINUTES_PER_DAY
-    ):
-        if shift.overlaps(day_start, day_start + 6 * 60):
+def is_night(problem: Problem, shift: ShiftInstance) -> bool:
+    """A night shift: any part of it falls between 00:00 and 06:00 local time."""
+    day = day_of_minute(problem, shift.start)
+    while (midnight := day_start(problem, day)) < shift.end:
+        if shift.overlaps(midnight, wall_minute(problem, day, 6 * 60)):
             return True
+        day += 1
     return False
 
 
-def is_evening(shift: ShiftInstance) -> bool:
-    """An evening shift: it runs past 20:00 on its start day."""
-    return shift.end > shift.day * MINUTES_PER_DAY + 20 * 60
+def is_evening(problem: Problem, shift: ShiftInstance) -> bool:
+    """An evening shift: it runs past 20:00 local time on its start day."""
+    return shift.end > wall_minute(problem, shift.day, 20 * 60)
 
 
 def is_weekend_day(problem: Problem, day: int) -> bool:

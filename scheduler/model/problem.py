@@ -1,8 +1,9 @@
 """The validated program: frozen pydantic models, built once by the readers.
 
-Times of day are minutes after midnight; a template whose end is at or before its
-start ends the next day. Everything the rules need in absolute time is derived in
-`scheduler.model.calendar`.
+Times of day are minutes after midnight, local wall-clock times of the program's
+`time_zone`; a template whose end is at or before its start ends the next day.
+Everything the rules need in real (elapsed) time is derived in
+`scheduler.model.calendar`, through its one `Clock`.
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+if TYPE_CHECKING:
+    from scheduler.model.clock import Clock
 
 # Team and Role live in `kinds` so that `roster` (a History row is an Assignment)
 # and this module both build on them without importing each other.
@@ -226,11 +230,14 @@ class ShiftTemplate(Frozen):
 
     @property
     def duration_minutes(self) -> int:
+        """Length by the wall clock (a night across a clock change differs in real
+        time: `calendar.instance`)."""
         length = self.end_minute - self.start_minute
         return length if length > 0 else length + MINUTES_PER_DAY
 
     @property
     def paid_minutes(self) -> int:
+        """Paid minutes by the wall clock; a shift instance's own are real (`calendar`)."""
         return max(0, self.duration_minutes - self.unpaid_break_minutes)
 
     def allows(self, team: Team) -> bool:
@@ -368,7 +375,18 @@ class Problem(Frozen):
     # `Hiring`: candidates for `plan` (`scheduler.plan.hires` makes them Persons with a
     # `hire_id`); `solve` ignores them.
     hires: tuple[Hire, ...] = ()
+    # IANA name of the zone every input time is local to (`Program.time_zone`); None:
+    # times are taken as they are, daylight saving is not applied.
+    time_zone: str | None = None
     warnings: tuple[str, ...] = ()
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, name: str | None) -> str | None:
+        from scheduler.model.clock import time_zone_of
+
+        time_zone_of(name)  # raises ValueError for a name zoneinfo does not know
+        return name
 
     @model_validator(mode="after")
     def _consistent(self) -> Problem:
@@ -418,11 +436,20 @@ class Problem(Frozen):
 
     @property
     def horizon_start(self) -> dt.datetime:
+        """Local midnight of `start_date`."""
         return dt.datetime.combine(self.start_date, dt.time())
 
-    @property
+    @cached_property
+    def clock(self) -> Clock:
+        """The one conversion between local times and real minutes (`calendar.Clock`)."""
+        from scheduler.model.clock import Clock, time_zone_of
+
+        return Clock(self.start_date, time_zone_of(self.time_zone))
+
+    @cached_property
     def horizon_minutes(self) -> int:
-        return self.days * MINUTES_PER_DAY
+        """Real minutes from the first day's midnight to the day after the last's."""
+        return self.clock.wall_minute(self.date_of(self.days), 0)
 
     @cached_property
     def _travel_by_pair(self) -> dict[tuple[str, str], float]:
@@ -491,8 +518,9 @@ class Problem(Frozen):
         return (date - self.start_date).days
 
     def minute_of(self, moment: dt.datetime) -> int:
-        """Minutes from the horizon's start (negative before it)."""
-        return int((moment - self.horizon_start).total_seconds() // 60)
+        """Real minutes from the horizon's start to a local time (negative before it)."""
+        return self.clock.minute_of(moment)
 
-    def moment(self, minute: int) -> dt.datetime:
-        return self.horizon_start + dt.timedelta(minutes=minute)
+    def moment(self, minute: float) -> dt.datetime:
+        """The local time (naive) `minute` real minutes after the horizon's start."""
+        return self.clock.moment(minute)

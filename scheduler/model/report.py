@@ -36,6 +36,9 @@ class CoverageRow:
     required: int
     target: int
     scheduled: int
+    # The zone's UTC offset at the slot's start (`-04:00`), which tells the two slots of
+    # a repeated hour apart; None for a program without a time zone.
+    utc_offset: str | None = None
 
     @property
     def shortfall(self) -> int:

@@ -133,9 +133,10 @@ class _Builder:
             for person in problem.staff
         ]
         self.rest = [round(person.rules.min_rest_hours * 60) for person in problem.staff]
-        # Shifts further apart than this many days can never break rest or overlap.
+        # Shifts further apart than this many days can never break rest or overlap
+        # (with two hours to spare: a clock change moves a day's start by an hour).
         longest = max((o.shift.end - o.shift.start for o in v.options), default=0)
-        self.reach = (longest + max(self.rest, default=0)) // MINUTES_PER_DAY + 1
+        self.reach = (longest + max(self.rest, default=0) + 2 * 60) // MINUTES_PER_DAY + 1
 
     # --- the rules, for one person and one more shift ---------------------------------
 

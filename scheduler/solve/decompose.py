@@ -38,11 +38,12 @@ from typing import Any, Literal
 
 from scheduler.model.calendar import (
     coverage_requirements,
+    instance,
     shift_cover_rules,
     slots_covered,
 )
 from scheduler.model.objective import stage1_total, stage2_total
-from scheduler.model.problem import MINUTES_PER_DAY, PairKind, Person, Problem, Role, Team
+from scheduler.model.problem import PairKind, Person, Problem, Role, Team
 from scheduler.model.report import ObjectiveParts
 from scheduler.model.result import ProgressEvent, SolveParams, SolveResult, SolveStatus
 from scheduler.model.roster import Assignment, Roster
@@ -125,9 +126,8 @@ def team_zone_loads(problem: Problem) -> Counter[tuple[Team, str]]:
     for (team, zone, _slot), need in requirements.items():
         loads[(team, zone)] += need.target if only_targets else need.required
     for (day, shift_id, team, zone), row in shift_cover_rules(problem).items():
-        template = problem.shift(shift_id)
-        start = day * MINUTES_PER_DAY + template.start_minute
-        slots = slots_covered(problem, start, start + template.duration_minutes)
+        shift = instance(problem, day, problem.shift(shift_id))
+        slots = slots_covered(problem, shift.start, shift.end)
         loads[(team, zone)] += row.units * len(slots)
     return loads
 

@@ -248,7 +248,9 @@ def _pins_against_history(problem: Problem, person: Person, history: HistoryLimi
     for pin in problem.pins:
         if pin.employee_id != person.employee_id or pin.shift_id not in problem.shifts_by_id:
             continue
-        reason = history.forbids(instance(problem.day_of(pin.date), problem.shift(pin.shift_id)))
+        reason = history.forbids(
+            instance(problem, problem.day_of(pin.date), problem.shift(pin.shift_id))
+        )
         if reason is not None:
             found.append(
                 f"Pins row {pin.row}: {pin.employee_id} cannot work {pin.shift_id} on "

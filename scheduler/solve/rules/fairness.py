@@ -26,7 +26,7 @@ from scheduler.solve.rules import Expr, Parts, total
 from scheduler.solve.variables import RosterVariables
 
 #: Kinds of shift counted one by one (weekend days are counted by day worked).
-_SHIFT_KINDS: dict[str, Callable[[ShiftInstance], bool]] = {
+_SHIFT_KINDS: dict[str, Callable[[Problem, ShiftInstance], bool]] = {
     "evening_shifts": is_evening,
     "night_shifts": is_night,
 }
@@ -69,8 +69,10 @@ def _count(
         days = range(problem.days)
         return fixed, [v.works[p][day] for day in days if is_weekend_day(problem, day)]
     is_kind = _SHIFT_KINDS[kind]
-    fixed = sum(1 for s in before if is_kind(s))
-    terms = [var for day_x in v.x[p] for k, var in day_x.items() if is_kind(v.option(k).shift)]
+    fixed = sum(1 for s in before if is_kind(problem, s))
+    terms = [
+        var for day_x in v.x[p] for k, var in day_x.items() if is_kind(problem, v.option(k).shift)
+    ]
     return fixed, terms
 
 

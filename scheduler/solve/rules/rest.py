@@ -14,7 +14,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from scheduler.model.problem import MINUTES_PER_DAY
+from scheduler.model.calendar import day_start
 from scheduler.solve.rules import Parts, total
 from scheduler.solve.variables import Group, RosterVariables
 
@@ -32,7 +32,7 @@ def add(v: RosterVariables) -> Parts:
             for later in shifts:
                 if later.day <= earlier.day:
                     continue
-                if later.day * MINUTES_PER_DAY > earlier.end + rest:
+                if day_start(problem, later.day) > earlier.end + rest:
                     break
                 if later.start < earlier.end + rest:
                     later_by_day[later.day].append(v.on[p][(later.day, later.shift_id)])

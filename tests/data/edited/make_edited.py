@@ -116,7 +116,7 @@ def day_of(problem: Problem, row: Row) -> int:
 
 
 def instance(problem: Problem, row: Row) -> calendar.ShiftInstance:
-    return calendar.instance(day_of(problem, row), problem.shift(row["shift_id"]))
+    return calendar.instance(problem, day_of(problem, row), problem.shift(row["shift_id"]))
 
 
 def units(rows: list[Row]) -> dict[str, list[Row]]:
