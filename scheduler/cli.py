@@ -1,8 +1,9 @@
 """The command line: thin commands over the library.
 
 Exit codes: 0 done, 1 a roster breaks a hard rule, 2 bad input, 3 infeasible,
-130 / 143 stopped by SIGINT / SIGTERM (`solve` and `repair` write the best roster
-found so far; see scheduler/interrupt.py).
+4 an output could not be written (nothing replaced), 130 / 143 stopped by
+SIGINT / SIGTERM (`solve` and `repair` write the best roster found so far; see
+scheduler/interrupt.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,12 @@ import typer
 
 from scheduler import interrupt
 from scheduler.errors import EXIT_BAD_INPUT, EXIT_INFEASIBLE, EXIT_VIOLATIONS, InputError
+from scheduler.io.output_paths import (
+    exits_on_output_errors,
+    guard_output_file,
+    guard_output_folder,
+    guard_roster_output,
+)
 from scheduler.model.problem import Problem
 from scheduler.model.report import Evaluation
 from scheduler.model.result import ProgressEvent, SolveParams, SolveResult, SolveStatus
@@ -42,6 +49,9 @@ DEFAULT_INPUT = Path("inputs/hartford/hartford.xlsx")
 #: The sample's CSV source, used when its workbook has not been built yet.
 DEFAULT_INPUT_FOLDER = Path("inputs/hartford")
 DEFAULT_OUTPUT = Path("outputs/roster.xlsx")
+DEFAULT_TEMPLATE = Path("outputs/input_template.xlsx")
+DEFAULT_DEMAND = Path("outputs/demand.xlsx")
+DEFAULT_PLAN = Path("outputs/plan.xlsx")
 
 
 def _err(message: str) -> None:
@@ -161,6 +171,7 @@ def _exit_checked(evaluation: Evaluation) -> None:
 
 
 @app.command()
+@exits_on_output_errors
 @interrupt.stops_on_signals
 def solve(
     input_path: Annotated[
@@ -219,6 +230,7 @@ def solve(
 
     if input_path == DEFAULT_INPUT and not input_path.exists():
         input_path = DEFAULT_INPUT_FOLDER
+    guard_roster_output("--out", out, [input_path, previous, calls])
     problem = _load(input_path)
     if previous is not None:
         from scheduler.io.read_workbook import read_previous_roster, with_history
@@ -399,6 +411,7 @@ class ReportFormat(StrEnum):
 
 
 @app.command()
+@exits_on_output_errors
 def check(
     roster_path: Annotated[
         Path,
@@ -423,9 +436,8 @@ def check(
     from scheduler.io.hr_report import write_hr_report
     from scheduler.report_text import render_json, render_text
 
-    if out is not None and out.resolve() in (roster_path.resolve(), inputs.resolve()):
-        _err(f"--out {out} would overwrite the roster or the input; choose another file.")
-        raise typer.Exit(EXIT_BAD_INPUT)
+    if out is not None:
+        guard_output_file("--out", out, [roster_path, inputs], what="a file name, e.g. hr.xlsx")
     problem = _load(inputs)
     roster = _load_roster(roster_path)
     evaluation = evaluate(problem, roster)
@@ -441,6 +453,7 @@ def check(
 
 
 @app.command()
+@exits_on_output_errors
 def publish(
     roster_path: Annotated[
         Path,
@@ -463,17 +476,13 @@ def publish(
 
     Exit 0 when written, 2 when a file cannot be read (nothing is written then).
     """
-    from scheduler.io.publish import write_calendars
+    from scheduler.io.publish import publish_folder
     from scheduler.io.schedule_sheet import SCHEDULE_WORKBOOK, write_schedule_workbook
 
     schedules_path = out / SCHEDULE_WORKBOOK
-    if out.exists() and not out.is_dir():
-        _err(f"--out {out} is a file; give a folder.")
-        raise typer.Exit(EXIT_BAD_INPUT)
-    read_paths = {roster_path.resolve(), *([inputs.resolve()] if inputs is not None else [])}
-    if schedules_path.resolve() in read_paths:
-        _err(f"{schedules_path} would overwrite the roster or the input; choose another --out.")
-        raise typer.Exit(EXIT_BAD_INPUT)
+    guard_output_folder(
+        "--out", out, [roster_path, inputs], names=[SCHEDULE_WORKBOOK], suffixes=[".ics"]
+    )
     problem = _load(inputs) if inputs is not None else None
     roster = _load_roster(roster_path)
     for rejected in roster.rejected_rows:
@@ -483,8 +492,10 @@ def publish(
         not_in_staff = sorted(people_named - set(problem.people_by_id))
         if not_in_staff:
             _err(f"warning: not in Staff, published without a name: {', '.join(not_in_staff)}")
-    calendars = write_calendars(roster, problem, out)
-    schedules = write_schedule_workbook(schedules_path, problem, roster)
+    # Calendars and schedules.xlsx swapped in together, or nothing changed.
+    side = {SCHEDULE_WORKBOOK: partial(write_schedule_workbook, problem=problem, roster=roster)}
+    calendars = publish_folder(roster, problem, out, side_files=side)
+    schedules = schedules_path
     people = len({a.employee_id for a in roster.assignments})
     typer.echo(
         f"Read {roster.rows_read} Assignments rows: {len(roster.assignments)} shifts of "
@@ -495,6 +506,7 @@ def publish(
 
 
 @app.command()
+@exits_on_output_errors
 @interrupt.stops_on_signals
 def repair(
     roster_path: Annotated[
@@ -547,9 +559,7 @@ def repair(
     from scheduler.repair import repair as run_repair
 
     target = out or roster_path.with_name(f"{roster_path.stem}_repaired.xlsx")
-    if target.resolve() in (roster_path.resolve(), inputs.resolve()):
-        _err(f"--out {target} would overwrite the roster or the input; choose another file.")
-        raise typer.Exit(EXIT_BAD_INPUT)
+    guard_roster_output("--out", target, [roster_path, inputs])
     problem = _load(inputs)
     baseline = _load_roster(roster_path)
     try:
@@ -597,19 +607,22 @@ def repair(
 
 
 @app.command()
+@exits_on_output_errors
 def template(
-    out: Annotated[Path, typer.Argument(help="Where to write the blank input workbook.")] = Path(
-        "outputs/input_template.xlsx"
-    ),
+    out: Annotated[
+        Path, typer.Argument(help="Where to write the blank input workbook.")
+    ] = DEFAULT_TEMPLATE,
 ) -> None:
     """Write a blank input workbook with drop-downs, to start a new program."""
     from scheduler.io.template import write_template
 
+    guard_output_file("OUT", out, [], what="a file name, e.g. program.xlsx")
     write_template(out)
     typer.echo(f"Blank input template written to {out}")
 
 
 @app.command()
+@exits_on_output_errors
 def sample(
     folder: Annotated[Path, typer.Argument(help="CSV folder of a program.")] = Path(
         "inputs/hartford"
@@ -621,9 +634,10 @@ def sample(
     """Build an input workbook from a CSV folder (the CSVs are what git reviews)."""
     from scheduler.io.template import csv_folder_to_workbook
 
-    _load(folder)  # validate first: never build a workbook from a broken program
     target = out or folder / f"{folder.name}.xlsx"
-    if target.suffix.lower() != ".xlsx" or target.is_dir():
+    guard_output_file("--out", target, [folder], what="the name of an .xlsx workbook")
+    _load(folder)  # validate first: never build a workbook from a broken program
+    if target.suffix.lower() != ".xlsx":
         # Never a CSV of the folder itself, nor a folder.
         _err(f"--out {target}: expected the name of an .xlsx workbook to write")
         raise typer.Exit(EXIT_BAD_INPUT)
@@ -648,12 +662,13 @@ def _operating_hours(text: str | None) -> tuple[int, int] | None:
 
 
 @app.command()
+@exits_on_output_errors
 def demand(
     inputs: Annotated[Path, typer.Option("--inputs", help="Input workbook or CSV folder.")],
     calls: Annotated[Path, typer.Option("--calls", help="Call log CSV (see docs/demand.md).")],
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Input workbook to write, with Demand from calls.")
-    ] = Path("outputs/demand.xlsx"),
+    ] = DEFAULT_DEMAND,
     target_minutes: Annotated[
         float, typer.Option(help="Response target: minutes from call to a unit on scene.", min=0)
     ] = 10.0,
@@ -698,6 +713,7 @@ def demand(
     )
     from scheduler.demand.workbook import write_demand_workbook
 
+    guard_output_file("--out", out, [inputs, calls])
     try:
         team_zones = parse_team_zones(team_zone or [])
     except ValueError as error:
@@ -749,6 +765,7 @@ def demand(
 
 
 @app.command()
+@exits_on_output_errors
 def simulate(
     roster_path: Annotated[
         Path, typer.Argument(help="Roster workbook (its Assignments sheet), or CSV folder.")
@@ -788,11 +805,8 @@ def simulate(
     if (calls is None) == (rates is None):
         _err("Give exactly one of --calls CALLS.csv or --rates DEMAND.xlsx.")
         raise typer.Exit(EXIT_BAD_INPUT)
-    if out is not None and out.resolve() in {
-        p.resolve() for p in (roster_path, inputs, calls, rates) if p is not None
-    }:
-        _err(f"--out {out} would overwrite an input; choose another file.")
-        raise typer.Exit(EXIT_BAD_INPUT)
+    if out is not None:
+        guard_output_file("--out", out, [roster_path, inputs, calls, rates])
     problem = _load(inputs)
     roster = _load_roster(roster_path)
     settings = SimulationSettings(
@@ -827,12 +841,13 @@ def simulate(
 
 
 @app.command()
+@exits_on_output_errors
 @interrupt.stops_on_signals
 def plan(
     input_path: Annotated[Path, typer.Argument(help="Input workbook (.xlsx) or CSV folder.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Plan workbook to write.")] = Path(
-        "outputs/plan.xlsx"
-    ),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Plan workbook to write.")
+    ] = DEFAULT_PLAN,
     scenarios: Annotated[
         Path | None,
         typer.Option(
@@ -921,10 +936,14 @@ def plan(
     )
 
     started = time.perf_counter()
-    given = [p for p in (input_path, scenarios, calls, hiring) if p is not None]
-    if out.resolve() in {p.resolve() for p in given}:
-        _err(f"--out {out} would overwrite an input; choose another file.")
-        raise typer.Exit(EXIT_BAD_INPUT)
+    given = [input_path, scenarios, calls, hiring]
+    guard_output_file("--out", out, given, what="a file name, e.g. plan.xlsx")
+    guard_output_folder(
+        "--out",
+        out.with_name(f"{out.stem}_rosters"),
+        given,
+        replaced_whole=True,
+    )
     if budget is not None and not 0 <= budget <= MAX_BUDGET:  # also nan and inf
         _err(f"--budget {budget:g}: expected an amount from 0 to {MAX_BUDGET:,}")
         raise typer.Exit(EXIT_BAD_INPUT)
@@ -1132,6 +1151,7 @@ DEFAULT_CURTOIS_OUT = Path("outputs/curtois")
 
 
 @bench_app.command("curtois")
+@exits_on_output_errors
 def bench_curtois(
     instance: Annotated[
         Path | None, typer.Argument(help="A Curtois & Qu instance file (InstanceN.txt).")
@@ -1171,7 +1191,11 @@ def bench_curtois(
         raise typer.Exit(EXIT_BAD_INPUT)
     out_folder = (out or DEFAULT_CURTOIS_OUT) if all_in is not None else None
     if out_folder is not None:
+        names = ["results.csv", "results.md", *(f"{p.stem}.csv" for p in paths if p)]
+        guard_output_folder("--out", out_folder, [folder, *paths], names=names)
         out_folder.mkdir(parents=True, exist_ok=True)
+    elif out is not None:
+        guard_output_file("--out", out, [folder, *paths], what="a file name, e.g. Instance1.csv")
     best = read_best_known(folder)
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed)
     runs = []
