@@ -609,7 +609,11 @@ def _unavailable(data: _Data) -> Iterator[_Finding]:
 
 
 def _overlap_and_rest(data: _Data) -> Iterator[_Finding]:
-    """Overlapping shifts pairwise; rest from the latest end so far to each next start.
+    """Each shift that starts before an earlier one ends overlaps it: reported once,
+    against the earlier shift that ends last (the largest overlap); rest from the
+    latest end so far to each next start. One pass over each person's shifts by
+    start, so a roster with a row pasted many times costs linear time, not one
+    finding per pair.
 
     `History` shifts count as earlier shifts; only a roster shift is reported."""
     problem = data.problem
@@ -619,20 +623,16 @@ def _overlap_and_rest(data: _Data) -> Iterator[_Finding]:
             continue
         needed = round(shifts[0].person.rules.min_rest_hours * 60)
         latest: _Shift | None = None  # the earlier shift that ends last
-        for i, s in enumerate(shifts):
-            for later in shifts[i + 1 :]:
-                if later.start >= s.end:
-                    break
-                if later.in_history:
-                    continue
-                overlap = min(s.end, later.end) - later.start
+        for s in shifts:
+            if latest is not None and s.start < latest.end and not s.in_history:
+                overlap = min(latest.end, s.end) - s.start
                 detail = (
-                    f"{_shift_text(problem, s)} (unit {s.row.unit_id}) and"
-                    f" {_shift_text(problem, later)} (unit {later.row.unit_id})"
+                    f"{_shift_text(problem, latest)} (unit {latest.row.unit_id}) and"
+                    f" {_shift_text(problem, s)} (unit {s.row.unit_id})"
                     f" overlap by {_to_hours(overlap):.1f} h"
                 )
-                when = _moment_text(problem, later.start)
-                yield _hard(later.start, "overlap", employee_id, when, detail, _to_hours(overlap))
+                when = _moment_text(problem, s.start)
+                yield _hard(s.start, "overlap", employee_id, when, detail, _to_hours(overlap))
             if (
                 latest is not None
                 and not s.in_history
