@@ -12,6 +12,7 @@ id that is not in Staff (unknown people). Then runs `check` on it, as a person w
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import sys
 from pathlib import Path
@@ -36,13 +37,23 @@ def _moved(text: object, days: int, hours: int) -> object:
 
 
 def build(folder: Path, rows: int = MAX_DATA_ROWS) -> Path:
+    """`folder/roster.xlsx` and the same rows as `folder/csv/Assignments.csv` (an
+    .xlsx of 50,000 rows written by openpyxl passes the 20 MB part limit only
+    without its note column; the CSV folder has no such limit)."""
     source = openpyxl.load_workbook(CORPUS, read_only=True)["Assignments"]
     header, *data = [tuple(r) for r in source.iter_rows(values_only=True)]
     data = [r for r in data if any(v is not None for v in r)]
     columns = {name: i for i, name in enumerate(header)}
+    header = tuple(h for h in header if h != "note")
+    columns = {name: i for i, name in enumerate(header)}
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Assignments")
     sheet.append(header)
+    (folder / "csv").mkdir(parents=True, exist_ok=True)
+    csv_file = (folder / "csv" / "Assignments.csv").open("w", newline="", encoding="utf-8")
+    writer = csv.writer(csv_file)
+    writer.writerow(header)
+    data = [r[: len(header)] for r in data]
     for n in range(rows):
         row = list(data[n % len(data)])
         if n % 7 == 3:
@@ -51,7 +62,8 @@ def build(folder: Path, rows: int = MAX_DATA_ROWS) -> Path:
         if n % 11 == 5:
             row[columns["employee_id"]] = f"X{n % 997:03d}"
         sheet.append(row)
-    folder.mkdir(parents=True, exist_ok=True)
+        writer.writerow(row)
+    csv_file.close()
     target = folder / "roster.xlsx"
     workbook.save(target)
     return target

@@ -31,6 +31,7 @@ from scheduler.model.report import Evaluation
 from scheduler.model.result import ProgressEvent, SolveParams, SolveResult, SolveStatus
 from scheduler.model.roster import Roster
 from scheduler.precheck import precheck
+from scheduler.report_text import FINDINGS_PER_KIND
 
 if TYPE_CHECKING:
     from scheduler.demand.calls import Call
@@ -427,6 +428,12 @@ def check(
     report_format: Annotated[
         ReportFormat, typer.Option("--format", help="text for people, json for other tools.")
     ] = ReportFormat.TEXT,
+    max_findings: Annotated[
+        int,
+        typer.Option(
+            help="Findings listed per rule (and gaps); totals always whole; 0: all.", min=0
+        ),
+    ] = FINDINGS_PER_KIND,
 ) -> None:
     """Check a roster, even one edited by hand: hard rules, coverage gaps, hours.
 
@@ -443,7 +450,7 @@ def check(
     evaluation = evaluate(problem, roster)
     as_json = report_format is ReportFormat.JSON
     render = render_json if as_json else render_text
-    typer.echo(render(problem, evaluation, roster, str(roster_path)))
+    typer.echo(render(problem, evaluation, roster, str(roster_path), max_findings))
     if out is not None:
         written = write_hr_report(out, problem, evaluation, roster)
         # JSON output stays one object on stdout.
