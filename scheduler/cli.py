@@ -642,7 +642,7 @@ def sample(
     from scheduler.io.template import csv_folder_to_workbook
 
     target = out or folder / f"{folder.name}.xlsx"
-    if target.suffix.lower() != ".xlsx" or target.is_dir():
+    if target.suffix.lower() != ".xlsx":
         # Never a CSV of the folder itself, nor a folder.
         _err(f"--out {target}: expected the name of an .xlsx workbook to write")
         raise typer.Exit(EXIT_BAD_INPUT)
