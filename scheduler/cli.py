@@ -385,7 +385,9 @@ def _print_summary(result: SolveResult, evaluation: Evaluation, written: Path) -
     gap = result.gap
     gap_text = f", gap {100 * gap:.2f}%" if gap is not None else ""
     proof = ""
-    if not result.stage1_optimal:
+    if result.status is SolveStatus.INTERRUPTED:
+        proof = " (interrupted: the best roster found before the stop, not proven best)"
+    elif not result.stage1_optimal:
         proof = " (coverage not proven best in the time limit: give more --time-limit)"
     lines = [
         f"Status: {result.status.value}{gap_text} in {result.seconds:.1f} s{proof}",
