@@ -644,12 +644,12 @@ def sample(
     from scheduler.io.template import csv_folder_to_workbook
 
     target = out or folder / f"{folder.name}.xlsx"
+    _load(folder)  # validate first: never build a workbook from a broken program
     if target.suffix.lower() != ".xlsx":
         # Never a CSV of the folder itself, nor a folder.
         _err(f"--out {target}: expected the name of an .xlsx workbook to write")
         raise typer.Exit(EXIT_BAD_INPUT)
     guard_output_file("--out", target, [folder], what="the name of an .xlsx workbook")
-    _load(folder)  # validate first: never build a workbook from a broken program
     try:
         csv_folder_to_workbook(folder, target)  # written only once built whole
     except InputError as error:  # e.g. a workbook given instead of a folder

@@ -10,9 +10,9 @@ whole number, an Excel time cell is a time of day, an Excel date cell a date.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from enum import StrEnum
 from typing import TypeVar
