@@ -1,8 +1,9 @@
 """The command line: options -> job (`scheduler.app`) -> print -> exit code.
 
 Exit codes: 0 done, 1 a roster breaks a hard rule, 2 bad input, 3 infeasible,
-130 / 143 stopped by SIGINT / SIGTERM (`solve` and `repair` write the best roster
-found so far; see scheduler/interrupt.py).
+4 an output could not be written (nothing replaced), 130 / 143 stopped by
+SIGINT / SIGTERM (`solve` and `repair` write the best roster found so far; see
+scheduler/interrupt.py).
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ DEFAULT_INPUT = Path("inputs/hartford/hartford.xlsx")
 #: The sample's CSV source, used when its workbook has not been built yet.
 DEFAULT_INPUT_FOLDER = Path("inputs/hartford")
 DEFAULT_OUTPUT = Path("outputs/roster.xlsx")
+DEFAULT_TEMPLATE = Path("outputs/input_template.xlsx")
+DEFAULT_DEMAND = Path("outputs/demand.xlsx")
+DEFAULT_PLAN = Path("outputs/plan.xlsx")
 
 Inputs = Annotated[
     Path,
@@ -137,12 +141,26 @@ def check(
     report_format: Annotated[
         ReportFormat, typer.Option("--format", help="text for people, json for other tools.")
     ] = ReportFormat.TEXT,
+    max_findings: Annotated[
+        int,
+        typer.Option(
+            help="Findings listed per rule (and gaps); totals always whole; 0: all.", min=0
+        ),
+    ] = jobs.FINDINGS_PER_KIND,
 ) -> None:
     """Check a roster, even one edited by hand: hard rules, coverage gaps, hours.
 
     Exit 0 when no hard rule is broken, 1 when one is, 2 when a file cannot be read.
     """
-    run(lambda: jobs.check(roster_path, inputs, out=out, report_format=report_format.value))
+    run(
+        lambda: jobs.check(
+            roster_path,
+            inputs,
+            out=out,
+            report_format=report_format.value,
+            max_findings=max_findings,
+        )
+    )
 
 
 @app.command()
@@ -231,9 +249,9 @@ def repair(
 
 @app.command()
 def template(
-    out: Annotated[Path, typer.Argument(help="Where to write the blank input workbook.")] = Path(
-        "outputs/input_template.xlsx"
-    ),
+    out: Annotated[
+        Path, typer.Argument(help="Where to write the blank input workbook.")
+    ] = DEFAULT_TEMPLATE,
 ) -> None:
     """Write a blank input workbook with drop-downs, to start a new program."""
     run(lambda: jobs.write_template(out))
@@ -344,9 +362,9 @@ def simulate(
 @interrupt.stops_on_signals
 def plan(
     input_path: Annotated[Path, typer.Argument(help="Input workbook (.xlsx) or CSV folder.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Plan workbook to write.")] = Path(
-        "outputs/plan.xlsx"
-    ),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Plan workbook to write.")
+    ] = DEFAULT_PLAN,
     scenarios: Annotated[
         Path | None,
         typer.Option(

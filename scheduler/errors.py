@@ -8,6 +8,7 @@ EXIT_OK = 0
 EXIT_VIOLATIONS = 1  # a checked roster breaks a hard rule
 EXIT_BAD_INPUT = 2  # the input cannot be read or is invalid
 EXIT_INFEASIBLE = 3  # the rules cannot all be met
+EXIT_CANNOT_WRITE = 4  # an output could not be written (disk full, no permission); nothing replaced
 
 #: How many input errors are printed before the rest are summarised.
 MAX_REPORTED_ERRORS = 50

@@ -20,10 +20,12 @@ checked like everyone else; those without rows were not hired and are left out
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Container, Iterable, Iterator
+from dataclasses import dataclass, field
 from itertools import combinations
 
 from scheduler.model import calendar
@@ -220,6 +222,11 @@ class _Data:
     unavailable: dict[str, list[TimeOff]]  # `unavailable` rows per employee id
     history: dict[str, list[_Shift]]  # every Staff id, `History` shifts in start order
     history_known: bool  # runs at the horizon's start are then not exempt
+    # Per person, built on first use: (History and roster shifts by start, their
+    # starts, the longest shift's minutes, the days worked); `near` reads it.
+    _timeline: dict[str, tuple[list[_Shift], list[int], int, frozenset[int]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def build(cls, problem: Problem, shifts: list[_Shift]) -> _Data:
@@ -263,6 +270,29 @@ class _Data:
     def with_history(self, employee_id: str) -> list[_Shift]:
         """`History` shifts, then the roster's, in start order."""
         return [*self.history.get(employee_id, ()), *self.by_person.get(employee_id, ())]
+
+    def _line(self, employee_id: str) -> tuple[list[_Shift], list[int], int, frozenset[int]]:
+        if employee_id not in self._timeline:
+            # One shift per time span: copies of a row block the same times.
+            spans = {(s.start, s.end): s for s in reversed(self.with_history(employee_id))}
+            shifts = sorted(spans.values(), key=lambda s: (s.start, s.end))
+            longest = max((s.end - s.start for s in shifts), default=0)
+            days = frozenset(s.instance.day for s in shifts)
+            self._timeline[employee_id] = (shifts, [s.start for s in shifts], longest, days)
+        return self._timeline[employee_id]
+
+    def near(self, employee_id: str, start: int, end: int, margin: int) -> list[_Shift]:
+        """The person's shifts (History too) that come within `margin` minutes of
+        [start, end), found by bisection: the gap reasons look at a few shifts per
+        candidate, not all of them (a roster pasted many times stays linear)."""
+        shifts, starts, longest, _ = self._line(employee_id)
+        first = bisect.bisect_left(starts, start - margin - longest)
+        last = bisect.bisect_left(starts, end + margin)
+        return [s for s in shifts[first:last] if s.end + margin > start]
+
+    def days_with_history(self, employee_id: str) -> frozenset[int]:
+        """Days with a shift start, History (negative days) included."""
+        return self._line(employee_id)[3]
 
 
 @dataclass(frozen=True)
@@ -319,15 +349,32 @@ def _ordered(findings: list[_Finding]) -> tuple[Violation, ...]:
 # --- Text ---------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=65_536)
+def _moment(start_date: dt.date, minute: int) -> dt.datetime:
+    """A roster pasted many times names the same moments again and again: one
+    datetime per (horizon, minute), not one per finding."""
+    return dt.datetime.combine(start_date, dt.time()) + dt.timedelta(minutes=minute)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _moment_words(start_date: dt.date, minute: int) -> str:
+    return moment_text(_moment(start_date, minute))
+
+
+@functools.lru_cache(maxsize=65_536)
+def _clock_words(start_date: dt.date, minute: int) -> str:
+    moment = _moment(start_date, minute)
+    return f"{WEEKDAYS[moment.weekday()]} {moment:%H:%M}"
+
+
 def _moment_text(problem: Problem, minute: int) -> str:
     """`Tue 2026-03-03 20:00`."""
-    return moment_text(problem.moment(minute))
+    return _moment_words(problem.start_date, minute)
 
 
 def _clock_text(problem: Problem, minute: int) -> str:
     """`Tue 22:00`, for details where the date is already in `when`."""
-    moment = problem.moment(minute)
-    return f"{WEEKDAYS[moment.weekday()]} {moment:%H:%M}"
+    return _clock_words(problem.start_date, minute)
 
 
 def _weekday_text(problem: Problem, day: int) -> str:
@@ -341,7 +388,7 @@ def _week_span(problem: Problem, week: Week) -> str:
 
 def _shift_text(problem: Problem, shift: _Shift) -> str:
     """`D8 Tue 08:00-16:30`."""
-    end = problem.moment(shift.end)
+    end = _moment(problem.start_date, shift.end)
     return f"{shift.row.shift_id} {_clock_text(problem, shift.start)}-{end:%H:%M}"
 
 
@@ -412,8 +459,9 @@ def _match_rows(
 ) -> tuple[list[_Shift], list[_Finding]]:
     shifts: list[_Shift] = []
     findings: list[_Finding] = []
+    zones = frozenset(problem.zone_ids)  # once: a property that builds a tuple
     for row in rows:
-        issues = list(_row_issues(problem, row))
+        issues = list(_row_issues(problem, row, zones))
         if issues:
             findings.extend(issues)
             continue
@@ -422,7 +470,7 @@ def _match_rows(
     return shifts, findings
 
 
-def _row_issues(problem: Problem, row: Assignment) -> Iterator[_Finding]:
+def _row_issues(problem: Problem, row: Assignment, zones: Container[str]) -> Iterator[_Finding]:
     day = problem.day_of(row.date)
     template = problem.shifts_by_id.get(row.shift_id)
     minute = calendar.wall_minute(problem, day, template.start_minute if template else 0)
@@ -444,7 +492,7 @@ def _row_issues(problem: Problem, row: Assignment) -> Iterator[_Finding]:
                 f"{where}"
             )
             yield _hard(minute, "shift_times", who, when, detail, 1)
-    if row.zone not in problem.zone_ids:
+    if row.zone not in zones:
         detail = f"zone {row.zone} of {who}'s {what} is not in Zones{where}"
         yield _hard(minute, "unknown_zone", who, when, detail, 1)
     if not 0 <= day < problem.days:
@@ -594,7 +642,11 @@ def _unavailable(data: _Data) -> Iterator[_Finding]:
 
 
 def _overlap_and_rest(data: _Data) -> Iterator[_Finding]:
-    """Overlapping shifts pairwise; rest from the latest end so far to each next start.
+    """Each shift that starts before an earlier one ends overlaps it: reported once,
+    against the earlier shift that ends last (the largest overlap); rest from the
+    latest end so far to each next start. One pass over each person's shifts by
+    start, so a roster with a row pasted many times costs linear time, not one
+    finding per pair.
 
     `History` shifts count as earlier shifts; only a roster shift is reported."""
     problem = data.problem
@@ -604,20 +656,16 @@ def _overlap_and_rest(data: _Data) -> Iterator[_Finding]:
             continue
         needed = round(shifts[0].person.rules.min_rest_hours * 60)
         latest: _Shift | None = None  # the earlier shift that ends last
-        for i, s in enumerate(shifts):
-            for later in shifts[i + 1 :]:
-                if later.start >= s.end:
-                    break
-                if later.in_history:
-                    continue
-                overlap = min(s.end, later.end) - later.start
+        for s in shifts:
+            if latest is not None and s.start < latest.end and not s.in_history:
+                overlap = min(latest.end, s.end) - s.start
                 detail = (
-                    f"{_shift_text(problem, s)} (unit {s.row.unit_id}) and"
-                    f" {_shift_text(problem, later)} (unit {later.row.unit_id})"
+                    f"{_shift_text(problem, latest)} (unit {latest.row.unit_id}) and"
+                    f" {_shift_text(problem, s)} (unit {s.row.unit_id})"
                     f" overlap by {_to_hours(overlap):.1f} h"
                 )
-                when = _moment_text(problem, later.start)
-                yield _hard(later.start, "overlap", employee_id, when, detail, _to_hours(overlap))
+                when = _moment_text(problem, s.start)
+                yield _hard(s.start, "overlap", employee_id, when, detail, _to_hours(overlap))
             if (
                 latest is not None
                 and not s.in_history
@@ -1048,7 +1096,9 @@ def _blocked_by(data: _Data, person: Person, candidate: ShiftInstance) -> tuple[
     """What stops the person working `candidate`, ranked: leave, working, cap, rest, days."""
     problem = data.problem
     employee_id = person.employee_id
-    shifts = data.with_history(employee_id)  # rest and runs reach back into History
+    rest = round(person.rules.min_rest_hours * 60)
+    # Rest and runs reach back into History; only shifts within the rest matter here.
+    shifts = data.near(employee_id, candidate.start, candidate.end, rest)
     if any(
         calendar.time_off_applies(problem, item, candidate)
         for item in data.unavailable.get(employee_id, ())
@@ -1061,16 +1111,15 @@ def _blocked_by(data: _Data, person: Person, candidate: ShiftInstance) -> tuple[
     cap = person.max_hours_per_week
     if cap is not None and paid + candidate.paid_minutes > round(cap * 60):
         return 2, f"at {number(round(_to_hours(paid), 1))} h"
-    rest = round(person.rules.min_rest_hours * 60)
     for s in shifts:
         if s.end <= candidate.start < s.end + rest:
             return 3, f"resting after {s.row.shift_id} {_weekday_text(problem, s.instance.day)}"
         if candidate.end <= s.start < candidate.end + rest:
             return 3, f"resting before {s.row.shift_id} {_weekday_text(problem, s.instance.day)}"
-    days = {s.instance.day for s in shifts}
-    if candidate.day in days:
+    worked = data.days_with_history(employee_id)
+    if candidate.day in worked:
         return None
-    days.add(candidate.day)
+    days = {*worked, candidate.day}
     run = next(
         length
         for first, length in calendar.day_runs(days)

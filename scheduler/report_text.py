@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import defaultdict
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import fields
-from typing import Any
+from typing import Any, TypeVar
 
 from scheduler.model.calendar import date_text
 from scheduler.model.objective import stage2_total
@@ -38,6 +38,37 @@ HOURS_COLUMNS: tuple[tuple[str, bool], ...] = (
 INDENT = "  "
 COLUMN_GAP = "  "
 
+#: Findings listed per kind (rule) in the text and JSON reports; the counts are always
+#: whole. A roster pasted together a hundred times breaks the same rule tens of
+#: thousands of times: listing them all helps no one (`check --max-findings`).
+FINDINGS_PER_KIND = 100
+
+Listed = TypeVar("Listed")
+
+
+def capped_per_kind(
+    items: Sequence[Listed], kind: Callable[[Listed], str], cap: int
+) -> tuple[list[Listed], dict[str, int]]:
+    """The first `cap` items of each kind, in their order, and how many of each kind
+    are left out (`cap` 0: every item)."""
+    if cap <= 0:
+        return list(items), {}
+    shown: list[Listed] = []
+    seen: Counter[str] = Counter()
+    for item in items:
+        key = kind(item)
+        seen[key] += 1
+        if seen[key] <= cap:
+            shown.append(item)
+    return shown, {key: n - cap for key, n in seen.items() if n > cap}
+
+
+def _left_out_lines(left_out: dict[str, int]) -> list[str]:
+    return [
+        f"{INDENT}... and {n:,} more {kind} (not listed; --max-findings raises the limit)"
+        for kind, n in left_out.items()
+    ]
+
 
 def distinct_partners(roster: Roster) -> dict[str, int]:
     """Per employee id in the roster: how many different people shared a unit with them.
@@ -57,12 +88,19 @@ def distinct_partners(roster: Roster) -> dict[str, int]:
 # --- Text ---------------------------------------------------------------------------
 
 
-def render_text(problem: Problem, evaluation: Evaluation, roster: Roster, roster_file: str) -> str:
-    """The report as plain text: header, hard rules, gaps, hours table, summary."""
+def render_text(
+    problem: Problem,
+    evaluation: Evaluation,
+    roster: Roster,
+    roster_file: str,
+    max_per_kind: int = FINDINGS_PER_KIND,
+) -> str:
+    """The report as plain text: header, hard rules, gaps, hours table, summary; at
+    most `max_per_kind` findings of each rule and gaps listed (0: all)."""
     sections = [
         _header(problem, evaluation, roster, roster_file),
-        _hard_section(evaluation.hard_violations),
-        _gaps_section(evaluation.gaps),
+        _hard_section(evaluation.hard_violations, max_per_kind),
+        _gaps_section(evaluation.gaps, max_per_kind),
         _hours_section(evaluation.hours, distinct_partners(roster)),
         _summary_section(evaluation),
     ]
@@ -78,12 +116,15 @@ def _header(problem: Problem, evaluation: Evaluation, roster: Roster, roster_fil
     return f"Check of {roster_file} for {problem.name}, {horizon}: {rows}, {units} units"
 
 
-def _hard_section(violations: Sequence[Violation]) -> str:
-    rows = [(v.rule, v.employee_id or "-", v.when, v.detail) for v in violations]
-    return _section(f"Hard rules broken ({len(rows)})", _columns(rows))
+def _hard_section(violations: Sequence[Violation], cap: int) -> str:
+    shown, left_out = capped_per_kind(violations, lambda v: v.rule, cap)
+    rows = [(v.rule, v.employee_id or "-", v.when, v.detail) for v in shown]
+    lines = _columns(rows) + _left_out_lines(left_out)
+    return _section(f"Hard rules broken ({len(violations):,})", lines)
 
 
-def _gaps_section(gaps: Sequence[Gap]) -> str:
+def _gaps_section(all_gaps: Sequence[Gap], cap: int) -> str:
+    gaps, left_out = capped_per_kind(all_gaps, lambda g: "gaps", cap)
     rows = [
         (
             _span_text(g.start, g.end),
@@ -92,7 +133,8 @@ def _gaps_section(gaps: Sequence[Gap]) -> str:
         )
         for g in gaps
     ]
-    return _section(f"Coverage gaps ({len(rows)})", _columns(rows))
+    lines = _columns(rows) + _left_out_lines(left_out)
+    return _section(f"Coverage gaps ({len(all_gaps):,})", lines)
 
 
 def _hours_section(hours: Sequence[PersonHours], partners: dict[str, int]) -> str:
@@ -173,11 +215,20 @@ def _span_text(start: dt.datetime, end: dt.datetime) -> str:
 
 
 def report_data(
-    problem: Problem, evaluation: Evaluation, roster: Roster, roster_file: str
+    problem: Problem,
+    evaluation: Evaluation,
+    roster: Roster,
+    roster_file: str,
+    max_per_kind: int = FINDINGS_PER_KIND,
 ) -> dict[str, Any]:
-    """The report as JSON-ready data (the `Coverage` rows are left out: too long)."""
+    """The report as JSON-ready data (the `Coverage` rows are left out: too long).
+    Each list holds at most `max_per_kind` findings of each rule (0: all);
+    `not_listed` counts the rest per rule, and `summary` the totals."""
     partners = distinct_partners(roster)
     parts = evaluation.parts
+    hard, hard_left = capped_per_kind(evaluation.hard_violations, lambda v: v.rule, max_per_kind)
+    soft, soft_left = capped_per_kind(evaluation.soft_violations, lambda v: v.rule, max_per_kind)
+    gaps, gaps_left = capped_per_kind(evaluation.gaps, lambda g: "gaps", max_per_kind)
     return {
         "checked": {
             "program": problem.name,
@@ -187,11 +238,15 @@ def report_data(
             "rows": roster.rows_read,
             "unreadable_rows": len(roster.rejected_rows),
         },
-        "hard_violations": [_violation_data(v) for v in evaluation.hard_violations],
-        "soft_violations": [
-            {**_violation_data(v), "penalty": v.penalty} for v in evaluation.soft_violations
-        ],
-        "gaps": [_gap_data(g) for g in evaluation.gaps],
+        "hard_violations": [_violation_data(v) for v in hard],
+        "soft_violations": [{**_violation_data(v), "penalty": v.penalty} for v in soft],
+        "gaps": [_gap_data(g) for g in gaps],
+        "not_listed": {
+            "max_per_kind": max_per_kind,
+            "hard_violations": hard_left,
+            "soft_violations": soft_left,
+            "gaps": gaps_left.get("gaps", 0),
+        },
         "hours": [
             {**_hours_data(h), "distinct_partners": partners.get(h.employee_id, 0)}
             for h in evaluation.hours
@@ -207,6 +262,7 @@ def report_data(
             "requests_total": evaluation.requests_total,
             "hard_violation_count": len(evaluation.hard_violations),
             "soft_violation_count": len(evaluation.soft_violations),
+            "gap_count": len(evaluation.gaps),
             "soft_penalty_total": stage2_total(parts),
             "units": evaluation.unit_count,
             "objective_parts": parts.as_dict(),
@@ -214,9 +270,15 @@ def report_data(
     }
 
 
-def render_json(problem: Problem, evaluation: Evaluation, roster: Roster, roster_file: str) -> str:
+def render_json(
+    problem: Problem,
+    evaluation: Evaluation,
+    roster: Roster,
+    roster_file: str,
+    max_per_kind: int = FINDINGS_PER_KIND,
+) -> str:
     """`report_data` as one indented JSON object, non-ASCII text kept as is."""
-    data = report_data(problem, evaluation, roster, roster_file)
+    data = report_data(problem, evaluation, roster, roster_file, max_per_kind)
     return json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False)
 
 

@@ -14,7 +14,7 @@ import typer
 
 from scheduler import app as jobs
 from scheduler import interrupt
-from scheduler.errors import EXIT_BAD_INPUT, InputError
+from scheduler.errors import EXIT_BAD_INPUT, InputError, SchedulerError
 from scheduler.model.result import ProgressEvent
 from scheduler.model.stop import StopToken
 
@@ -35,6 +35,9 @@ def refusals() -> Iterator[None]:
         for line in getattr(error, "lines", None) or (error.render(),):
             err(line)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    except SchedulerError as error:  # an output path refused (2), a write failed (4)
+        err(str(error))
+        raise typer.Exit(error.exit_code) from None
 
 
 def run(job: Callable[[], Outcome], streamed: bool = False) -> None:

@@ -116,7 +116,8 @@ def test_an_infeasible_program_is_explained_with_exit_3_and_no_roster(tmp_path: 
 
     assert outcome.exit_code == EXIT_INFEASIBLE
     assert outcome.roster is None and outcome.explanation
-    assert outcome.written == (out,)  # the Summary says why
+    # The Summary says why, beside the roster path: never over a roster (issue 17).
+    assert outcome.written == (out.with_name("roster.infeasible.xlsx"),)
     assert outcome.assignments.empty
     assert "No roster: the hard rules cannot all hold." in outcome.notes
 

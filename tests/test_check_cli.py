@@ -99,7 +99,7 @@ def test_json_has_the_documented_keys_and_nothing_else_on_stdout(
     report = json.loads(result.stdout)
     assert f"HR report written to {out}" in result.stderr
     assert list(report) == [
-        "checked", "hard_violations", "soft_violations", "gaps", "hours", "summary"
+        "checked", "hard_violations", "soft_violations", "gaps", "not_listed", "hours", "summary"
     ]  # fmt: skip
     assert report["checked"] == {
         "program": "Small Test Program",
@@ -124,7 +124,7 @@ def test_json_has_the_documented_keys_and_nothing_else_on_stdout(
     assert list(report["summary"]) == [
         "coverage_pct", "required_unit_slots", "shortfall_by_team", "target_shortfall",
         "overtime_hours", "overtime_cost", "requests_met", "requests_total",
-        "hard_violation_count", "soft_violation_count", "soft_penalty_total", "units",
+        "hard_violation_count", "soft_violation_count", "gap_count", "soft_penalty_total", "units",
         "objective_parts",
     ]  # fmt: skip
     assert list(report["summary"]["objective_parts"]) == list(ObjectiveParts().as_dict())

@@ -96,7 +96,11 @@ def test_a_pin_on_an_unavailable_day_exits_3_and_explains_it_in_the_summary(tmp_
     assert pin.employee_id in result.output
     assert "Pins conflict with TimeOff" in result.output
     assert "Pins row" in result.output
-    # The workbook holds only the Summary, with the same explanation and the status.
+    # The explanation goes beside the roster path, never over a roster: a workbook
+    # with only the Summary, holding the same explanation and the status.
+    assert not out.exists()
+    out = tmp_path / "roster.infeasible.xlsx"
+    assert f"Explanation written to {out}" in result.output
     rows = _sheet_rows(out, "Summary")
     assert ("status", "infeasible") in rows
     explanations = [value for key, value in rows if key == "explanation"]
@@ -123,6 +127,7 @@ def test_a_conflict_only_the_solver_finds_exits_3_naming_the_rule_and_the_pins(
     out = tmp_path / "roster.xlsx"
     result = runner.invoke(app, ["solve", str(program), "--out", str(out), "--quiet"])
     assert result.exit_code == 3, result.output
+    out = tmp_path / "roster.infeasible.xlsx"
     explanations = [value for key, value in _sheet_rows(out, "Summary") if key == "explanation"]
     assert len(explanations) == 1, explanations
     assert "C1" in str(explanations[0]) and "E8" in str(explanations[0])

@@ -19,6 +19,7 @@ from typer.testing import CliRunner, Result
 
 from scheduler.cli import app
 from scheduler.evaluate import evaluate
+from scheduler.io.output_paths import CannotWriteError
 from scheduler.io.publish import (
     X_EMPLOYEE_ID,
     X_PARTNER_ID,
@@ -250,7 +251,7 @@ def test_a_failed_write_leaves_no_file(
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", refuse)  # the rename that puts a file in place
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(CannotWriteError, match="disk full"):
         write_calendars(small_roster(small_problem), small_problem, tmp_path)
     assert list(tmp_path.iterdir()) == []  # no target and no temporary file
 

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from scheduler.cli import app
 from scheduler.errors import InputError
+from scheduler.io.output_paths import CannotWriteError
 from scheduler.io.read_workbook import read_problem
 from scheduler.io.tables_spec import INPUT_SHEETS, RULE_MEANINGS
 from scheduler.io.template import csv_folder_to_workbook, write_template
@@ -242,9 +243,9 @@ def test_a_failed_write_leaves_the_old_file(
         raise OSError("disk full")
 
     monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(CannotWriteError, match="disk full"):
         write_template(target)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(CannotWriteError, match="disk full"):
         csv_folder_to_workbook(SMALL, tmp_path / "new.xlsx")
 
     assert target.read_bytes() == b"old contents"

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from openpyxl import Workbook
 
+from scheduler.io.output_paths import CannotWriteError
 from scheduler.io.safe_cells import write_cell
 from scheduler.io.write_workbook import write_roster_workbook
 from scheduler.model.calendar import clock_warnings
@@ -433,7 +434,7 @@ def test_failed_save_keeps_previous_file(written: Path, monkeypatch: pytest.Monk
         raise OSError("disk full")
 
     monkeypatch.setattr(Workbook, "save", save_half_then_fail)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(CannotWriteError, match="disk full"):
         write_roster_workbook(written, make_problem(), make_evaluation(), roster=Roster())
     assert written.read_bytes() == before
     assert [p.name for p in written.parent.iterdir()] == ["roster.xlsx"]

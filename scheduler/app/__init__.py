@@ -9,7 +9,7 @@ comes through `on_progress`, a stop through a `StopToken`. Bad input raises
 """
 
 from scheduler.app.bench import BenchOutcome, bench_curtois
-from scheduler.app.check import CheckOutcome, ReportFormat, check
+from scheduler.app.check import FINDINGS_PER_KIND, CheckOutcome, ReportFormat, check
 from scheduler.app.common import (
     Loaded,
     Outcome,
@@ -30,6 +30,7 @@ from scheduler.app.template import FileOutcome, build_sample, sample_path, write
 from scheduler.model.stop import StopToken
 
 __all__ = [
+    "FINDINGS_PER_KIND",
     "METHODS",
     "BenchOutcome",
     "CheckOutcome",

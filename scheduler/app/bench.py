@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from scheduler.app.common import Outcome, Report, bad_option, outcome_fields, refused
 from scheduler.errors import EXIT_INFEASIBLE, EXIT_OK, EXIT_VIOLATIONS, InputError
+from scheduler.io.output_paths import guard_output_file, guard_output_folder
 from scheduler.model.result import SolveParams
 
 if TYPE_CHECKING:
@@ -52,7 +53,11 @@ def bench_curtois(
     report = Report()
     out_folder = (out or DEFAULT_CURTOIS_OUT) if all_in is not None else None
     if out_folder is not None:
+        names = ["results.csv", "results.md", *(f"{p.stem}.csv" for p in paths if p)]
+        guard_output_folder("--out", out_folder, [folder, *paths], names=names)
         out_folder.mkdir(parents=True, exist_ok=True)
+    elif out is not None:
+        guard_output_file("--out", out, [folder, *paths], what="a file name, e.g. Instance1.csv")
     best = read_best_known(folder)
     runs = []
     run_lines = []

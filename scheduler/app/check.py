@@ -9,17 +9,18 @@ from typing import Literal
 from scheduler.app.common import (
     Outcome,
     Report,
-    bad_option,
     outcome_fields,
+    paths_of,
     program_of,
     roster_of,
-    same_file,
 )
 from scheduler.app.solve import _TablesOfRoster
 from scheduler.errors import EXIT_OK, EXIT_VIOLATIONS
+from scheduler.io.output_paths import guard_output_file
 from scheduler.model.problem import Problem
 from scheduler.model.report import Evaluation
 from scheduler.model.roster import Roster
+from scheduler.report_text import FINDINGS_PER_KIND as FINDINGS_PER_KIND
 
 ReportFormat = Literal["text", "json"]
 
@@ -40,13 +41,12 @@ def check(
     *,
     out: Path | None = None,
     report_format: ReportFormat = "text",
+    max_findings: int = FINDINGS_PER_KIND,
 ) -> CheckOutcome:
     """Check `roster`: hard rules, coverage gaps, hours; with `out`, the HR report
     workbook. Exit 0 when no hard rule is broken, 1 when one is."""
-    if out is not None and same_file(out, roster, program):
-        raise bad_option(
-            f"--out {out} would overwrite the roster or the input; choose another file."
-        )
+    if out is not None:
+        guard_output_file("--out", out, paths_of(roster, program), what="a file name, e.g. hr.xlsx")
     from scheduler.evaluate import evaluate
     from scheduler.report_text import render_json, render_text
 
@@ -56,7 +56,7 @@ def check(
     evaluation = evaluate(problem, checked)
     render = render_json if report_format == "json" else render_text
     name = str(roster) if isinstance(roster, Path) else "roster"
-    text = render(problem, evaluation, checked, name)
+    text = render(problem, evaluation, checked, name, max_findings)
     report.say(text)
     if out is not None:
         from scheduler.io.hr_report import write_hr_report

@@ -171,6 +171,11 @@ def roster_of(roster: Path | Roster, report: Report) -> Roster:
     return loaded.value
 
 
+def paths_of(*inputs: Path | Problem | Roster | None) -> list[Path]:
+    """The inputs given as files (in-memory inputs are no file), for the output guard."""
+    return [p for p in inputs if isinstance(p, Path)]
+
+
 def same_file(a: Path, *others: Path | Problem | Roster | None) -> bool:
     """Whether `a` is one of the paths among `others` (in-memory inputs are no file)."""
     return a.resolve() in {p.resolve() for p in others if isinstance(p, Path)}

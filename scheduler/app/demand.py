@@ -18,6 +18,7 @@ from scheduler.app.common import (
 )
 from scheduler.demand.calls import DemandSettings as DemandSettings
 from scheduler.errors import EXIT_OK, InputError
+from scheduler.io.output_paths import guard_output_file
 
 if TYPE_CHECKING:
     from scheduler.app.common import NoteHandler
@@ -93,6 +94,7 @@ def demand(
     )
     from scheduler.demand.workbook import write_demand_workbook
 
+    guard_output_file("--out", out, [program, calls])
     report = Report(on_note)
     problem = program_of(program, report)
     try:

@@ -18,6 +18,7 @@ from scheduler.app.common import (
     unlocated,
 )
 from scheduler.errors import EXIT_OK, EXIT_VIOLATIONS, InputError
+from scheduler.io.output_paths import guard_output_file, guard_output_folder
 from scheduler.model.problem import Problem
 from scheduler.model.result import SolveParams
 from scheduler.model.stop import StopToken, never_stopped
@@ -234,15 +235,11 @@ def _check_options(
     hiring: Path | None,
 ) -> None:
     given = [p for p in (program, scenarios, calls, hiring) if isinstance(p, Path)]
-    if out.resolve() in {p.resolve() for p in given}:
-        raise bad_option(f"--out {out} would overwrite an input; choose another file.")
+    guard_output_file("--out", out, given, what="the plan workbook's file name, e.g. plan.xlsx")
+    guard_output_folder("--out", out.with_name(f"{out.stem}_rosters"), given, replaced_whole=True)
     budget = settings.budget
     if budget is not None and not 0 <= budget <= MAX_BUDGET:  # also nan and inf
         raise bad_option(f"--budget {budget:g}: expected an amount from 0 to {MAX_BUDGET:,}")
-    if out.is_dir():
-        raise bad_option(
-            f"--out {out} is a folder; give the plan workbook's file name, e.g. plan.xlsx"
-        )
     level = settings.service_level
     if level is not None and (calls is None or not 0 < level < 1):
         raise bad_option("--service-level needs --calls and a share between 0 and 1, e.g. 0.9")

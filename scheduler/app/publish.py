@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from scheduler.app.common import (
     Outcome,
     Report,
-    bad_option,
     outcome_fields,
+    paths_of,
     program_of,
     roster_of,
-    same_file,
 )
 from scheduler.errors import EXIT_OK
+from scheduler.io.output_paths import guard_output_folder
 from scheduler.model.problem import Problem
 from scheduler.model.roster import Roster
 
@@ -28,16 +29,13 @@ class PublishOutcome(Outcome):
 def publish(roster: Path | Roster, program: Path | Problem | None, out_dir: Path) -> PublishOutcome:
     """Write the calendars and schedules of `roster` to `out_dir` (names of people and
     zones, and pages for staff without a shift, from `program` when given)."""
-    from scheduler.io.publish import write_calendars
+    from scheduler.io.publish import publish_folder
     from scheduler.io.schedule_sheet import SCHEDULE_WORKBOOK, write_schedule_workbook
 
     schedules_path = out_dir / SCHEDULE_WORKBOOK
-    if out_dir.exists() and not out_dir.is_dir():
-        raise bad_option(f"--out {out_dir} is a file; give a folder.")
-    if same_file(schedules_path, roster, program):
-        raise bad_option(
-            f"{schedules_path} would overwrite the roster or the input; choose another --out."
-        )
+    guard_output_folder(
+        "--out", out_dir, paths_of(roster, program), names=[SCHEDULE_WORKBOOK], suffixes=[".ics"]
+    )
     report = Report()
     problem = program_of(program, report) if program is not None else None
     published = roster_of(roster, report)
@@ -48,9 +46,11 @@ def publish(roster: Path | Roster, program: Path | Problem | None, out_dir: Path
         not_in_staff = sorted(people_named - set(problem.people_by_id))
         if not_in_staff:
             report.warn(f"not in Staff, published without a name: {', '.join(not_in_staff)}")
-    calendars = write_calendars(published, problem, out_dir)
+    # Calendars and schedules.xlsx swapped in together, or nothing changed.
+    side = {SCHEDULE_WORKBOOK: partial(write_schedule_workbook, problem=problem, roster=published)}
+    calendars = publish_folder(published, problem, out_dir, side_files=side)
     report.written.extend(calendars)
-    schedules = report.wrote(write_schedule_workbook(schedules_path, problem, published))
+    schedules = report.wrote(schedules_path)
     people = len({a.employee_id for a in published.assignments})
     report.say(
         f"Read {published.rows_read} Assignments rows: {len(published.assignments)} shifts of "

@@ -12,10 +12,9 @@ from typing import TYPE_CHECKING
 from scheduler.app.common import (
     Refused,
     Report,
-    bad_option,
+    paths_of,
     program_of,
     roster_of,
-    same_file,
     search_seconds,
 )
 from scheduler.app.solve import (
@@ -27,6 +26,7 @@ from scheduler.app.solve import (
     finish,
 )
 from scheduler.errors import InputError
+from scheduler.io.output_paths import guard_roster_output
 from scheduler.model.problem import Problem
 from scheduler.model.result import SolveParams
 from scheduler.model.roster import Roster
@@ -78,10 +78,8 @@ def repair(
     started = time.monotonic()
     stop = never_stopped(stop)
     report = Report(on_note)
-    if out is not None and same_file(out, roster, program):
-        raise bad_option(
-            f"--out {out} would overwrite the roster or the input; choose another file."
-        )
+    if out is not None:
+        guard_roster_output("--out", out, paths_of(roster, program))
     from scheduler.evaluate import evaluate
     from scheduler.repair import change_log, prepare_repair, render_changes
     from scheduler.repair import repair as run_repair

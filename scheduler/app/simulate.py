@@ -11,12 +11,13 @@ from scheduler.app.common import (
     Report,
     bad_option,
     outcome_fields,
+    paths_of,
     program_of,
     refused,
     roster_of,
-    same_file,
 )
 from scheduler.errors import EXIT_OK, InputError
+from scheduler.io.output_paths import guard_output_file
 from scheduler.model.problem import Problem
 from scheduler.model.roster import Roster
 from scheduler.simulate import SimulationSettings
@@ -54,8 +55,8 @@ def simulate(
 
     if (calls is None) == (rates is None):
         raise bad_option("Give exactly one of --calls CALLS.csv or --rates DEMAND.xlsx.")
-    if out is not None and same_file(out, roster, program, calls, rates):
-        raise bad_option(f"--out {out} would overwrite an input; choose another file.")
+    if out is not None:
+        guard_output_file("--out", out, paths_of(roster, program, calls, rates))
     report = Report()
     problem = program_of(program, report)
     simulated = roster_of(roster, report)

@@ -19,12 +19,14 @@ from scheduler.app.common import (
     Report,
     data_frame,
     outcome_fields,
+    paths_of,
     program_of,
     read_roster,
     refused,
     search_seconds,
 )
 from scheduler.errors import EXIT_INFEASIBLE, EXIT_OK, EXIT_VIOLATIONS, InputError
+from scheduler.io.output_paths import guard_roster_output
 from scheduler.model.problem import Problem
 from scheduler.model.report import Evaluation
 from scheduler.model.result import ProgressEvent, SolveParams, SolveResult, SolveStatus
@@ -134,6 +136,8 @@ def solve(
     rule, 3 infeasible (the explanation in `explanation` and `out`'s Summary),
     130/143 when `stop` was requested. Bad input raises `InputError`."""
     started = time.monotonic()
+    if out is not None:  # before anything is read or computed
+        guard_roster_output("--out", out, paths_of(program, previous, calls))
     stop = never_stopped(stop)
     report = Report(on_note)
     problem = program_of(program, report)
@@ -353,7 +357,9 @@ def summary_lines(result: SolveResult, evaluation: Evaluation, written: Path | N
     gap = result.gap
     gap_text = f", gap {100 * gap:.2f}%" if gap is not None else ""
     proof = ""
-    if not result.stage1_optimal:
+    if result.status is SolveStatus.INTERRUPTED:
+        proof = " (interrupted: the best roster found before the stop, not proven best)"
+    elif not result.stage1_optimal:
         proof = " (coverage not proven best in the time limit: give more --time-limit)"
     short = ", ".join(f"{team} {n}" for team, n in evaluation.shortfall_by_team.items() if n)
     lines = [

@@ -14,6 +14,7 @@ from scheduler.app.common import (
     refused,
 )
 from scheduler.errors import EXIT_OK, InputError
+from scheduler.io.output_paths import guard_output_file
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -27,6 +28,7 @@ def write_template(out: Path) -> FileOutcome:
     """A blank input workbook with drop-downs, to start a new program."""
     from scheduler.io.template import write_template as write
 
+    guard_output_file("OUT", out, [], what="a file name, e.g. program.xlsx")
     report = Report()
     write(out)
     report.wrote(out)
@@ -48,9 +50,10 @@ def build_sample(folder: Path, out: Path | None = None) -> FileOutcome:
     for warning in load_program(folder).warnings:  # never a workbook of a broken program
         report.warn(warning)
     target = out or sample_path(folder)
-    if target.suffix.lower() != ".xlsx" or target.is_dir():
+    if target.suffix.lower() != ".xlsx":
         # Never a CSV of the folder itself, nor a folder.
         raise bad_option(f"--out {target}: expected the name of an .xlsx workbook to write")
+    guard_output_file("--out", target, [folder], what="the name of an .xlsx workbook")
     try:
         csv_folder_to_workbook(folder, target)
     except InputError as error:  # e.g. a workbook given instead of a folder

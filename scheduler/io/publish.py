@@ -20,23 +20,45 @@ so publishing the same roster again (or a re-solved one with the same unit) give
 the same UIDs and a calendar updates the event instead of adding a second one.
 
 A person with no shift gets no file: RFC 5545 requires at least one component in a
-calendar, and some clients reject an empty one. Every file is built in memory first,
-then written to a temporary file and renamed, so a failure leaves no half-written file.
+calendar, and some clients reject an empty one.
+
+Publishing into a folder is all or nothing (`publish_folder`): every calendar and
+`schedules.xlsx` is written to a hidden folder beside them first; only when all are
+written are they renamed into place, the previous files kept aside until the last
+rename and put back if one fails. A full disk or a name taken by a folder changes
+nothing.
+
+Publishing again into the same folder keeps calendars that import or subscribe true:
+an event of the previous calendar (same file, same UID) that the new roster no longer
+has is written again with `STATUS:CANCELLED` and a higher `SEQUENCE`, so a calendar
+application that imported the old file drops or strikes it; a person no longer on the
+roster keeps a file that holds only their cancelled shifts (a deleted file would leave
+a subscribed calendar showing its last copy). Only files this tool wrote (our PRODID)
+are read or replaced; other files in the folder are left alone.
+
+Text from the input (names, ids, zones) goes into TEXT properties with every control
+character (RFC 5545 forbids CTL other than the escaped line break) turned into a space.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
+import shutil
+import tempfile
+import unicodedata
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
 from icalendar import Calendar, Event
 
+from scheduler.io.output_paths import OutputPathError, cannot_write
 from scheduler.io.write_workbook import replace_atomically
 from scheduler.model.problem import WEEKDAYS, Problem, Team
 from scheduler.model.roster import Assignment, Roster
@@ -160,7 +182,8 @@ def calendar_file_names(employee_ids: Sequence[str]) -> dict[str, str]:
     for employee_id in employee_ids:
         plain = (
             _PLAIN_ID.fullmatch(employee_id) is not None
-            and employee_id.casefold() not in _RESERVED_NAMES
+            # Windows reserves `CON` and `con.txt` alike: the part before the first dot.
+            and employee_id.split(".")[0].casefold() not in _RESERVED_NAMES
             and folded[employee_id.casefold()] == 1
         )
         if plain:
@@ -169,11 +192,23 @@ def calendar_file_names(employee_ids: Sequence[str]) -> dict[str, str]:
             safe = _UNSAFE_CHARACTERS.sub("_", employee_id).strip("._-")[:48]
             digest = hashlib.sha256(employee_id.encode()).hexdigest()[:10]
             stem = f"{safe}-{digest}" if safe else f"person-{digest}"
+            if stem.split(".")[0].casefold() in _RESERVED_NAMES:  # `CON.x-<hash>`
+                stem = f"person-{stem}"
         names[employee_id] = stem + CALENDAR_SUFFIX
     return names
 
 
 # --- Calendars ------------------------------------------------------------------------
+
+
+def ical_text(value: str) -> str:
+    """Text safe for an iCalendar TEXT value: every control character (line breaks, a
+    bare CR, tabs, C1 controls) becomes a space; icalendar escapes the rest."""
+    return "".join(" " if unicodedata.category(c) == "Cc" else c for c in value)
+
+
+def _add(component: Calendar | Event, name: str, value: object) -> None:
+    component.add(name, ical_text(value) if isinstance(value, str) else value)
 
 
 def event_uid(assignment: Assignment) -> str:
@@ -206,7 +241,7 @@ def shift_summary(problem: Problem | None, assignment: Assignment) -> str:
     """`Hartford HEARTeam adult South - D8`: program (when known), team, zone, shift."""
     words = [problem.name] if problem is not None else []
     words += [assignment.team.value, assignment.zone]
-    return " ".join(words) + f" - {assignment.shift_id}"
+    return ical_text(" ".join(words) + f" - {assignment.shift_id}")
 
 
 def _description(problem: Problem | None, shift: PersonShift) -> str:
@@ -223,7 +258,8 @@ def _description(problem: Problem | None, shift: PersonShift) -> str:
     ]
     if problem is not None:
         lines.append(f"Program: {problem.name}")
-    return "\n".join(lines)
+    # Line breaks only between the lines: none from the input inside one.
+    return "\n".join(ical_text(line) for line in lines)
 
 
 def event_time(problem: Problem | None, moment: dt.datetime) -> dt.datetime:
@@ -238,24 +274,28 @@ def shift_event(problem: Problem | None, shift: PersonShift, stamp: dt.datetime)
     """One VEVENT; times with the program's TZID, floating without a time zone."""
     a = shift.assignment
     event = Event()
-    event.add("uid", event_uid(a))
-    event.add("dtstamp", stamp)
-    event.add("dtstart", event_time(problem, a.start))
-    event.add("dtend", event_time(problem, a.end))
-    event.add("summary", shift_summary(problem, a))
+    for name, value in (
+        ("uid", event_uid(a)),
+        ("dtstamp", stamp),
+        ("dtstart", event_time(problem, a.start)),
+        ("dtend", event_time(problem, a.end)),
+        ("summary", shift_summary(problem, a)),
+        ("location", _zone_name(problem, a.zone) or a.zone),
+        ("categories", [a.team.value]),
+        ("status", "CONFIRMED"),
+        (X_EMPLOYEE_ID, a.employee_id),
+        (X_ROLE, a.role.value),
+        (X_SHIFT_ID, a.shift_id),
+        (X_TEAM, a.team.value),
+        (X_ZONE, a.zone),
+        (X_UNIT_ID, a.unit_id),
+    ):
+        _add(event, name, value)
+    # Its own line breaks only: the input's text in it is cleaned line by line.
     event.add("description", _description(problem, shift))
-    event.add("location", _zone_name(problem, a.zone) or a.zone)
-    event.add("categories", [a.team.value])
-    event.add("status", "CONFIRMED")
-    event.add(X_EMPLOYEE_ID, a.employee_id)
-    event.add(X_ROLE, a.role.value)
-    event.add(X_SHIFT_ID, a.shift_id)
-    event.add(X_TEAM, a.team.value)
-    event.add(X_ZONE, a.zone)
-    event.add(X_UNIT_ID, a.unit_id)
     for partner in shift.partners:
-        event.add(X_PARTNER_ID, partner.employee_id)
-        event.add(X_PARTNER_NAME, partner.name)
+        _add(event, X_PARTNER_ID, partner.employee_id)
+        _add(event, X_PARTNER_NAME, partner.name)
     return event
 
 
@@ -268,8 +308,8 @@ def person_calendar(
     calendar.add("calscale", "GREGORIAN")
     title = f"{problem.name}: {schedule.title}" if problem is not None else schedule.title
     # NAME is RFC 7986; X-WR-CALNAME is what most clients show.
-    calendar.add("name", title)
-    calendar.add("x-wr-calname", title)
+    _add(calendar, "name", title)
+    _add(calendar, "x-wr-calname", title)
     seen: dict[str, int] = defaultdict(int)
     for shift in schedule.shifts:
         event = shift_event(problem, shift, stamp)
@@ -296,20 +336,128 @@ def write_calendars(
     out_dir: str | Path,
     stamp: dt.datetime | None = None,
 ) -> list[Path]:
-    """Write `<employee_id>.ics` for every person with a shift; return the paths written.
+    """Write `<employee_id>.ics` for every person with a shift (and a calendar of
+    cancelled events for people a previous publish named); return the paths written.
 
     `stamp` is the DTSTAMP of every event (default: now, in UTC).
     """
+    return publish_folder(roster, problem, Path(out_dir), stamp=stamp)
+
+
+#: A file already written that a side writer (`schedules.xlsx`) puts in the folder.
+SideWriter = Callable[[Path], object]
+
+
+def publish_folder(
+    roster: Roster,
+    problem: Problem | None,
+    folder: Path,
+    side_files: Mapping[str, SideWriter] | None = None,
+    stamp: dt.datetime | None = None,
+) -> list[Path]:
+    """Calendars (and `side_files`: name -> writer of that file) swapped into `folder`
+    together, or nothing changed; return the calendars' paths (as written)."""
     stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
     schedules = [s for s in person_schedules(roster, problem) if s.shifts]
     file_names = calendar_file_names([s.employee_id for s in schedules])
+    previous = _previous_calendars(folder)
     # Serialise everything before the first write: a bad value fails with nothing written.
-    contents = {
-        file_names[s.employee_id]: person_calendar(problem, s, stamp).to_ical() for s in schedules
+    calendars: dict[str, Calendar] = {
+        file_names[s.employee_id]: person_calendar(problem, s, stamp) for s in schedules
     }
-    folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    return [write_bytes_atomically(folder / name, data) for name, data in contents.items()]
+    for name, old in previous.items():
+        if name not in calendars:  # no longer on the roster: a calendar of cancellations
+            calendars[name] = _empty_like(old)
+        _cancel_missing(calendars[name], old, stamp)
+    contents = {name: calendar.to_ical() for name, calendar in calendars.items()}
+    for name in [*contents, *(side_files or {})]:
+        taken = folder / name
+        if taken.exists() and not taken.is_file():
+            raise OutputPathError("--out", folder, f"{name} there is not a file; move it away")
+    writers: dict[str, SideWriter] = {
+        name: partial(_write_bytes, data=data) for name, data in contents.items()
+    }
+    writers.update(side_files or {})
+    _swap_in(folder, writers)
+    return [folder / name for name in contents]
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    path.write_bytes(data)
+
+
+def _previous_calendars(folder: Path) -> dict[str, Calendar]:
+    """The calendars a previous publish wrote in `folder`, by file name."""
+    found: dict[str, Calendar] = {}
+    if not folder.is_dir():
+        return found
+    for path in sorted(folder.glob(f"*{CALENDAR_SUFFIX}")):
+        try:
+            calendar = Calendar.from_ical(path.read_bytes())
+        except (OSError, ValueError):
+            continue  # not ours or not a calendar: left alone
+        if isinstance(calendar, Calendar) and str(calendar.get("prodid", "")) == PRODUCT_ID:
+            found[path.name] = calendar
+    return found
+
+
+def _empty_like(old: Calendar) -> Calendar:
+    calendar = Calendar()
+    for name in ("prodid", "version", "calscale", "name", "x-wr-calname"):
+        if name in old:
+            calendar.add(name, old[name])
+    return calendar
+
+
+def _cancel_missing(calendar: Calendar, old: Calendar, stamp: dt.datetime) -> None:
+    """Each event of `old` whose UID `calendar` lacks, added back as cancelled."""
+    present = {str(event["uid"]) for event in calendar.walk("VEVENT")}
+    for event in old.walk("VEVENT"):
+        if str(event.get("uid")) in present:
+            continue
+        if str(event.get("status", "")).upper() != "CANCELLED":
+            event["status"] = "CANCELLED"
+            sequence = int(event.get("sequence", 0))
+            event.pop("sequence", None)
+            event.add("sequence", sequence + 1)
+            event.pop("dtstamp", None)
+            event.add("dtstamp", stamp)
+        calendar.add_component(event)
+
+
+def _swap_in(folder: Path, writers: Mapping[str, SideWriter]) -> None:
+    """Write every file into a hidden folder inside `folder`, then rename them into
+    place; if a rename fails, the files already replaced are put back."""
+    with cannot_write(folder):
+        folder.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=folder, prefix=".publish-new-"))
+        kept = Path(tempfile.mkdtemp(dir=folder, prefix=".publish-old-"))
+        moved: list[tuple[Path, Path | None]] = []  # (placed, previous kept aside)
+        try:
+            for name, write in writers.items():
+                staged = staging / name
+                write(staged)
+                with staged.open("rb") as written:
+                    os.fsync(written.fileno())
+                os.chmod(staged, 0o644)
+            for name in writers:
+                placed = folder / name
+                aside = None
+                if placed.exists():
+                    aside = kept / name
+                    os.replace(placed, aside)
+                moved.append((placed, aside))
+                os.replace(staging / name, placed)
+        except BaseException:
+            for placed, aside in reversed(moved):
+                if aside is not None:
+                    os.replace(aside, placed)
+                else:
+                    placed.unlink(missing_ok=True)
+            raise
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(kept, ignore_errors=True)
 
 
 def write_bytes_atomically(target: Path, data: bytes) -> Path:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from enum import StrEnum
 from typing import TypeVar
@@ -55,7 +56,32 @@ def shown(value: CellValue) -> str:
     return str(value)
 
 
+#: Columns that hold an id (besides every `*_id`): compared as text, so they are
+#: normalised (NFKC) and refused with an invisible character in them.
+ID_COLUMNS = frozenset({"zone", "from_zone", "to_zone", "home_zone"})
+
+
+def is_id_column(label: str) -> bool:
+    return label.endswith("_id") or label in ID_COLUMNS
+
+
+def _checked_id(text: str, label: str) -> str:
+    """An id as Unicode NFKC (a full-width `Ｃ０１` is `C01`); a format character
+    (zero-width space, joiner, direction mark: category Cf) or a control character
+    is refused: two ids that look the same must be the same id."""
+    for position, character in enumerate(text, start=1):
+        if unicodedata.category(character) in ("Cf", "Cc"):
+            name = unicodedata.name(character, "a control character")
+            raise CellError(
+                f"{label} {text!r} holds an invisible character (U+{ord(character):04X} "
+                f"{name}) at position {position}; retype the id without it"
+            )
+    return unicodedata.normalize("NFKC", text).strip()
+
+
 def parse_text(value: CellValue, label: str) -> str:
+    if isinstance(value, str) and is_id_column(label):
+        return _checked_id(value.strip(), label)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():

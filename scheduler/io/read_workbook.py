@@ -690,6 +690,7 @@ class _ProblemReader(_Reader):
         table, complete = self.sheet(ZONES)
         zones: list[Zone] = []
         first_rows: dict[str, int] = {}
+        zone_of_neighborhood: dict[str, tuple[str, int]] = {}  # casefolded -> zone, row
         for row in self.rows(table):
             zone_id = row.need("zone_id", parse_text)
             complete = complete and zone_id is not None
@@ -697,6 +698,16 @@ class _ProblemReader(_Reader):
                 zone_id = None  # the first row with this id is the one others refer to
             name = row.get("name", parse_text)
             neighborhoods = row.get("neighborhoods", parse_list) or ()
+            for neighborhood in neighborhoods:
+                # A call from a neighborhood goes to one zone: in two, which is a guess.
+                key = neighborhood.strip().casefold()
+                earlier = zone_of_neighborhood.setdefault(key, (zone_id or "", row.number))
+                if earlier[1] != row.number:
+                    row.error(
+                        "neighborhoods",
+                        f"neighborhood '{neighborhood}' is already in zone {earlier[0]} "
+                        f"(row {earlier[1]}); a neighborhood belongs to one zone",
+                    )
             travel_minutes = row.get(
                 "travel_minutes", at_most(non_negative(parse_number), MAX_MINUTES)
             )

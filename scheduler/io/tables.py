@@ -176,6 +176,7 @@ def _check_workbook_archive(source: Path) -> None:
                 f"the workbook unpacks to {unpacked / MB:,.0f} MB; workbooks that unpack to "
                 f"more than {MAX_UNPACKED_BYTES / MB:g} MB are refused (it may be a zip bomb)",
             )
+        _refuse_strict_open_xml(source, archive)
         sheet_names = _sheet_names_by_part(archive)
         for entry in entries:
             if entry.file_size <= MAX_UNPACKED_PART_BYTES:
@@ -201,6 +202,25 @@ def _check_workbook_archive(source: Path) -> None:
                 f"{what} unpacks to {size} of XML; {limit} (some 40,000 rows of a "
                 "dozen columns); delete the rows and columns beyond the data",
             )
+
+
+#: The namespace of ISO 29500 Strict workbooks ("Strict Open XML Spreadsheet" in
+#: Excel's Save As); openpyxl finds no sheets in them.
+STRICT_NAMESPACE = b"http://purl.oclc.org/ooxml/spreadsheetml/main"
+
+
+def _refuse_strict_open_xml(source: Path, archive: zipfile.ZipFile) -> None:
+    try:
+        with archive.open("xl/workbook.xml") as part:
+            head = part.read(4096)
+    except (KeyError, OSError, zipfile.BadZipFile):
+        return  # openpyxl says what is wrong
+    if STRICT_NAMESPACE in head:
+        raise _file_error(
+            source,
+            "the workbook is saved as Strict Open XML Spreadsheet, which this tool cannot "
+            "read; open it in Excel and use File > Save As > Excel Workbook (.xlsx)",
+        )
 
 
 _RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"

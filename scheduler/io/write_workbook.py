@@ -25,6 +25,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from scheduler.io.output_paths import cannot_write, infeasible_path
 from scheduler.io.safe_cells import CellValue, write_cell
 from scheduler.model.calendar import clock_summary, clock_warnings, instance, weeks
 from scheduler.model.objective import STAGE2_WEIGHTS, stage2_total
@@ -317,8 +318,9 @@ def write_violations_sheet(sheet: Worksheet, evaluation: Evaluation) -> None:
 def write_infeasible_workbook(
     path: str | Path, problem: Problem, explanation: Sequence[str], warnings: Sequence[str] = ()
 ) -> Path:
-    """A roster workbook with only its `Summary`: the program, status `infeasible`,
-    and why the rules cannot all hold (one `explanation` row per conflict)."""
+    """A workbook with only its `Summary`: the program, status `infeasible`, and why the
+    rules cannot all hold (one `explanation` row per conflict). It is written beside
+    the roster `path`, as `<name>.infeasible.xlsx`, never over a roster."""
     rows: list[tuple[str, CellValue]] = [
         ("program", problem.name),
         ("horizon start", problem.start_date.isoformat()),
@@ -335,7 +337,7 @@ def write_infeasible_workbook(
     table_sheet(sheet, ("key", "value"), rows)
     for row in range(2, len(rows) + 2):
         sheet.cell(row=row, column=1).font = BOLD
-    return save_atomically(workbook, Path(path))
+    return save_atomically(workbook, infeasible_path(Path(path)))
 
 
 def _violation_row(v: Violation) -> tuple[CellValue, ...]:
@@ -406,24 +408,29 @@ def write_csv_atomically(
 
 def replace_atomically(target: Path, write: Callable[[Path], object], suffix: str) -> Path:
     """`write` a temporary file next to `target`, then rename it over `target`:
-    readers never see half a file, and a failure leaves the old file as it was."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(
-        dir=target.parent, prefix=f".{target.name}.", suffix=suffix, delete=False
-    ) as handle:
-        temporary = Path(handle.name)
-    try:
-        write(temporary)
-        # On disk before the rename: after a crash the target is the old file or the
-        # new one, whole (a kill -9 cannot cut a rename in half).
-        with temporary.open("rb") as written:
-            os.fsync(written.fileno())
-        # The temporary file is private (0600); give the file the usual permissions.
-        os.chmod(temporary, _file_mode(target))
-        os.replace(temporary, target)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    readers never see half a file, and a failure leaves the old file as it was
+    (`CannotWriteError`, exit 4, for a full disk or a refused write). A symbolic
+    link is written through: its target is replaced and returned, the link stays."""
+    if target.is_symlink():
+        target = target.resolve()
+    with cannot_write(target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            dir=target.parent, prefix=f".{target.name}.", suffix=suffix, delete=False
+        ) as handle:
+            temporary = Path(handle.name)
+        try:
+            write(temporary)
+            # On disk before the rename: after a crash the target is the old file or the
+            # new one, whole (a kill -9 cannot cut a rename in half).
+            with temporary.open("rb") as written:
+                os.fsync(written.fileno())
+            # The temporary file is private (0600); give the file the usual permissions.
+            os.chmod(temporary, _file_mode(target))
+            os.replace(temporary, target)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
     return target
 
 

@@ -1,0 +1,248 @@
+"""Where a command may write: one guard for every `--out`, run before anything is read
+or computed, so a bad path costs nothing and destroys nothing.
+
+A file output is refused (`OutputPathError`, exit 2) when it is a folder, not a regular
+file (a FIFO, a device, a socket), under `/proc`, `/sys` or `/dev`, under a file (a
+parent that is not a folder), inside a folder this process cannot write, or the same
+file as any input of the
+command: compared after resolving links and by device and inode (a hard link is the
+same file), with every CSV file of an input folder counted as an input. Missing folders on the way
+are made (like `mkdir -p`) when the nearest existing one is a folder that can be
+written: `--out outputs/week12/roster.xlsx` works on a fresh checkout.
+
+A folder output is refused when it is a file or lies under one, when it is one of the
+inputs' folders' files, or when one of the names the command will write in it is taken
+by something that is not a regular file.
+
+A symbolic link given as `--out` is written through: the file it points to is replaced
+(atomically, as every output is), the link itself stays, and the command names the
+target it wrote. The checks above apply to the target.
+
+Writing itself may still fail midway (a full disk, a share gone away): `cannot_write`
+turns the `OSError` into `CannotWriteError` (exit 4) with what failed; the atomic
+writers (`write_workbook.replace_atomically`) have by then left the previous file as it
+was.
+"""
+
+from __future__ import annotations
+
+import errno
+import functools
+import os
+import stat
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+from scheduler.errors import EXIT_BAD_INPUT, EXIT_CANNOT_WRITE, SchedulerError
+
+#: Kernel file systems: a "file" there is an interface, never an output.
+SYSTEM_FOLDERS = (Path("/proc"), Path("/sys"), Path("/dev"))
+CSV_SUFFIX = ".csv"
+
+Params = ParamSpec("Params")
+Returned = TypeVar("Returned")
+
+
+class OutputPathError(SchedulerError):
+    """An output path that cannot be used, named with its option."""
+
+    exit_code = EXIT_BAD_INPUT
+
+    def __init__(self, option: str, path: Path, reason: str) -> None:
+        self.option, self.path, self.reason = option, path, reason
+        super().__init__(f"{option} {path}: {reason}")
+
+
+class CannotWriteError(SchedulerError):
+    """Writing an output failed midway; the previous file is unchanged."""
+
+    exit_code = EXIT_CANNOT_WRITE
+
+    def __init__(self, path: Path, error: OSError) -> None:
+        self.path = path
+        why = error.strerror or str(error)
+        if error.errno == errno.ENOSPC:
+            why = "the disk is full"
+        super().__init__(
+            f"Cannot write {path}: {why}. Nothing was replaced: the previous file, if any, "
+            "is as it was."
+        )
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _is_under(path: Path, folders: Iterable[Path]) -> bool:
+    return any(path == folder or folder in path.parents for folder in folders)
+
+
+def input_files(inputs: Iterable[Path | None]) -> list[Path]:
+    """The files the command reads: each input file, and every CSV file of an input folder."""
+    files: list[Path] = []
+    for given in inputs:
+        if given is None:
+            continue
+        if given.is_dir():
+            try:
+                files += [p for p in given.iterdir() if p.suffix.lower() == CSV_SUFFIX]
+            except OSError:
+                continue  # the reader reports an unreadable folder itself
+        else:
+            files.append(given)
+    return files
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    if first.resolve() == second.resolve():
+        return True
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return False
+
+
+def _check_parent(option: str, path: Path, target: Path) -> None:
+    """The folder that will hold `target` is a folder, or can be made (`mkdir -p`) in
+    the nearest one that exists, and can be written."""
+    parent = target.parent
+    existing = parent
+    while not existing.exists():
+        if existing.is_symlink():
+            raise OutputPathError(option, path, f"{existing} is a broken link")
+        existing = existing.parent
+    if not existing.is_dir():
+        raise OutputPathError(
+            option, path, f"{existing} is a file, not a folder; give a path in a folder"
+        )
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputPathError(option, path, f"the folder {existing} cannot be written")
+
+
+def guard_output_file(
+    option: str,
+    path: Path,
+    inputs: Iterable[Path | None] = (),
+    *,
+    what: str = "a file name, e.g. roster.xlsx",
+) -> Path:
+    """Refuse a file output that cannot or must not be written; return the path to write
+    (the target of a symbolic link)."""
+    target = path.resolve()
+    if _is_under(target, SYSTEM_FOLDERS):
+        raise OutputPathError(option, path, "is a system path; give a file in a folder of yours")
+    if target.exists():
+        mode = target.stat().st_mode
+        if stat.S_ISDIR(mode):
+            raise OutputPathError(option, path, f"is a folder; give {what}")
+        if not stat.S_ISREG(mode):
+            raise OutputPathError(option, path, f"is {_kind(mode)}; give {what}")
+        if not os.access(target, os.W_OK) and not os.access(target.parent, os.W_OK):
+            raise OutputPathError(option, path, "cannot be written")
+    for source in input_files(inputs):
+        if _same_file(target, source):
+            raise OutputPathError(
+                option,
+                path,
+                f"would overwrite an input of this command ({source}); give another file",
+            )
+    _check_parent(option, path, target)
+    return target
+
+
+def guard_output_folder(
+    option: str,
+    path: Path,
+    inputs: Iterable[Path | None] = (),
+    *,
+    names: Iterable[str] = (),
+    suffixes: Iterable[str] = (),
+    replaced_whole: bool = False,
+) -> Path:
+    """Refuse a folder output that is a file or cannot be made; refuse when a name the
+    command writes there (`names`, or any name ending in one of `suffixes`) is an input
+    or is taken by something that is not a regular file, or (`replaced_whole`: the
+    command replaces the folder as a whole) when any input lies inside it. Return the
+    folder's real path."""
+    target = path.resolve()
+    if _is_under(target, SYSTEM_FOLDERS):
+        raise OutputPathError(option, path, "is a system path; give a folder of yours")
+    if target.exists() and not target.is_dir():
+        raise OutputPathError(option, path, "is a file; give a folder")
+    written = set(names)
+    endings = tuple(s.lower() for s in suffixes)
+    sources = input_files(inputs)
+    for source in sources:
+        inside = source.resolve().parent == target
+        named = source.name in written or source.name.lower().endswith(endings)
+        if (inside and named) or (replaced_whole and _is_under(source.resolve(), [target])):
+            raise OutputPathError(
+                option,
+                path,
+                f"would overwrite {source.name}, an input of this command; give another folder",
+            )
+        if source.resolve() == target:
+            raise OutputPathError(option, path, "would overwrite an input of this command")
+    if target.is_dir():
+        for name in written:
+            taken = target / name
+            if taken.exists() and not taken.is_file():
+                raise OutputPathError(
+                    option, path, f"{name} there is not a regular file (a folder?); move it away"
+                )
+    if target.is_dir():
+        if not os.access(target, os.W_OK | os.X_OK):
+            raise OutputPathError(option, path, "cannot be written")
+    else:
+        _check_parent(option, path, target)
+    return target
+
+
+def exits_on_output_errors(command: Callable[Params, Returned]) -> Callable[Params, Returned]:
+    """A command decorator: a refused output path (exit 2) or a failed write (exit 4)
+    is printed as one message on stderr, never as a traceback."""
+
+    @functools.wraps(command)
+    def run(*args: Params.args, **kwargs: Params.kwargs) -> Returned:
+        try:
+            return command(*args, **kwargs)
+        except (OutputPathError, CannotWriteError) as error:
+            print(error, file=sys.stderr)
+            raise SystemExit(error.exit_code) from None
+
+    return run
+
+
+@contextmanager
+def cannot_write(path: Path) -> Iterator[None]:
+    """Turn an `OSError` while writing `path` into `CannotWriteError` (exit 4)."""
+    try:
+        yield
+    except OSError as error:
+        raise CannotWriteError(path, error) from error
+
+
+#: What `solve` and `repair` write beside the roster path when they find no roster.
+INFEASIBLE_SUFFIX = ".infeasible.xlsx"
+
+
+def infeasible_path(roster: Path) -> Path:
+    """`roster.xlsx` -> `roster.infeasible.xlsx`: an explanation never replaces a roster."""
+    return roster.with_name(f"{roster.stem}{INFEASIBLE_SUFFIX}")
+
+
+def guard_roster_output(option: str, path: Path, inputs: Iterable[Path | None]) -> Path:
+    """A roster output and the explanation file beside it, both checked."""
+    given = list(inputs)
+    target = guard_output_file(option, path, given)
+    guard_output_file(option, infeasible_path(path), given)
+    return target
