@@ -402,10 +402,65 @@ def test_auto_solves_small_programs_whole() -> None:
     assert "zone groups" not in result.message
 
 
-def test_auto_splits_above_the_limit() -> None:
+def test_auto_splits_above_the_limit_then_solves_whole_from_the_groups() -> None:
+    # The groups' merged roster is the whole model's warm start; the whole model has
+    # the last word, so the status and bound are the whole problem's.
     result = solve_auto(_two_zone_program(), QUICK, max_variables=4)
-    assert result.message.startswith("solved as 2 zone groups")
+    assert result.message.startswith("whole model warm-started from their merged roster")
+    assert "after 2 zone groups" in result.message
+    assert result.status is SolveStatus.OPTIMAL
+    assert result.bound is not None and result.bound == result.objective
     assert not evaluate(_two_zone_program(), result.roster).hard_violations
+
+
+def _group_infeasible_alone(juvenile: bool) -> Problem:
+    """Zone S has no demand and no staff at home; one person is pinned there on
+    Monday. The pin takes them into S's group, where nobody can be their partner:
+    the group alone is infeasible, the whole program is not (a partner from N goes
+    to S). With `juvenile`, the pinned one is a juvenile-only peer on the juvenile
+    team in S, which has no juvenile demand."""
+    if juvenile:
+        staff = [
+            person("C01", "clinician"),
+            person("C02", "clinician", teams=("adult", "juvenile")),
+            person("P01", "peer"),
+            person("P02", "peer", teams=("juvenile",)),
+        ]
+        pin = Pin(employee_id="P02", date=START, shift_id="D8", team=Team.JUVENILE, zone="S")
+    else:
+        staff = [person(id_, role) for id_, role in _ROLES]
+        pin = Pin(employee_id="C02", date=START, shift_id="D8", zone="S")
+    return _two_zone_program(
+        staff=staff,
+        demand=[demand("adult", "N", "Tue", "08:00", "16:00", 1)],
+        pins=[pin],
+        pairs=[PairRule(clinician_id="C01", peer_id="P01", kind=PairKind.PREFER)],
+    )
+
+
+_ROLES = (("C01", "clinician"), ("C02", "clinician"), ("P01", "peer"), ("P02", "peer"))
+
+
+@pytest.mark.parametrize("juvenile", [False, True], ids=["adult-pin", "juvenile-pin"])
+def test_auto_gives_a_roster_when_a_zone_group_is_infeasible_alone(juvenile: bool) -> None:
+    problem = _group_infeasible_alone(juvenile)
+    split = solve_zone_groups(problem, QUICK, 2)
+    assert split.result.status is SolveStatus.NO_SOLUTION  # the decomposition breaks
+
+    result = solve_auto(problem, QUICK, max_variables=4)
+    evaluation = evaluate(problem, result.roster)
+
+    assert result.status is SolveStatus.OPTIMAL, result.message
+    assert "has no roster on its own staff" in result.message
+    assert not evaluation.hard_violations
+    # Tuesday's unit in N is covered and the pinned person works Monday in S, with
+    # a partner from N's staff.
+    assert evaluation.parts.required_shortfall == 0
+    monday = {(r.employee_id, r.zone, r.team) for r in result.roster.assignments if r.date == START}
+    pinned = "P02" if juvenile else "C02"
+    team = Team.JUVENILE if juvenile else Team.ADULT
+    assert (pinned, "S", team) in monday and len(monday) == 2
+    assert result.bound is not None and result.objective == result.bound
 
 
 def test_auto_solves_whole_what_cannot_be_split() -> None:

@@ -22,7 +22,10 @@ What that costs, honestly:
 A person pinned in zones of two groups, or a row naming a zone or person the
 program does not have, cannot be split: `DecompositionError` says which.
 `solve_auto` picks the whole model or the groups from an estimate of the model's
-size made before building it.
+size made before building it, and when it splits it gives the groups a share
+of the time only: their merged roster (or, when a group has no roster on its
+own staff, the greedy one) warm-starts the whole model, whose roster, status
+and bound are what it reports (see `solve_auto`).
 """
 
 from __future__ import annotations
@@ -586,6 +589,11 @@ def solve_by_zone_groups(
     return solve_zone_groups(problem, params, groups, on_progress, staff_by).result
 
 
+#: Share of the time limit the zone groups get when `solve_auto` splits a program;
+#: the whole model, warm-started from their merged roster, gets the rest.
+GROUPS_SHARE = 0.4
+
+
 def solve_auto(
     problem: Problem,
     params: SolveParams | None = None,
@@ -593,24 +601,95 @@ def solve_auto(
     max_variables: int = WHOLE_MODEL_MAX_VARIABLES,
     group_max_variables: int = GROUP_MAX_VARIABLES,
 ) -> SolveResult:
-    """The whole model when its estimate is at most `max_variables`, else zone groups
-    of at most `group_max_variables` each (`groups_needed`).
+    """The whole model when its estimate is at most `max_variables`; else zone
+    groups of at most `group_max_variables` each (`groups_needed`) for a share of
+    the time (`GROUPS_SHARE`), then the whole model warm-started from their merged
+    roster for the rest.
+
+    The groups are a warm start, never the last word: the whole model moves people
+    across groups, honours pins and pairs across them, and its status and bound are
+    the whole problem's. A group with no roster on its own staff only means the
+    whole model starts from the greedy roster. The merged roster is kept only
+    when the whole model ends with none, or with less coverage; then it has no
+    bound.
 
     A program that cannot be split (someone pinned in zones of two groups) is
     solved whole, and the message says why.
     """
+    params = params or SolveParams()
+    started = time.monotonic()
     try:
         groups = groups_needed(problem, max_variables, group_max_variables)
-        if groups > 1:
-            return solve_by_zone_groups(problem, params, groups, on_progress)
+        if groups == 1:
+            return solve(problem, params, on_progress)
+        share = replace(params, time_limit=params.time_limit * GROUPS_SHARE)
+        split = solve_zone_groups(problem, share, groups, on_progress)
     except DecompositionError as error:
         result = solve(problem, params, on_progress)
         note = f"not split into zone groups ({error}); solved whole"
         return replace(result, message=f"{note}. {result.message}" if result.message else note)
-    return solve(problem, params, on_progress)
+    return _whole_after_groups(problem, params, started, split, on_progress)
+
+
+def _coverage(result: SolveResult) -> float:
+    return math.inf if result.stage1_objective is None else result.stage1_objective
+
+
+def _whole_after_groups(
+    problem: Problem,
+    params: SolveParams,
+    started: float,
+    split: Decomposed,
+    on_progress: ProgressHandler | None,
+) -> SolveResult:
+    merged = split.result
+    hint = merged.roster if merged.status.has_roster else None
+    offset = time.monotonic() - started
+    if params.deterministic:
+        remaining = params.time_limit * (1 - GROUPS_SHARE)
+    else:
+        remaining = max(0.1, params.time_limit - offset)
+    handler = None if on_progress is None else _shifted(on_progress, offset)
+    whole = solve(problem, replace(params, time_limit=remaining), handler, hint=hint)
+    seconds = time.monotonic() - started
+    groups = f"{len(split.groups)} zone groups ({_describe(split.groups)})"
+    # Stage by stage, as the engine optimises: at the merged roster's coverage or
+    # better, the whole model's stage 2 started from that roster and is its to keep.
+    if whole.status.has_roster and (hint is None or _coverage(whole) <= _coverage(merged)):
+        start = "their merged roster" if hint is not None else "the greedy roster"
+        if hint is None:
+            start += f" ({merged.message})"
+        note = f"whole model warm-started from {start}, after {groups}"
+        firsts = [
+            None if whole.seconds_to_first is None else offset + whole.seconds_to_first,
+            merged.seconds_to_first,
+        ]
+        return replace(
+            whole,
+            seconds=seconds,
+            seconds_to_first=min((f for f in firsts if f is not None), default=None),
+            message=f"{note}. {whole.message}" if whole.message else note,
+        )
+    if hint is not None:
+        # The whole model ended with no roster or less coverage (it ran out of time
+        # before completing the hint): the merged roster stands, with no bound.
+        outcome = (
+            f"less coverage ({whole.status.value})"
+            if whole.status.has_roster
+            else f"no roster ({whole.status.value})"
+        )
+        return replace(
+            merged,
+            seconds=seconds,
+            message=f"{merged.message}. The whole model, warm-started from it, ended with "
+            f"{outcome} in the remaining {remaining:.0f} s",
+        )
+    note = f"after {groups}, the whole model"
+    return replace(whole, seconds=seconds, message=f"{note}: {whole.message or 'no detail'}")
 
 
 __all__ = [
+    "GROUPS_SHARE",
     "GROUP_MAX_VARIABLES",
     "WHOLE_MODEL_MAX_VARIABLES",
     "Decomposed",

@@ -312,12 +312,16 @@ def solve(
     baseline: Roster | None = None,
     frozen_before: dt.datetime | None = None,
     hire_limits: hiring.HireLimits | None = None,
+    hint: Roster | None = None,
 ) -> SolveResult:
     """Solve `problem`. With a `baseline` roster, repair it: change as few of its
     assignments as required coverage allows; with `frozen_before`, nobody starts a
     shift before it unless pinned (the repair pins the baseline's started shifts).
     With `hire_limits` (`scheduler.plan`): required shortfall, then the plan cost
-    (hires and overtime, a year), then the usual stage 2."""
+    (hires and overtime, a year), then the usual stage 2. A `hint` roster (zone
+    groups' merged roster) is stage 1's warm start in place of the greedy one; its
+    units that the model cannot keep are left out, and if it cannot be completed
+    into a solution the greedy roster is the hint after all."""
     params = params or SolveParams()
     started = time.monotonic()
     built = build_model(problem, baseline, frozen_before, hire_limits)
@@ -340,7 +344,13 @@ def solve(
             # The baseline's units that can stay: few changes from the first roster on.
             greedy = add_hint(v, changes.baseline_hint(v, rows))
         else:
-            greedy = add_hint(v, construct(v)) if USE_CONSTRUCTIVE_HINT else None
+            greedy = None
+            if hint is not None:
+                greedy = add_hint(v, changes.baseline_hint(v, changes.baseline_rows(v, hint)))
+                if greedy is None:
+                    model.clear_hints()  # type: ignore[no-untyped-call]
+            if greedy is None and USE_CONSTRUCTIVE_HINT:
+                greedy = add_hint(v, construct(v))
         model.minimize(built.stage1)
         solver1 = _solver(params, budget.stage1())
         status1 = search_stoppably(solver1, model, progress1)
