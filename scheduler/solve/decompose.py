@@ -652,14 +652,16 @@ def _whole_after_groups(
     handler = None if on_progress is None else _shifted(on_progress, offset)
     whole = solve(problem, replace(params, time_limit=remaining), handler, hint=hint)
     seconds = time.monotonic() - started
-    groups = f"{len(split.groups)} zone groups ({_describe(split.groups)})"
     # Stage by stage, as the engine optimises: at the merged roster's coverage or
     # better, the whole model's stage 2 started from that roster and is its to keep.
     if whole.status.has_roster and (hint is None or _coverage(whole) <= _coverage(merged)):
-        start = "their merged roster" if hint is not None else "the greedy roster"
         if hint is None:
-            start += f" ({merged.message})"
-        note = f"whole model warm-started from {start}, after {groups}"
+            note = f"whole model warm-started from the greedy roster, since {merged.message}"
+        else:
+            note = (
+                f"whole model warm-started from the merged roster of {len(split.groups)} "
+                f"zone groups ({_describe(split.groups)})"
+            )
         firsts = [
             None if whole.seconds_to_first is None else offset + whole.seconds_to_first,
             merged.seconds_to_first,
@@ -684,7 +686,7 @@ def _whole_after_groups(
             message=f"{merged.message}. The whole model, warm-started from it, ended with "
             f"{outcome} in the remaining {remaining:.0f} s",
         )
-    note = f"after {groups}, the whole model"
+    note = f"after the zone groups ({_describe(split.groups)}), the whole model"
     return replace(whole, seconds=seconds, message=f"{note}: {whole.message or 'no detail'}")
 
 
