@@ -27,7 +27,7 @@ from scheduler.model.problem import (
 )
 from scheduler.model.result import SolveParams, SolveResult, SolveStatus
 from scheduler.model.roster import Roster
-from scheduler.solve import build_model
+from scheduler.solve import build_model, decompose
 from scheduler.solve.decompose import (
     DecompositionError,
     GroupRun,
@@ -476,3 +476,25 @@ def test_auto_solves_whole_what_cannot_be_split() -> None:
     for row in result.roster.assignments:
         worked[row.employee_id].add((row.date, row.zone))
     assert worked["C01"] == {(START, "N"), (TUESDAY, "S")}
+
+
+def test_auto_keeps_the_merged_roster_of_a_program_too_big_for_the_whole_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(decompose, "WHOLE_AFTER_GROUPS_MAX_VARIABLES", 4)
+    result = solve_auto(_two_zone_program(), QUICK, max_variables=4)
+    assert result.message.startswith("solved as 2 zone groups")
+    assert "too big to run after the zone groups" in result.message
+    assert result.status is SolveStatus.FEASIBLE and result.bound is None
+
+
+def test_auto_runs_the_whole_model_of_any_size_when_a_group_fails_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A roster comes first: over the size cap, a failed group still leads to the whole model.
+    monkeypatch.setattr(decompose, "WHOLE_AFTER_GROUPS_MAX_VARIABLES", 4)
+    problem = _group_infeasible_alone(juvenile=False)
+    result = solve_auto(problem, QUICK, max_variables=4)
+    assert result.status.has_roster, result.message
+    assert not evaluate(problem, result.roster).hard_violations
+    assert result.message.startswith("whole model warm-started from the greedy roster")

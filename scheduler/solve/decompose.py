@@ -592,6 +592,10 @@ def solve_by_zone_groups(
 #: Share of the time limit the zone groups get when `solve_auto` splits a program;
 #: the whole model, warm-started from their merged roster, gets the rest.
 GROUPS_SHARE = 0.4
+#: Above this estimate the whole model runs only when the groups gave no roster:
+#: the 60 + 60 x 28-day program (130,000) peaked at 0.7 GiB, so this keeps the
+#: whole model to about 2-3 GiB; the merged roster of a larger program has no bound.
+WHOLE_AFTER_GROUPS_MAX_VARIABLES = 400_000
 
 
 def solve_auto(
@@ -613,6 +617,10 @@ def solve_auto(
     when the whole model ends with none, or with less coverage; then it has no
     bound.
 
+    Above `WHOLE_AFTER_GROUPS_MAX_VARIABLES` the groups get all the time and
+    their merged roster (no bound) stands, unless a group had none: then the
+    whole model runs anyway with what time is left, since a roster comes first.
+
     A program that cannot be split (someone pinned in zones of two groups) is
     solved whole, and the message says why.
     """
@@ -622,8 +630,15 @@ def solve_auto(
         groups = groups_needed(problem, max_variables, group_max_variables)
         if groups == 1:
             return solve(problem, params, on_progress)
-        share = replace(params, time_limit=params.time_limit * GROUPS_SHARE)
-        split = solve_zone_groups(problem, share, groups, on_progress)
+        too_big = estimate_variables(problem) > WHOLE_AFTER_GROUPS_MAX_VARIABLES
+        share = params.time_limit if too_big else params.time_limit * GROUPS_SHARE
+        split = solve_zone_groups(problem, replace(params, time_limit=share), groups, on_progress)
+        if too_big and split.result.status.has_roster:
+            note = (
+                "the whole model is too big to run after the zone groups "
+                f"(over {WHOLE_AFTER_GROUPS_MAX_VARIABLES:,} estimated variables)"
+            )
+            return replace(split.result, message=f"{split.result.message}. {note}")
     except DecompositionError as error:
         result = solve(problem, params, on_progress)
         note = f"not split into zone groups ({error}); solved whole"
@@ -693,6 +708,7 @@ def _whole_after_groups(
 __all__ = [
     "GROUPS_SHARE",
     "GROUP_MAX_VARIABLES",
+    "WHOLE_AFTER_GROUPS_MAX_VARIABLES",
     "WHOLE_MODEL_MAX_VARIABLES",
     "Decomposed",
     "DecompositionError",
