@@ -219,3 +219,19 @@ def test_the_hint_is_complete_and_holds_the_construction() -> None:
 @given(problem=programs())
 def test_random_programs(problem: Problem) -> None:
     constructed(problem)
+
+
+def test_a_start_roster_is_kept_and_the_greedy_fills_the_rest() -> None:
+    # Start: only the sample's first day as the plain greedy built it. Built from
+    # that start, day 0 stays as it was and the later days are filled again, and
+    # the result keeps every hard rule.
+    problem = read_problem(ROOT / "inputs" / "hartford")
+    v = build_model(problem).variables
+    plain = construct(v)
+    start = {key: k for key, k in plain.items() if key[1] == 0}
+    chosen = construct(v, start)
+
+    assert {key: k for key, k in chosen.items() if key[1] == 0} == start
+    assert any(day > 0 for _, day in chosen)
+    assert_model_counting(v, chosen)
+    assert not evaluate(problem, as_roster(v, chosen)).hard_violations

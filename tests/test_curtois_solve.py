@@ -193,6 +193,7 @@ def test_instance15_solves_and_both_checkers_recheck_it(tmp_path: Path) -> None:
     run, rows = solve_instance(path, SolveParams(time_limit=8), solution, BEST_KNOWN["Instance15"])
     instance = read_curtois(path)
     written = read_solution(solution, instance)
+    assert sorted(written) == rows
     check = check_solution(instance, written)
     product = evaluate(as_problem(instance), as_roster(as_problem(instance), written))
 

@@ -33,9 +33,15 @@ from scheduler.solve.variables import Option, RosterVariables
 Chosen = dict[tuple[int, int], int]
 
 
-def construct(v: RosterVariables) -> Chosen:
-    """A roster as the option each person works per day (absent: off)."""
+def construct(v: RosterVariables, start: Chosen | None = None) -> Chosen:
+    """A roster as the option each person works per day (absent: off).
+
+    With `start` (whole units of a roster found elsewhere: the zone groups'),
+    those go first, as far as the rules let them, and the greedy fills the rest."""
     builder = _Builder(v)
+    for (p, _day), k in sorted((start or {}).items()):
+        if builder.can_take(p, k):
+            builder.place(p, k)
     builder.place_pins()
     # Required coverage on every day before any target: a target met early in the
     # week would spend the hours and days that required slots later need.

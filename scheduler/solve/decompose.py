@@ -456,9 +456,12 @@ def solve_zone_groups(
     groups: int | None = None,
     on_progress: ProgressHandler | None = None,
     staff_by: StaffBy = "balanced",
+    keep_going: bool = False,
 ) -> Decomposed:
     """Solve the program as `groups` zone groups (default: `groups_needed`), one
-    after another, and merge the rosters. Progress events carry the running
+    after another, and merge the rosters. A group without a roster ends it with
+    no roster; with `keep_going` the other groups are still solved (their
+    rosters are in `groups`: the whole model's warm start). Progress events carry the running
     group's own objective, with seconds counted from the start of the whole solve.
 
     The time limit is shared in proportion to the groups' estimated sizes; time a
@@ -474,6 +477,7 @@ def solve_zone_groups(
     split_pairs = _split_prefer_pairs(problem, parts_of)
     total_size = sum(max(1, g.estimated_variables) for g in parts_of)
     runs: list[GroupRun] = []
+    failed: list[int] = []
     for group, share in zip(parts_of, _shares(parts_of), strict=True):
         if params.deterministic:
             limit = params.time_limit * max(1, group.estimated_variables) / total_size
@@ -486,9 +490,13 @@ def solve_zone_groups(
         result = solve(group.problem, replace(params, time_limit=limit), handler)
         runs.append(GroupRun(group, result, limit))
         if not result.status.has_roster:
-            return Decomposed(
-                _failed(problem, params, started, runs), tuple(runs), len(split_pairs)
-            )
+            failed.append(len(runs) - 1)
+            if not keep_going:
+                break
+    if failed:
+        return Decomposed(
+            _failed(problem, params, started, runs, failed[0]), tuple(runs), len(split_pairs)
+        )
     merged = _merge(problem, params, started, runs, split_pairs)
     return Decomposed(merged, tuple(runs), len(split_pairs))
 
@@ -509,9 +517,9 @@ def _describe(runs: Sequence[GroupRun]) -> str:
 
 
 def _failed(
-    problem: Problem, params: SolveParams, started: float, runs: Sequence[GroupRun]
+    problem: Problem, params: SolveParams, started: float, runs: Sequence[GroupRun], first: int
 ) -> SolveResult:
-    last = runs[-1]
+    last = runs[first]
     # A group without a roster does not make the program infeasible: the whole
     # model may still move people across groups.
     message = (
@@ -632,7 +640,9 @@ def solve_auto(
             return solve(problem, params, on_progress)
         too_big = estimate_variables(problem) > WHOLE_AFTER_GROUPS_MAX_VARIABLES
         share = params.time_limit if too_big else params.time_limit * GROUPS_SHARE
-        split = solve_zone_groups(problem, replace(params, time_limit=share), groups, on_progress)
+        split = solve_zone_groups(
+            problem, replace(params, time_limit=share), groups, on_progress, keep_going=True
+        )
         if too_big and split.result.status.has_roster:
             note = (
                 "the whole model is too big to run after the zone groups "
@@ -659,19 +669,25 @@ def _whole_after_groups(
 ) -> SolveResult:
     merged = split.result
     hint = merged.roster if merged.status.has_roster else None
+    # Without a merged roster, the groups that found one still give a start.
+    solved = [run for run in split.groups if run.result.status.has_roster]
+    start = hint or Roster(assignments=tuple(_merged_rows(solved)))
     offset = time.monotonic() - started
     if params.deterministic:
         remaining = params.time_limit * (1 - GROUPS_SHARE)
     else:
         remaining = max(0.1, params.time_limit - offset)
     handler = None if on_progress is None else _shifted(on_progress, offset)
-    whole = solve(problem, replace(params, time_limit=remaining), handler, hint=hint)
+    whole = solve(problem, replace(params, time_limit=remaining), handler, hint=start)
     seconds = time.monotonic() - started
     # Stage by stage, as the engine optimises: at the merged roster's coverage or
     # better, the whole model's stage 2 started from that roster and is its to keep.
     if whole.status.has_roster and (hint is None or _coverage(whole) <= _coverage(merged)):
         if hint is None:
-            note = f"whole model warm-started from the greedy roster, since {merged.message}"
+            note = (
+                f"whole model warm-started from the rosters of {len(solved)} of "
+                f"{len(split.groups)} zone groups and the greedy roster, since {merged.message}"
+            )
         else:
             note = (
                 f"whole model warm-started from the merged roster of {len(split.groups)} "

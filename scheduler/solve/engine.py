@@ -319,9 +319,10 @@ def solve(
     shift before it unless pinned (the repair pins the baseline's started shifts).
     With `hire_limits` (`scheduler.plan`): required shortfall, then the plan cost
     (hires and overtime, a year), then the usual stage 2. A `hint` roster (zone
-    groups' merged roster) is stage 1's warm start in place of the greedy one; its
-    units that the model cannot keep are left out, and if it cannot be completed
-    into a solution the greedy roster is the hint after all."""
+    groups' merged roster, or the part of it the groups found) starts the greedy
+    roster that warm-starts stage 1: its units go first where the rules let them,
+    the greedy fills the rest; if that cannot be completed into a solution, the
+    plain greedy roster is the hint after all."""
     params = params or SolveParams()
     started = time.monotonic()
     built = build_model(problem, baseline, frozen_before, hire_limits)
@@ -346,7 +347,8 @@ def solve(
         else:
             greedy = None
             if hint is not None:
-                greedy = add_hint(v, changes.baseline_hint(v, changes.baseline_rows(v, hint)))
+                start = changes.baseline_hint(v, changes.baseline_rows(v, hint))
+                greedy = add_hint(v, construct(v, start))
                 if greedy is None:
                     model.clear_hints()  # type: ignore[no-untyped-call]
             if greedy is None and USE_CONSTRUCTIVE_HINT:
