@@ -48,11 +48,16 @@ def main() -> None:
             wall = time.monotonic() - started
             evaluation = evaluate(problem, result.roster)
             floor = evaluation.parts.required_shortfall
+            # Zone groups report their own shortfall: only the whole model's events
+            # (from its first roster on) count for the program.
+            first = result.seconds_to_first or 0.0
             at_floor = next(
                 (
                     e.seconds
                     for e in events
-                    if e.required_shortfall is not None and e.required_shortfall <= floor
+                    if e.seconds >= first
+                    and e.required_shortfall is not None
+                    and e.required_shortfall <= floor
                 ),
                 None,
             )

@@ -51,6 +51,26 @@ def construct(v: RosterVariables, start: Chosen | None = None) -> Chosen:
     return builder.chosen
 
 
+def shortfall(v: RosterVariables, chosen: Chosen) -> tuple[int, int]:
+    """Required and target unit-slots a constructed roster leaves short (units of an
+    option: its people, or the fewer of its clinicians and peers when units pair)."""
+    builder = _Builder(v)
+    on: dict[int, list[int]] = defaultdict(list)
+    for (p, _day), k in chosen.items():
+        on[k].append(p)
+    for k, people in on.items():
+        if v.problem.people_per_unit == 2:
+            roles = [v.people[p].role for p in people]
+            units = min(roles.count(Role.CLINICIAN), roles.count(Role.PEER))
+        else:
+            units = len(people)
+        builder.cover(k, units)
+    return (
+        sum(max(0, left) for left in builder.required.values()),
+        sum(max(0, left) for left in builder.target.values()),
+    )
+
+
 #: Deterministic-time budget for completing the hint (about a second on 60+60 x 28 days).
 COMPLETION_LIMIT = 10.0
 

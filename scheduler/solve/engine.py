@@ -25,7 +25,7 @@ from scheduler.model.problem import PairKind, Problem, Role
 from scheduler.model.report import ObjectiveParts
 from scheduler.model.result import ProgressEvent, SolveParams, SolveResult, SolveStatus
 from scheduler.model.roster import Assignment, Roster
-from scheduler.solve.construct import add_hint, construct
+from scheduler.solve.construct import add_hint, construct, shortfall
 from scheduler.solve.matching import MatchingResult, Pairs, match_units
 from scheduler.solve.rules import (
     Expr,
@@ -321,8 +321,8 @@ def solve(
     (hires and overtime, a year), then the usual stage 2. A `hint` roster (zone
     groups' merged roster, or the part of it the groups found) starts the greedy
     roster that warm-starts stage 1: its units go first where the rules let them,
-    the greedy fills the rest; if that cannot be completed into a solution, the
-    plain greedy roster is the hint after all."""
+    the greedy fills the rest; the plain greedy roster is the hint after all when
+    it covers more, or when the other cannot be completed into a solution."""
     params = params or SolveParams()
     started = time.monotonic()
     built = build_model(problem, baseline, frozen_before, hire_limits)
@@ -346,13 +346,17 @@ def solve(
             greedy = add_hint(v, changes.baseline_hint(v, rows))
         else:
             greedy = None
-            if hint is not None:
-                start = changes.baseline_hint(v, changes.baseline_rows(v, hint))
-                greedy = add_hint(v, construct(v, start))
-                if greedy is None:
-                    model.clear_hints()  # type: ignore[no-untyped-call]
-            if greedy is None and USE_CONSTRUCTIVE_HINT:
-                greedy = add_hint(v, construct(v))
+            plain = construct(v) if USE_CONSTRUCTIVE_HINT or hint is not None else None
+            if hint is not None and plain is not None:
+                start = construct(v, changes.baseline_hint(v, changes.baseline_rows(v, hint)))
+                # A part of a roster can leave the greedy too few people for the
+                # rest: the start only when it covers at least as much.
+                if shortfall(v, start) <= shortfall(v, plain):
+                    greedy = add_hint(v, start)
+                    if greedy is None:
+                        model.clear_hints()  # type: ignore[no-untyped-call]
+            if greedy is None and plain is not None:
+                greedy = add_hint(v, plain)
         model.minimize(built.stage1)
         solver1 = _solver(params, budget.stage1())
         status1 = search_stoppably(solver1, model, progress1)
