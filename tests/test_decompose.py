@@ -497,4 +497,5 @@ def test_auto_runs_the_whole_model_of_any_size_when_a_group_fails_alone(
     result = solve_auto(problem, QUICK, max_variables=4)
     assert result.status.has_roster, result.message
     assert not evaluate(problem, result.roster).hard_violations
-    assert result.message.startswith("whole model warm-started from the rosters of 1 of 2 zone")
+    assert result.message.startswith("whole model warm-started from the greedy roster (seeded")
+    assert "rosters of 1 of 2 zone groups" in result.message

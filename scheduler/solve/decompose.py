@@ -621,7 +621,8 @@ def solve_auto(
     The groups are a warm start, never the last word: the whole model moves people
     across groups, honours pins and pairs across them, and its status and bound are
     the whole problem's. A group with no roster on its own staff only means the
-    whole model starts from the greedy roster. The merged roster is kept only
+    whole model starts from the greedy roster (seeded with the other groups'
+    rosters when that covers as much). The merged roster is kept only
     when the whole model ends with none, or with less coverage; then it has no
     bound.
 
@@ -685,8 +686,9 @@ def _whole_after_groups(
     if whole.status.has_roster and (hint is None or _coverage(whole) <= _coverage(merged)):
         if hint is None:
             note = (
-                f"whole model warm-started from the rosters of {len(solved)} of "
-                f"{len(split.groups)} zone groups and the greedy roster, since {merged.message}"
+                "whole model warm-started from the greedy roster (seeded with the rosters of "
+                f"{len(solved)} of {len(split.groups)} zone groups where that covers as much), "
+                f"since {merged.message}"
             )
         else:
             note = (
