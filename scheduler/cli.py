@@ -82,7 +82,7 @@ def solve(
         SolveMethod,
         typer.Option(
             help="whole: one model; zones: zone groups solved one by one (large programs; "
-            "no bound); auto: zone groups only when the whole model would be too big.",
+            "no bound); auto: when the whole model would be too big, zone groups warm-start it.",
         ),
     ] = SolveMethod.AUTO,
     previous: Annotated[

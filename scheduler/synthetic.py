@@ -29,6 +29,7 @@ from scheduler.model.problem import (
     PairRule,
     Person,
     PersonRules,
+    Pin,
     Problem,
     Role,
     Rules,
@@ -178,6 +179,8 @@ def synthetic_program(
     juvenile: bool = True,
     seed: int = 0,
     start_date: dt.date = dt.date(2026, 3, 2),
+    juvenile_zones: int | None = None,
+    pins: int = 0,
 ) -> Problem:
     """A realistic random program; the same arguments always give an equal Problem.
 
@@ -223,6 +226,10 @@ def synthetic_program(
     zone, a `date` row for the day before `start_date` that sets the night
     spilling into the first morning to 0 units: that night belongs to the
     previous roster, and no shift of this one could cover it.
+
+    `juvenile_zones` sets how many zones have juvenile demand (default half).
+    `pins` adds that many `Pins` rows (`_pins`, from a generator of its own, so
+    the rest of the program is the same with or without them).
     """
     if min(clinicians, peers, zones, days) < 1:
         raise ValueError("clinicians, peers, zones and days must each be at least 1")
@@ -238,7 +245,8 @@ def synthetic_program(
 
     zone_order = rng.sample(zone_ids, len(zone_ids))
     busy = set(zone_order[: (zones + 1) // 2])
-    with_juvenile = set(rng.sample(zone_ids, max(1, zones // 2))) if juvenile else set()
+    juvenile_count = max(1, zones // 2) if juvenile_zones is None else juvenile_zones
+    with_juvenile = set(rng.sample(zone_ids, min(zones, juvenile_count))) if juvenile else set()
     # Busy zones first: they get the first share of the staff in every step.
     plans = [
         _ZonePlan(zone_id=z, busy=z in busy, has_juvenile=z in with_juvenile)
@@ -246,6 +254,14 @@ def synthetic_program(
     ]
     fits = _fits_check(staff, shifts, time_off, start_date, days)
     _grow_demand(plans, fits, around_the_clock)
+    pin_rows = _pins(
+        random.Random(seed + 1), staff, zone_ids, with_juvenile, time_off, pins, start_date, days
+    )
+    if pin_rows:
+        # The first pin's person may only work juvenile (see `_pins`).
+        staff = [
+            _juvenile_only(p) if p.employee_id == pin_rows[0].employee_id else p for p in staff
+        ]
 
     return Problem(
         name=f"Synthetic program (seed {seed})",
@@ -261,7 +277,66 @@ def synthetic_program(
         ),
         time_off=tuple(time_off),
         pairs=tuple(_pairs(rng, staff)),
+        pins=tuple(pin_rows),
     )
+
+
+def _juvenile_only(person: Person) -> Person:
+    return person.model_copy(update={"teams": (Team.JUVENILE,)})
+
+
+def _pins(
+    rng: random.Random,
+    staff: Sequence[Person],
+    zone_ids: Sequence[str],
+    with_juvenile: set[str],
+    time_off: Sequence[TimeOff],
+    count: int,
+    start_date: dt.date,
+    days: int,
+) -> list[Pin]:
+    """`count` pins in the first week, each on a day the person is not off. The
+    first, when a peer is on both teams and a zone has no juvenile demand, puts
+    that peer (made juvenile-only) on the juvenile team in such a zone, on M10:
+    the case a decomposition by zone does not expect. The rest put adult-team
+    people (no trainees) on D8 in their home zone."""
+    if count <= 0:
+        return []
+
+    def day() -> dt.date:
+        return start_date + dt.timedelta(days=rng.randrange(min(days, 7)))
+
+    off = {row.employee_id for row in time_off}
+    free = [p for p in staff if p.employee_id not in off and TRAINEE_SKILL not in p.skills]
+    pins: list[Pin] = []
+    both = [p for p in free if p.role is Role.PEER and Team.JUVENILE in p.teams]
+    without = [z for z in zone_ids if z not in with_juvenile]
+    used: set[str] = set()
+    if both and without:
+        peer = rng.choice(both)
+        zone = rng.choice(without)
+        pins.append(
+            Pin(
+                employee_id=peer.employee_id,
+                date=day(),
+                shift_id="M10",
+                team=Team.JUVENILE,
+                zone=zone,
+            )
+        )
+        used.add(peer.employee_id)
+    adults = [p for p in free if Team.ADULT in p.teams and p.employee_id not in used]
+    for person in rng.sample(adults, min(len(adults), count - len(pins))):
+        pins.append(
+            Pin(
+                employee_id=person.employee_id,
+                date=day(),
+                shift_id="D8",
+                team=Team.ADULT,
+                zone=person.home_zone,
+            )
+        )
+    return pins
 
 
 def _zones(rng: random.Random, count: int) -> list[Zone]:

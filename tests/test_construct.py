@@ -18,7 +18,7 @@ from scheduler.io.read_workbook import read_problem
 from scheduler.model.problem import PairKind, PairRule, Pin, Problem, Role
 from scheduler.model.report import Evaluation
 from scheduler.model.roster import Assignment, Roster
-from scheduler.solve.construct import Chosen, add_hint, construct
+from scheduler.solve.construct import Chosen, add_hint, construct, shortfall
 from scheduler.solve.engine import build_model
 from scheduler.solve.variables import RosterVariables
 from scheduler.synthetic import synthetic_program
@@ -219,3 +219,32 @@ def test_the_hint_is_complete_and_holds_the_construction() -> None:
 @given(problem=programs())
 def test_random_programs(problem: Problem) -> None:
     constructed(problem)
+
+
+def test_a_start_roster_is_kept_and_the_greedy_fills_the_rest() -> None:
+    # Start: only the sample's first day as the plain greedy built it. Built from
+    # that start, day 0 stays as it was and the later days are filled again, and
+    # the result keeps every hard rule.
+    problem = read_problem(ROOT / "inputs" / "hartford")
+    v = build_model(problem).variables
+    plain = construct(v)
+    start = {key: k for key, k in plain.items() if key[1] == 0}
+    chosen = construct(v, start)
+
+    assert {key: k for key, k in chosen.items() if key[1] == 0} == start
+    assert any(day > 0 for _, day in chosen)
+    assert_model_counting(v, chosen)
+    assert not evaluate(problem, as_roster(v, chosen)).hard_violations
+
+
+def test_shortfall_of_a_construction_is_the_checkers() -> None:
+    v, chosen, evaluation = constructed(read_problem(ROOT / "inputs" / "hartford"))
+    required, target = shortfall(v, chosen)
+    assert (required, target) == (
+        evaluation.parts.required_shortfall,
+        evaluation.parts.target_shortfall,
+    )
+    assert shortfall(v, {}) == (
+        evaluation.required_unit_slots,
+        sum(need.target for need in v.requirements.values()),
+    )

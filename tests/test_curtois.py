@@ -27,11 +27,19 @@ def best_known() -> list[dict[str, str]]:
         return list(csv.DictReader(file))
 
 
-# --- the twelve instances ---
+# --- the eighteen instances ---
 
 
-def test_best_known_lists_the_twelve_instances() -> None:
-    assert [row["instance"] for row in best_known()] == [f"Instance{n}" for n in range(1, 13)]
+def test_best_known_lists_the_eighteen_instances() -> None:
+    assert [row["instance"] for row in best_known()] == [f"Instance{n}" for n in range(1, 19)]
+
+
+def test_instance15_reads_its_minus_zero_requirements_as_zero() -> None:
+    instance = read_curtois(BENCHMARKS / "Instance15.txt")
+    # The file's last cover lines are "41,D,-0,100,1" and "41,n2,-0,100,1".
+    last_day = {c.shift: c.requirement for c in instance.cover if c.day == 41}
+
+    assert (last_day["D"], last_day["n2"]) == (0, 0)
 
 
 @pytest.mark.parametrize("row", best_known(), ids=lambda row: row["instance"])
@@ -445,6 +453,13 @@ def test_a_days_off_line_with_no_day_is_an_empty_set() -> None:
     assert instance.days_off == {"A": frozenset()}
 
 
+@pytest.mark.parametrize("zero", ["-0", "-00", "00"])
+def test_a_signed_or_padded_zero_is_zero(zero: str) -> None:
+    instance = parse_curtois(VALID.replace("0,D,1,100,1", f"0,D,{zero},100,1"))
+
+    assert instance.cover[0].requirement == 0
+
+
 def test_a_shift_type_missing_from_max_shifts_has_no_limit() -> None:
     text = VALID.replace("D,480,\n", "D,480,\nN,480,\n").replace("A,D=7,", "A,D=0,")
     instance = parse_curtois(text)
@@ -594,6 +609,18 @@ def test_a_shift_type_missing_from_max_shifts_has_no_limit() -> None:
                 (20, "SECTION_COVER.WeightOver", "WeightOver 'x' is not a whole number"),
             ],
             id="all-issues-collected",
+        ),
+        pytest.param(
+            "0,D,1,100,1",
+            "0,D,-1,100,1",
+            [(20, "SECTION_COVER.Requirement", "Requirement '-1' is not a whole number 0 or more")],
+            id="negative-requirement",
+        ),
+        pytest.param(
+            "0,D,1,100,1",
+            "0,D,+0,100,1",
+            [(20, "SECTION_COVER.Requirement", "Requirement '+0' is not a whole number 0 or more")],
+            id="plus-zero",
         ),
     ],
 )

@@ -27,7 +27,7 @@ from scheduler.model.problem import (
 )
 from scheduler.model.result import SolveParams, SolveResult, SolveStatus
 from scheduler.model.roster import Roster
-from scheduler.solve import build_model
+from scheduler.solve import build_model, decompose
 from scheduler.solve.decompose import (
     DecompositionError,
     GroupRun,
@@ -402,10 +402,64 @@ def test_auto_solves_small_programs_whole() -> None:
     assert "zone groups" not in result.message
 
 
-def test_auto_splits_above_the_limit() -> None:
+def test_auto_splits_above_the_limit_then_solves_whole_from_the_groups() -> None:
+    # The groups' merged roster is the whole model's warm start; the whole model has
+    # the last word, so the status and bound are the whole problem's.
     result = solve_auto(_two_zone_program(), QUICK, max_variables=4)
-    assert result.message.startswith("solved as 2 zone groups")
+    assert result.message.startswith("whole model warm-started from the merged roster of 2 zone")
+    assert result.status is SolveStatus.OPTIMAL
+    assert result.bound is not None and result.bound == result.objective
     assert not evaluate(_two_zone_program(), result.roster).hard_violations
+
+
+def _group_infeasible_alone(juvenile: bool) -> Problem:
+    """Zone S has no demand and no staff at home; one person is pinned there on
+    Monday. The pin takes them into S's group, where nobody can be their partner:
+    the group alone is infeasible, the whole program is not (a partner from N goes
+    to S). With `juvenile`, the pinned one is a juvenile-only peer on the juvenile
+    team in S, which has no juvenile demand."""
+    if juvenile:
+        staff = [
+            person("C01", "clinician"),
+            person("C02", "clinician", teams=("adult", "juvenile")),
+            person("P01", "peer"),
+            person("P02", "peer", teams=("juvenile",)),
+        ]
+        pin = Pin(employee_id="P02", date=START, shift_id="D8", team=Team.JUVENILE, zone="S")
+    else:
+        staff = [person(id_, role) for id_, role in _ROLES]
+        pin = Pin(employee_id="C02", date=START, shift_id="D8", zone="S")
+    return _two_zone_program(
+        staff=staff,
+        demand=[demand("adult", "N", "Tue", "08:00", "16:00", 1)],
+        pins=[pin],
+        pairs=[PairRule(clinician_id="C01", peer_id="P01", kind=PairKind.PREFER)],
+    )
+
+
+_ROLES = (("C01", "clinician"), ("C02", "clinician"), ("P01", "peer"), ("P02", "peer"))
+
+
+@pytest.mark.parametrize("juvenile", [False, True], ids=["adult-pin", "juvenile-pin"])
+def test_auto_gives_a_roster_when_a_zone_group_is_infeasible_alone(juvenile: bool) -> None:
+    problem = _group_infeasible_alone(juvenile)
+    split = solve_zone_groups(problem, QUICK, 2)
+    assert split.result.status is SolveStatus.NO_SOLUTION  # the decomposition breaks
+
+    result = solve_auto(problem, QUICK, max_variables=4)
+    evaluation = evaluate(problem, result.roster)
+
+    assert result.status is SolveStatus.OPTIMAL, result.message
+    assert "has no roster on its own staff" in result.message
+    assert not evaluation.hard_violations
+    # Tuesday's unit in N is covered and the pinned person works Monday in S, with
+    # a partner from N's staff.
+    assert evaluation.parts.required_shortfall == 0
+    monday = {(r.employee_id, r.zone, r.team) for r in result.roster.assignments if r.date == START}
+    pinned = "P02" if juvenile else "C02"
+    team = Team.JUVENILE if juvenile else Team.ADULT
+    assert (pinned, "S", team) in monday and len(monday) == 2
+    assert result.bound is not None and result.objective == result.bound
 
 
 def test_auto_solves_whole_what_cannot_be_split() -> None:
@@ -422,3 +476,26 @@ def test_auto_solves_whole_what_cannot_be_split() -> None:
     for row in result.roster.assignments:
         worked[row.employee_id].add((row.date, row.zone))
     assert worked["C01"] == {(START, "N"), (TUESDAY, "S")}
+
+
+def test_auto_keeps_the_merged_roster_of_a_program_too_big_for_the_whole_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(decompose, "WHOLE_AFTER_GROUPS_MAX_VARIABLES", 4)
+    result = solve_auto(_two_zone_program(), QUICK, max_variables=4)
+    assert result.message.startswith("solved as 2 zone groups")
+    assert "too big to run after the zone groups" in result.message
+    assert result.status is SolveStatus.FEASIBLE and result.bound is None
+
+
+def test_auto_runs_the_whole_model_of_any_size_when_a_group_fails_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A roster comes first: over the size cap, a failed group still leads to the whole model.
+    monkeypatch.setattr(decompose, "WHOLE_AFTER_GROUPS_MAX_VARIABLES", 4)
+    problem = _group_infeasible_alone(juvenile=False)
+    result = solve_auto(problem, QUICK, max_variables=4)
+    assert result.status.has_roster, result.message
+    assert not evaluate(problem, result.roster).hard_violations
+    assert result.message.startswith("whole model warm-started from the greedy roster (seeded")
+    assert "rosters of 1 of 2 zone groups" in result.message

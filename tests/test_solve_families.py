@@ -132,6 +132,32 @@ def test_shift_cover_under(people_per_unit: int) -> None:
     assert len({row.unit_id for row in result.roster.assignments}) == 2
 
 
+def test_shift_cover_under_and_over_are_never_both_counted() -> None:
+    # An intermediate roster of a stopped search must report the penalty the checker
+    # counts: with under = over = 1 allowed, "1 unit for 1" could cost under + over.
+    from ortools.sat.python import cp_model
+
+    from scheduler.solve.engine import build_model
+
+    problem = make_problem(
+        people_per_unit=1,
+        staff=units_of(1, 2),
+        days=1,
+        shifts=(D8,),
+        shift_cover=[cover(MON, units=1, under=2, over=3)],
+    )
+    built = build_model(problem)
+    model = built.variables.model
+    slack = {
+        name.split("_")[1]: model.get_int_var_from_proto_index(index)
+        for index, var in enumerate(model.proto.variables)
+        if (name := var.name).startswith(("cover_under_", "cover_over_"))
+    }
+    model.add(slack["under"] == 1)
+    model.add(slack["over"] == 1)
+    assert cp_model.CpSolver().solve(model) == cp_model.INFEASIBLE
+
+
 def test_shift_cover_weighs_against_the_other_parts() -> None:
     problem = solo_program(
         [person("C01", "clinician", hourly_rate=50, overtime_after_hours=0)],

@@ -284,3 +284,21 @@ def test_optional_columns_and_sheets_are_written_when_used(tmp_path: Path) -> No
         [first.employee_id, "2026-03-03", "D8", "", ""],
     ]
     assert _without_rows(read_problem(tmp_path)) == changed
+
+
+def test_pins_and_juvenile_zones_shape_the_issue_15_program() -> None:
+    # 60 + 60, 28 days, 24/7 in 5 zones, juvenile in 3, 4 pins: the first puts a
+    # juvenile-only peer on the juvenile team in a zone without juvenile demand.
+    program = synthetic_program(60, 60, 5, 28, True, juvenile_zones=3, pins=4)
+    plain = synthetic_program(60, 60, 5, 28, True, juvenile_zones=3)
+    juvenile_zones = {row.zone for row in program.demand if row.team is Team.JUVENILE}
+    first = program.pins[0]
+    pinned = program.people_by_id[first.employee_id]
+
+    assert len(juvenile_zones) == 3 and len(program.pins) == 4
+    assert (first.team, pinned.role, pinned.teams) == (Team.JUVENILE, Role.PEER, (Team.JUVENILE,))
+    assert first.zone not in juvenile_zones
+    assert all(pin.team is Team.ADULT for pin in program.pins[1:])
+    # Pins change nothing else but the first pinned person's teams.
+    assert program.demand == plain.demand and program.pairs == plain.pairs
+    assert len({pin.employee_id for pin in program.pins}) == 4

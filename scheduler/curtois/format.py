@@ -57,7 +57,8 @@ SOLUTION_HEADER = ("employee", "day", "shift")
 #: One shift worked: (employee id, day index, shift type id).
 CurtoisAssignment = tuple[str, int, str]
 
-_WHOLE_NUMBER = re.compile(r"[0-9]+")
+#: Digits; `-0` (written so in Instance15's cover) is zero, any other sign is refused.
+_WHOLE_NUMBER = re.compile(r"[0-9]+|-0+")
 #: How many known ids an "unknown reference" message lists before it stops.
 _MAX_LISTED_IDS = 12
 

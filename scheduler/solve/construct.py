@@ -34,9 +34,15 @@ from scheduler.solve.variables import Option, RosterVariables
 Chosen = dict[tuple[int, int], int]
 
 
-def construct(v: RosterVariables) -> Chosen:
-    """A roster as the option each person works per day (absent: off)."""
+def construct(v: RosterVariables, start: Chosen | None = None) -> Chosen:
+    """A roster as the option each person works per day (absent: off).
+
+    With `start` (whole units of a roster found elsewhere: the zone groups'),
+    those go first, as far as the rules let them, and the greedy fills the rest."""
     builder = _Builder(v)
+    for (p, _day), k in sorted((start or {}).items()):
+        if builder.can_take(p, k):
+            builder.place(p, k)
     builder.place_pins()
     # Required coverage on every day before any target: a target met early in the
     # week would spend the hours and days that required slots later need.
@@ -44,6 +50,26 @@ def construct(v: RosterVariables) -> Chosen:
         for day in range(v.problem.days):
             builder.fill_day(day, required_only)
     return builder.chosen
+
+
+def shortfall(v: RosterVariables, chosen: Chosen) -> tuple[int, int]:
+    """Required and target unit-slots a constructed roster leaves short (units of an
+    option: its people, or the fewer of its clinicians and peers when units pair)."""
+    builder = _Builder(v)
+    on: dict[int, list[int]] = defaultdict(list)
+    for (p, _day), k in chosen.items():
+        on[k].append(p)
+    for k, people in on.items():
+        if v.problem.people_per_unit == 2:
+            roles = [v.people[p].role for p in people]
+            units = min(roles.count(Role.CLINICIAN), roles.count(Role.PEER))
+        else:
+            units = len(people)
+        builder.cover(k, units)
+    return (
+        sum(max(0, left) for left in builder.required.values()),
+        sum(max(0, left) for left in builder.target.values()),
+    )
 
 
 #: Deterministic-time budget for completing the hint (about a second on 60+60 x 28 days).

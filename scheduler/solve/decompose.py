@@ -22,7 +22,10 @@ What that costs, honestly:
 A person pinned in zones of two groups, or a row naming a zone or person the
 program does not have, cannot be split: `DecompositionError` says which.
 `solve_auto` picks the whole model or the groups from an estimate of the model's
-size made before building it.
+size made before building it, and when it splits it gives the groups a share
+of the time only: their merged roster (or, when a group has no roster on its
+own staff, the greedy one) warm-starts the whole model, whose roster, status
+and bound are what it reports (see `solve_auto`).
 """
 
 from __future__ import annotations
@@ -454,11 +457,14 @@ def solve_zone_groups(
     groups: int | None = None,
     on_progress: ProgressHandler | None = None,
     staff_by: StaffBy = "balanced",
+    keep_going: bool = False,
     *,
     stop: StopToken | None = None,
 ) -> Decomposed:
     """Solve the program as `groups` zone groups (default: `groups_needed`), one
-    after another, and merge the rosters. Progress events carry the running
+    after another, and merge the rosters. A group without a roster ends it with
+    no roster; with `keep_going` the other groups are still solved (their
+    rosters are in `groups`: the whole model's warm start). Progress events carry the running
     group's own objective, with seconds counted from the start of the whole solve.
 
     The time limit is shared in proportion to the groups' estimated sizes; time a
@@ -474,6 +480,7 @@ def solve_zone_groups(
     split_pairs = _split_prefer_pairs(problem, parts_of)
     total_size = sum(max(1, g.estimated_variables) for g in parts_of)
     runs: list[GroupRun] = []
+    failed: list[int] = []
     for group, share in zip(parts_of, _shares(parts_of), strict=True):
         if params.deterministic:
             limit = params.time_limit * max(1, group.estimated_variables) / total_size
@@ -486,9 +493,13 @@ def solve_zone_groups(
         result = solve(group.problem, replace(params, time_limit=limit), handler, stop=stop)
         runs.append(GroupRun(group, result, limit))
         if not result.status.has_roster:
-            return Decomposed(
-                _failed(problem, params, started, runs), tuple(runs), len(split_pairs)
-            )
+            failed.append(len(runs) - 1)
+            if not keep_going:
+                break
+    if failed:
+        return Decomposed(
+            _failed(problem, params, started, runs, failed[0]), tuple(runs), len(split_pairs)
+        )
     merged = _merge(problem, params, started, runs, split_pairs)
     return Decomposed(merged, tuple(runs), len(split_pairs))
 
@@ -509,9 +520,9 @@ def _describe(runs: Sequence[GroupRun]) -> str:
 
 
 def _failed(
-    problem: Problem, params: SolveParams, started: float, runs: Sequence[GroupRun]
+    problem: Problem, params: SolveParams, started: float, runs: Sequence[GroupRun], first: int
 ) -> SolveResult:
-    last = runs[-1]
+    last = runs[first]
     # A group without a roster does not make the program infeasible: the whole
     # model may still move people across groups.
     message = (
@@ -591,6 +602,15 @@ def solve_by_zone_groups(
     return solve_zone_groups(problem, params, groups, on_progress, staff_by, stop=stop).result
 
 
+#: Share of the time limit the zone groups get when `solve_auto` splits a program;
+#: the whole model, warm-started from their merged roster, gets the rest.
+GROUPS_SHARE = 0.4
+#: Above this estimate the whole model runs only when the groups gave no roster:
+#: the 60 + 60 x 28-day program (130,000) peaked at 0.7 GiB, so this keeps the
+#: whole model to about 2-3 GiB; the merged roster of a larger program has no bound.
+WHOLE_AFTER_GROUPS_MAX_VARIABLES = 400_000
+
+
 def solve_auto(
     problem: Problem,
     params: SolveParams | None = None,
@@ -600,25 +620,126 @@ def solve_auto(
     *,
     stop: StopToken | None = None,
 ) -> SolveResult:
-    """The whole model when its estimate is at most `max_variables`, else zone groups
-    of at most `group_max_variables` each (`groups_needed`).
+    """The whole model when its estimate is at most `max_variables`; else zone
+    groups of at most `group_max_variables` each (`groups_needed`) for a share of
+    the time (`GROUPS_SHARE`), then the whole model warm-started from their merged
+    roster for the rest.
+
+    The groups are a warm start, never the last word: the whole model moves people
+    across groups, honours pins and pairs across them, and its status and bound are
+    the whole problem's. A group with no roster on its own staff only means the
+    whole model starts from the greedy roster (seeded with the other groups'
+    rosters when that covers as much). The merged roster is kept only
+    when the whole model ends with none, or with less coverage; then it has no
+    bound.
+
+    Above `WHOLE_AFTER_GROUPS_MAX_VARIABLES` the groups get all the time and
+    their merged roster (no bound) stands, unless a group had none: then the
+    whole model runs anyway with what time is left, since a roster comes first.
 
     A program that cannot be split (someone pinned in zones of two groups) is
     solved whole, and the message says why.
     """
+    params = params or SolveParams()
+    started = time.monotonic()
     try:
         groups = groups_needed(problem, max_variables, group_max_variables)
-        if groups > 1:
-            return solve_by_zone_groups(problem, params, groups, on_progress, stop=stop)
+        if groups == 1:
+            return solve(problem, params, on_progress, stop=stop)
+        too_big = estimate_variables(problem) > WHOLE_AFTER_GROUPS_MAX_VARIABLES
+        share = params.time_limit if too_big else params.time_limit * GROUPS_SHARE
+        split = solve_zone_groups(
+            problem,
+            replace(params, time_limit=share),
+            groups,
+            on_progress,
+            keep_going=True,
+            stop=stop,
+        )
+        if too_big and split.result.status.has_roster:
+            note = (
+                "the whole model is too big to run after the zone groups "
+                f"(over {WHOLE_AFTER_GROUPS_MAX_VARIABLES:,} estimated variables)"
+            )
+            return replace(split.result, message=f"{split.result.message}. {note}")
     except DecompositionError as error:
         result = solve(problem, params, on_progress, stop=stop)
         note = f"not split into zone groups ({error}); solved whole"
         return replace(result, message=f"{note}. {result.message}" if result.message else note)
-    return solve(problem, params, on_progress, stop=stop)
+    return _whole_after_groups(problem, params, started, split, on_progress, stop)
+
+
+def _coverage(result: SolveResult) -> float:
+    return math.inf if result.stage1_objective is None else result.stage1_objective
+
+
+def _whole_after_groups(
+    problem: Problem,
+    params: SolveParams,
+    started: float,
+    split: Decomposed,
+    on_progress: ProgressHandler | None,
+    stop: StopToken | None,
+) -> SolveResult:
+    merged = split.result
+    hint = merged.roster if merged.status.has_roster else None
+    # Without a merged roster, the groups that found one still give a start.
+    solved = [run for run in split.groups if run.result.status.has_roster]
+    start = hint or Roster(assignments=tuple(_merged_rows(solved)))
+    offset = time.monotonic() - started
+    if params.deterministic:
+        remaining = params.time_limit * (1 - GROUPS_SHARE)
+    else:
+        remaining = max(0.1, params.time_limit - offset)
+    handler = None if on_progress is None else _shifted(on_progress, offset)
+    whole = solve(problem, replace(params, time_limit=remaining), handler, hint=start, stop=stop)
+    seconds = time.monotonic() - started
+    # Stage by stage, as the engine optimises: at the merged roster's coverage or
+    # better, the whole model's stage 2 started from that roster and is its to keep.
+    if whole.status.has_roster and (hint is None or _coverage(whole) <= _coverage(merged)):
+        if hint is None:
+            note = (
+                "whole model warm-started from the greedy roster (seeded with the rosters of "
+                f"{len(solved)} of {len(split.groups)} zone groups where that covers as much), "
+                f"since {merged.message}"
+            )
+        else:
+            note = (
+                f"whole model warm-started from the merged roster of {len(split.groups)} "
+                f"zone groups ({_describe(split.groups)})"
+            )
+        firsts = [
+            None if whole.seconds_to_first is None else offset + whole.seconds_to_first,
+            merged.seconds_to_first,
+        ]
+        return replace(
+            whole,
+            seconds=seconds,
+            seconds_to_first=min((f for f in firsts if f is not None), default=None),
+            message=f"{note}. {whole.message}" if whole.message else note,
+        )
+    if hint is not None:
+        # The whole model ended with no roster or less coverage (it ran out of time
+        # before completing the hint): the merged roster stands, with no bound.
+        outcome = (
+            f"less coverage ({whole.status.value})"
+            if whole.status.has_roster
+            else f"no roster ({whole.status.value})"
+        )
+        return replace(
+            merged,
+            seconds=seconds,
+            message=f"{merged.message}. The whole model, warm-started from it, ended with "
+            f"{outcome} in the remaining {remaining:.0f} s",
+        )
+    note = f"after the zone groups ({_describe(split.groups)}), the whole model"
+    return replace(whole, seconds=seconds, message=f"{note}: {whole.message or 'no detail'}")
 
 
 __all__ = [
+    "GROUPS_SHARE",
     "GROUP_MAX_VARIABLES",
+    "WHOLE_AFTER_GROUPS_MAX_VARIABLES",
     "WHOLE_MODEL_MAX_VARIABLES",
     "Decomposed",
     "DecompositionError",

@@ -25,7 +25,7 @@ from scheduler.model.report import ObjectiveParts
 from scheduler.model.result import HireLimits, ProgressEvent, SolveParams, SolveResult, SolveStatus
 from scheduler.model.roster import Assignment, Roster
 from scheduler.model.stop import StopToken, never_stopped
-from scheduler.solve.construct import add_hint, construct
+from scheduler.solve.construct import add_hint, construct, shortfall
 from scheduler.solve.matching import MatchingResult, Pairs, match_units
 from scheduler.solve.rules import (
     Expr,
@@ -319,6 +319,7 @@ def solve(
     baseline: Roster | None = None,
     frozen_before: dt.datetime | None = None,
     hire_limits: HireLimits | None = None,
+    hint: Roster | None = None,
     *,
     stop: StopToken | None = None,
 ) -> SolveResult:
@@ -326,8 +327,13 @@ def solve(
     assignments as required coverage allows; with `frozen_before`, nobody starts a
     shift before it unless pinned (the repair pins the baseline's started shifts).
     With `hire_limits` (`scheduler.plan`): required shortfall, then the plan cost
-    (hires and overtime, a year), then the usual stage 2. A requested `stop` ends
-    the running search and skips the stages after it: the best roster so far."""
+    (hires and overtime, a year), then the usual stage 2. A `hint` roster (zone
+    groups' merged roster, or the part of it the groups found) starts the greedy
+    roster that warm-starts stage 1: its units go first where the rules let them,
+    the greedy fills the rest; the plain greedy roster is the hint after all when
+    it covers more, or when the other cannot be completed into a solution. A
+    requested `stop` ends the running search and skips the stages after it: the
+    best roster so far."""
     params = params or SolveParams()
     stop = never_stopped(stop)
     started = time.monotonic()
@@ -351,7 +357,18 @@ def solve(
             # The baseline's units that can stay: few changes from the first roster on.
             greedy = add_hint(v, changes.baseline_hint(v, rows))
         else:
-            greedy = add_hint(v, construct(v)) if USE_CONSTRUCTIVE_HINT else None
+            greedy = None
+            plain = construct(v) if USE_CONSTRUCTIVE_HINT or hint is not None else None
+            if hint is not None and plain is not None:
+                start = construct(v, changes.baseline_hint(v, changes.baseline_rows(v, hint)))
+                # A part of a roster can leave the greedy too few people for the
+                # rest: the start only when it covers at least as much.
+                if shortfall(v, start) <= shortfall(v, plain):
+                    greedy = add_hint(v, start)
+                    if greedy is None:
+                        model.clear_hints()  # type: ignore[no-untyped-call]
+            if greedy is None and plain is not None:
+                greedy = add_hint(v, plain)
         model.minimize(built.stage1)
         solver1 = _solver(params, budget.stage1())
         status1 = search_stoppably(solver1, model, progress1, stop=stop)

@@ -25,5 +25,10 @@ def add(v: RosterVariables) -> Parts:
         under = model.new_int_var(0, row.units, f"cover_under_o{k}")
         over = model.new_int_var(0, max(0, most - row.units), f"cover_over_o{k}")
         model.add(scheduled + under - over == row.units)
+        # Never both: a roster found before the search ends could otherwise carry
+        # under = over = 1 and report a penalty the checker does not count.
+        short = model.new_bool_var(f"cover_short_o{k}")
+        model.add(over == 0).only_enforce_if(short)
+        model.add(under == 0).only_enforce_if(~short)
         terms.append(row.weight_under * under + row.weight_over * over)
     return {"shift_cover_penalty": total(terms)}
