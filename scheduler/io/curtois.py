@@ -57,7 +57,7 @@ SOLUTION_HEADER = ("employee", "day", "shift")
 #: One shift worked: (employee id, day index, shift type id).
 CurtoisAssignment = tuple[str, int, str]
 
-_WHOLE_NUMBER = re.compile(r"[0-9]+")
+_WHOLE_NUMBER = re.compile(r"[0-9]+|-0+")  # `-0` (Instance15) is 0
 #: How many known ids an "unknown reference" message lists before it stops.
 _MAX_LISTED_IDS = 12
 

@@ -377,10 +377,14 @@ def solve(
     model.minimize(built.stage2)
     seconds2 = budget.stage2()
     progress2 = _Progress(2, started, on_progress, built)
-    solver2 = _solver(params, seconds2)
-    if params.relative_gap:
-        solver2.parameters.relative_gap_limit = params.relative_gap
-    status2 = search_stoppably(solver2, model, progress2)
+    if _uses_lns(v, params):
+        solver2, status2, lns_bound = _stage2_with_lns(built, params, seconds2, progress2)
+    else:
+        solver2 = _solver(params, seconds2)
+        if params.relative_gap:
+            solver2.parameters.relative_gap_limit = params.relative_gap
+        status2 = search_stoppably(solver2, model, progress2)
+        lns_bound = 0.0
     infeasible = status2 == cp_model.INFEASIBLE
     solver: cp_model.CpSolver | None = None
     stage2_optimal, stage2_bound = False, 0.0
@@ -388,7 +392,9 @@ def solve(
         solver, stage2_optimal = solver2, status2 == cp_model.OPTIMAL
         # Every part is >= 0, so 0 bounds the objective even before the search does
         # (CP-SAT's first bound comes from the objective's domain, which can be < 0).
-        stage2_bound = max(0.0, solver2.best_objective_bound)
+        stage2_bound = max(0.0, solver2.best_objective_bound, lns_bound)
+        if stage2_optimal:
+            stage2_bound = float(solver2.value(built.stage2))
     if solver1 is None and infeasible:
         reason = "the hard rules cannot all hold"
         return _empty(SolveStatus.INFEASIBLE, params, started, proto_size, [reason])
@@ -447,6 +453,92 @@ def solve(
             None if plan_bound is None else plan_bound / (PLAN_COST_CENTS_PER_UNIT * problem.days)
         ),
     )
+
+
+#: Stage 2 by our large-neighbourhood search (`lns.py`) on large programs.
+USE_LNS = True
+
+#: A program is large for the LNS from this many choice variables or this many days
+#: (below both, CP-SAT's own search alone did as well: docs/benchmarks.md).
+LNS_MIN_CHOICES = 20_000
+LNS_MIN_DAYS = 42
+
+#: Stage 2 with the LNS: CP-SAT for a first roster (root LP in CP-SAT's chunks, so
+#: no single long LP), then the LNS, then CP-SAT again from the LNS's best roster
+#: (root LP whole: the bound, and the LP-guided polish). Shares of stage 2's time.
+LNS_FIRST_SHARE = 0.2
+LNS_SHARE = 0.5
+
+
+def _uses_lns(v: RosterVariables, params: SolveParams) -> bool:
+    if not USE_LNS or params.deterministic or params.relative_gap:
+        return False
+    choices = sum(len(day_x) for person_x in v.x for day_x in person_x)
+    return choices >= LNS_MIN_CHOICES or v.problem.days >= LNS_MIN_DAYS
+
+
+def _stage2_with_lns(
+    built: BuiltModel, params: SolveParams, seconds: float, progress: _Progress
+) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus | None, float]:
+    """Stage 2 as first search, LNS, final search (see `LNS_FIRST_SHARE`). Returns the
+    solver holding the best roster, its status and the best bound any phase proved."""
+    from scheduler.solve import lns
+
+    model = built.variables.model
+    begun = time.monotonic()
+    first = _solver(params, seconds * LNS_FIRST_SHARE)
+    first.parameters.root_lp_iterations = 2_000  # CP-SAT's default chunks
+    status = search_stoppably(first, model, progress)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return first, status, 0.0
+    bound = max(0.0, first.best_objective_bound)
+    if status == cp_model.OPTIMAL or interrupt.stop_requested():
+        return first, status, bound
+    values = list(first.response_proto.solution)
+
+    def improved(objective: int, solver: cp_model.CpSolver) -> None:
+        if progress.handler is not None:
+            parts = built.parts
+            progress.handler(
+                ProgressEvent(
+                    2,
+                    time.monotonic() - progress.started,
+                    float(objective),
+                    bound,
+                    required_shortfall=int(solver.value(parts["required_shortfall"])),
+                    target_shortfall=int(solver.value(parts["target_shortfall"])),
+                )
+            )
+
+    outcome = lns.improve(
+        built.variables,
+        values,
+        round(first.objective_value),
+        begun + seconds * (LNS_FIRST_SHARE + LNS_SHARE),
+        params.seed,
+        params.workers,
+        improved,
+    )
+    left = seconds - (time.monotonic() - begun)
+    final_values = outcome.values
+    if left > 0.5 and not interrupt.stop_requested():
+        _hint_values(model, outcome.values)
+        final = _solver(params, left)
+        status = search_stoppably(final, model, progress)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            bound = max(bound, final.best_objective_bound)
+            if round(final.objective_value) <= outcome.objective:
+                return final, status, bound
+        elif status == cp_model.INFEASIBLE:  # cannot be: the LNS roster is a solution
+            raise RuntimeError("the final search found the LNS roster infeasible")
+    return solver_at(model, final_values), cp_model.FEASIBLE, bound
+
+
+def _hint_values(model: cp_model.CpModel, values: list[int]) -> None:
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    hint = model.proto.solution_hint
+    hint.vars.extend(range(len(values)))
+    hint.values.extend(values)
 
 
 def _plan_stage(
