@@ -12,6 +12,7 @@ units that can stay are the hint, and stage 3 keeps baseline pairs first.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -180,7 +181,9 @@ FULL_SEARCH = ("max_lp", "no_lp", "max_lp_sym", "quick_restart", "reduced_costs"
 ROOT_LP_ITERATIONS = 1_000_000
 
 
-def _solver(params: SolveParams, seconds: float) -> cp_model.CpSolver:
+def _solver(
+    params: SolveParams, seconds: float, full_search: tuple[str, ...] = FULL_SEARCH
+) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = params.workers
     # CP-SAT's own Ctrl-C handler would stop a search without telling us, and
@@ -199,7 +202,7 @@ def _solver(params: SolveParams, seconds: float) -> cp_model.CpSolver:
         # Half the threads search the whole problem, the rest improve rosters (LNS).
         full = max(1, params.workers // 2)
         solver.parameters.num_full_subsolvers = full
-        solver.parameters.subsolvers.extend(FULL_SEARCH[:full])
+        solver.parameters.subsolvers.extend(full_search[:full])
     if params.deterministic:
         # Wall-clock limits make parallel search depend on timing; deterministic
         # time and interleaved workers make the same input give the same roster.
@@ -377,7 +380,8 @@ def solve(
     model.minimize(built.stage2)
     seconds2 = budget.stage2()
     progress2 = _Progress(2, started, on_progress, built)
-    if _uses_lns(v, params):
+    lns_used = _uses_lns(v, params)
+    if lns_used:
         solver2, status2, lns_bound = _stage2_with_lns(built, params, seconds2, progress2)
     else:
         solver2 = _solver(params, seconds2)
@@ -392,7 +396,9 @@ def solve(
         solver, stage2_optimal = solver2, status2 == cp_model.OPTIMAL
         # Every part is >= 0, so 0 bounds the objective even before the search does
         # (CP-SAT's first bound comes from the objective's domain, which can be < 0).
-        stage2_bound = max(0.0, solver2.best_objective_bound, lns_bound)
+        # With the LNS, solver2 may only hold its roster (`solver_at`): its own
+        # bound is that roster's value, no bound at all; the LNS path's bound stands.
+        stage2_bound = max(0.0, lns_bound if lns_used else solver2.best_objective_bound)
         if stage2_optimal:
             stage2_bound = float(solver2.value(built.stage2))
     if solver1 is None and infeasible:
@@ -468,6 +474,13 @@ LNS_MIN_DAYS = 42
 #: (root LP whole: the bound, and the LP-guided polish). Shares of stage 2's time.
 LNS_FIRST_SHARE = 0.2
 LNS_SHARE = 0.5
+#: The full-search worker of the first search: quick restarts without LP found
+#: a first roster where an LP-based worker found none (docs/benchmarks.md).
+LNS_FIRST_SEARCH = ("quick_restart_no_lp", *FULL_SEARCH)
+#: "polish": the usual search for all but `LNS_POLISH_SHARE`, then the LNS from its
+#: best roster to the end; "sandwich": first search, LNS, final search as above.
+LNS_MODE = "polish"
+LNS_POLISH_SHARE = 0.3
 
 
 def _uses_lns(v: RosterVariables, params: SolveParams) -> bool:
@@ -486,9 +499,22 @@ def _stage2_with_lns(
 
     model = built.variables.model
     begun = time.monotonic()
-    first = _solver(params, seconds * LNS_FIRST_SHARE)
-    first.parameters.root_lp_iterations = 2_000  # CP-SAT's default chunks
-    status = search_stoppably(first, model, progress)
+    # Until the first share of the time has passed and a roster exists (a large
+    # program may need longer than the share for its first roster).
+    polish = LNS_MODE == "polish"
+    first_share = 1 - LNS_POLISH_SHARE if polish else LNS_FIRST_SHARE
+    if polish:
+        first = _solver(params, seconds)
+    else:
+        first = _solver(params, seconds, LNS_FIRST_SEARCH)
+        first.parameters.root_lp_iterations = 2_000  # CP-SAT's default chunks
+    first_progress = _FirstRoster(progress, begun + seconds * first_share)
+    watch = threading.Thread(target=first_progress.watch, args=(first,), daemon=True)
+    watch.start()
+    status = search_stoppably(first, model, first_progress)
+    first_progress.done.set()
+    watch.join()
+    progress.first_at = first_progress.first_at
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return first, status, 0.0
     bound = max(0.0, first.best_objective_bound)
@@ -514,7 +540,9 @@ def _stage2_with_lns(
         built.variables,
         values,
         round(first.objective_value),
-        begun + seconds * (LNS_FIRST_SHARE + LNS_SHARE),
+        # the LNS's share of what the first search left
+        time.monotonic()
+        + (seconds - (time.monotonic() - begun)) * (1 if polish else LNS_SHARE / (1 - first_share)),
         params.seed,
         params.workers,
         improved,
@@ -532,6 +560,27 @@ def _stage2_with_lns(
         elif status == cp_model.INFEASIBLE:  # cannot be: the LNS roster is a solution
             raise RuntimeError("the final search found the LNS roster infeasible")
     return solver_at(model, final_values), cp_model.FEASIBLE, bound
+
+
+class _FirstRoster(_Progress):
+    """Reports as `progress` does; stops the search once `stop_after` has passed and a
+    roster exists (`watch` stops it at that moment when the roster came earlier)."""
+
+    def __init__(self, progress: _Progress, stop_after: float) -> None:
+        super().__init__(progress.stage, progress.started, progress.handler, progress.built)
+        self.stop_after = stop_after
+        self.done = threading.Event()
+
+    def on_solution_callback(self) -> None:
+        super().on_solution_callback()
+        if time.monotonic() >= self.stop_after:
+            self.stop_search()
+
+    def watch(self, solver: cp_model.CpSolver) -> None:
+        if not self.done.wait(max(0.0, self.stop_after - time.monotonic())):
+            while self.first_at is None and not self.done.wait(0.2):
+                pass
+            solver.stop_search()
 
 
 def _hint_values(model: cp_model.CpModel, values: list[int]) -> None:
