@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scheduler.model.result import SolveParams  # noqa: E402
+from scheduler.model.result import SolveParams
 
 
 def _curtois(folder: Path, number: int, params: SolveParams, tag: str) -> None:
