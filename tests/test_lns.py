@@ -8,7 +8,9 @@ rule (checked by `scheduler.evaluate`, not by the solver).
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ortools.sat.python import cp_model
@@ -68,10 +70,22 @@ def test_moves_never_worsen_and_every_roster_is_a_solution() -> None:
 
 
 @pytest.fixture
-def lns_on_everything(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The engine takes the LNS path even on a tiny program."""
+def lns_on_everything(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The engine takes the LNS path even on a tiny program, and leaves the LNS most
+    of stage 2 (the usual search stops at its first roster after 5% of the time)."""
     monkeypatch.setattr(engine, "USE_LNS", True)
     monkeypatch.setattr(engine, "LNS_MIN_CHOICES", 0)
+    monkeypatch.setattr(engine, "LNS_POLISH_SHARE", 0.95)
+    calls: list[int] = []
+    improve = lns.improve
+
+    def counted(*args: Any, **kwargs: Any) -> lns.LnsOutcome:
+        calls.append(1)
+        return improve(*args, **kwargs)
+
+    monkeypatch.setattr(lns, "improve", counted)
+    yield
+    assert calls, "the LNS never ran"
 
 
 @pytest.mark.usefixtures("lns_on_everything")
