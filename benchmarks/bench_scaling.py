@@ -50,6 +50,7 @@ class Case:
     groups: int = 0  # zones: groups asked for (0: as `auto` splits, at least 2)
     staff_by: str = "balanced"  # zones: people to groups by home zone, or evened out
     seed: int = 0
+    lns: bool = False  # `engine.USE_LNS`: the LNS on large programs (off: CP-SAT alone)
 
 
 @dataclass
@@ -66,6 +67,9 @@ class Measured:
     largest_group_variables: int = 0
     build_seconds: float | None = None  # building every model once, outside the solve
     first_roster: float | None = None  # whole: first stage-1 solution; zones: sum over groups
+    # whole: first roster found as short of required coverage as the final one (its floor
+    # when stage 1 was proven); zones: not measured
+    full_required: float | None = None
     solve_seconds: float | None = None
     gap_pct: float | None = None
     coverage_pct: float | None = None
@@ -75,12 +79,13 @@ class Measured:
     objective: float | None = None  # checker's weighted stage-2 total (points)
     hard_violations: int | None = None
     peak_mib: float | None = None
+    lns: str = "off"
 
 
 def _run(case: Case, results: multiprocessing.Queue[Measured]) -> None:
     from scheduler.evaluate import evaluate
     from scheduler.model.objective import stage2_total
-    from scheduler.model.result import SolveParams
+    from scheduler.model.result import ProgressEvent, SolveParams
     from scheduler.solve import build_model, solve
     from scheduler.solve.decompose import (
         StaffBy,
@@ -120,9 +125,19 @@ def _run(case: Case, results: multiprocessing.Queue[Measured]) -> None:
             build_model(group.problem)
     build_seconds = time.monotonic() - started
 
+    from scheduler.solve import engine
+
+    engine.USE_LNS = case.lns
     params = SolveParams(time_limit=case.time_limit, workers=2, seed=case.seed)
+    shortfalls: list[tuple[float, int]] = []
+
+    def progress(event: ProgressEvent) -> None:
+        if event.required_shortfall is not None:
+            shortfalls.append((event.seconds, event.required_shortfall))
+
+    full_required = None
     if groups == 1:
-        result = solve(problem, params)
+        result = solve(problem, params, progress)
         largest = result.variables
     else:
         decomposed = solve_zone_groups(problem, params, groups, staff_by=staff_by)
@@ -130,6 +145,9 @@ def _run(case: Case, results: multiprocessing.Queue[Measured]) -> None:
         largest = max(run.result.variables for run in decomposed.groups)
     evaluation = evaluate(problem, result.roster)
     has_roster = result.status.has_roster
+    if groups == 1 and has_roster:
+        final = evaluation.parts.required_shortfall
+        full_required = next((at for at, short in shortfalls if short <= final), None)
     results.put(
         Measured(
             staff_per_role=case.staff_per_role,
@@ -144,6 +162,7 @@ def _run(case: Case, results: multiprocessing.Queue[Measured]) -> None:
             largest_group_variables=largest,
             build_seconds=build_seconds,
             first_roster=result.seconds_to_first,
+            full_required=full_required,
             solve_seconds=result.seconds,
             gap_pct=None if result.gap is None else 100 * result.gap,
             coverage_pct=evaluation.coverage_pct if has_roster else None,
@@ -154,6 +173,7 @@ def _run(case: Case, results: multiprocessing.Queue[Measured]) -> None:
             hard_violations=len(evaluation.hard_violations),
             # ru_maxrss is in KiB on Linux.
             peak_mib=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            lns="on" if case.lns else "off",
         )
     )
 
@@ -232,9 +252,10 @@ def _count(value: int) -> str:
 def runs_table(rows: list[Measured]) -> str:
     lines = [
         "| staff per role | days | zones | limit | method | solved as | est. variables "
-        "| variables (largest group) | build | first roster | status | gap | coverage "
+        "| variables (largest group) | build | first roster | full required | status | gap "
+        "| coverage "
         "| required / target short | overtime | objective | hard violations | peak memory |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         largest = (
@@ -250,9 +271,11 @@ def runs_table(rows: list[Measured]) -> str:
         objective = "-" if row.objective is None else f"{row.objective / 1e6:,.1f}M"
         lines.append(
             f"| {row.staff_per_role} | {row.days} | {row.zones} | {row.time_limit:g} s "
-            f"| {row.method} | {row.solved_as} | {_count(row.estimated_variables)} "
+            f"| {row.method}{'' if row.lns == 'on' else ' (no LNS)'} | {row.solved_as} "
+            f"| {_count(row.estimated_variables)} "
             f"| {_count(row.variables)}{largest} | {_fmt(row.build_seconds, ' s')} "
-            f"| {_fmt(row.first_roster, ' s')} | {row.status} | {_fmt(row.gap_pct, '%')} "
+            f"| {_fmt(row.first_roster, ' s')} | {_fmt(row.full_required, ' s')} "
+            f"| {row.status} | {_fmt(row.gap_pct, '%')} "
             f"| {_fmt(row.coverage_pct, '%')} | {short} | {_fmt(row.overtime_hours, ' h', 0)} "
             f"| {objective} | {'-' if row.hard_violations is None else row.hard_violations} "
             f"| {_fmt(row.peak_mib, ' MiB', 0)} |"
@@ -307,6 +330,9 @@ def main() -> None:
         "--staff-by", choices=("balanced", "home"), default="balanced", help="for zone groups"
     )
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--lns", nargs="+", choices=("on", "off"), default=["off"], help="engine.USE_LNS"
+    )
     parser.add_argument("--max-memory-gib", type=float, default=8.0)
     parser.add_argument(
         "--grace", type=float, default=600.0, help="seconds past the limit before a case is stopped"
@@ -324,19 +350,21 @@ def main() -> None:
                 for zones in args.zones:
                     for method in args.method:
                         for limit in args.limits:
-                            case = Case(
-                                staff,
-                                days,
-                                zones,
-                                limit,
-                                method,
-                                args.groups,
-                                args.staff_by,
-                                args.seed,
-                            )
-                            rows.append(measure(case, args.max_memory_gib * 1024, args.grace))
-                            print(rows[-1], flush=True)
-                            _append_csv(args.out, rows[-1])
+                            for lns in args.lns:
+                                case = Case(
+                                    staff,
+                                    days,
+                                    zones,
+                                    limit,
+                                    method,
+                                    args.groups,
+                                    args.staff_by,
+                                    args.seed,
+                                    lns == "on",
+                                )
+                                rows.append(measure(case, args.max_memory_gib * 1024, args.grace))
+                                print(rows[-1], flush=True)
+                                _append_csv(args.out, rows[-1])
     print(runs_table(rows))
     losses = loss_table(rows)
     if losses:
@@ -367,7 +395,7 @@ def _read_csv(path: Path) -> list[Measured]:
             values: dict[str, Any] = {}
             for name, text in record.items():
                 kind = str(types[name])
-                if text == "":
+                if text == "" and name != "lns":
                     values[name] = None
                 elif kind.startswith("int"):
                     values[name] = int(text)

@@ -12,6 +12,7 @@ units that can stay are the hint, and stage 3 keeps baseline pairs first.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -187,7 +188,9 @@ FULL_SEARCH = ("max_lp", "no_lp", "max_lp_sym", "quick_restart", "reduced_costs"
 ROOT_LP_ITERATIONS = 1_000_000
 
 
-def _solver(params: SolveParams, seconds: float) -> cp_model.CpSolver:
+def _solver(
+    params: SolveParams, seconds: float, full_search: tuple[str, ...] = FULL_SEARCH
+) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = params.workers
     # CP-SAT's own Ctrl-C handler would stop a search without telling us, and
@@ -206,7 +209,7 @@ def _solver(params: SolveParams, seconds: float) -> cp_model.CpSolver:
         # Half the threads search the whole problem, the rest improve rosters (LNS).
         full = max(1, params.workers // 2)
         solver.parameters.num_full_subsolvers = full
-        solver.parameters.subsolvers.extend(FULL_SEARCH[:full])
+        solver.parameters.subsolvers.extend(full_search[:full])
     if params.deterministic:
         # Wall-clock limits make parallel search depend on timing; deterministic
         # time and interleaved workers make the same input give the same roster.
@@ -407,10 +410,15 @@ def solve(
     model.minimize(built.stage2)
     seconds2 = budget.stage2()
     progress2 = _Progress(2, started, on_progress, built)
-    solver2 = _solver(params, seconds2)
-    if params.relative_gap:
-        solver2.parameters.relative_gap_limit = params.relative_gap
-    status2 = search_stoppably(solver2, model, progress2, stop=stop)
+    lns_used = _uses_lns(v, params)
+    if lns_used:
+        solver2, status2, lns_bound = _stage2_with_lns(built, params, seconds2, progress2, stop)
+    else:
+        solver2 = _solver(params, seconds2)
+        if params.relative_gap:
+            solver2.parameters.relative_gap_limit = params.relative_gap
+        status2 = search_stoppably(solver2, model, progress2, stop=stop)
+        lns_bound = 0.0
     infeasible = status2 == cp_model.INFEASIBLE
     solver: cp_model.CpSolver | None = None
     stage2_optimal, stage2_bound = False, 0.0
@@ -418,7 +426,11 @@ def solve(
         solver, stage2_optimal = solver2, status2 == cp_model.OPTIMAL
         # Every part is >= 0, so 0 bounds the objective even before the search does
         # (CP-SAT's first bound comes from the objective's domain, which can be < 0).
-        stage2_bound = max(0.0, solver2.best_objective_bound)
+        # With the LNS, solver2 may only hold its roster (`solver_at`): its own
+        # bound is that roster's value, no bound at all; the LNS path's bound stands.
+        stage2_bound = max(0.0, lns_bound if lns_used else solver2.best_objective_bound)
+        if stage2_optimal:
+            stage2_bound = float(solver2.value(built.stage2))
     if solver1 is None and infeasible:
         reason = "the hard rules cannot all hold"
         return _empty(SolveStatus.INFEASIBLE, params, started, proto_size, [reason])
@@ -478,6 +490,143 @@ def solve(
             None if plan_bound is None else plan_bound / (PLAN_COST_CENTS_PER_UNIT * problem.days)
         ),
     )
+
+
+#: Stage 2 ends with our large-neighbourhood search (`lns.py`) on large programs.
+#: Off: over two seeds on Curtois 14, 17, 18 and a 60+60 crisis program it was
+#: mixed (better on 17 and once on 14, worse once on 14, even on 18 and the
+#: crisis program; docs/benchmarks.md), so it is not kept until it helps.
+USE_LNS = False
+
+#: A program is large for the LNS from this many choice variables or this many days
+#: (below both, CP-SAT's own search alone did as well: docs/benchmarks.md).
+LNS_MIN_CHOICES = 20_000
+LNS_MIN_DAYS = 42
+
+#: Stage 2 with the LNS: CP-SAT for a first roster (root LP in CP-SAT's chunks, so
+#: no single long LP), then the LNS, then CP-SAT again from the LNS's best roster
+#: (root LP whole: the bound, and the LP-guided polish). Shares of stage 2's time.
+LNS_FIRST_SHARE = 0.2
+LNS_SHARE = 0.5
+#: The full-search worker of the first search: quick restarts without LP found
+#: a first roster where an LP-based worker found none (docs/benchmarks.md).
+LNS_FIRST_SEARCH = ("quick_restart_no_lp", *FULL_SEARCH)
+#: "polish": the usual search for all but `LNS_POLISH_SHARE`, then the LNS from its
+#: best roster to the end; "sandwich": first search, LNS, final search as above.
+LNS_MODE = "polish"
+LNS_POLISH_SHARE = 0.3
+
+
+def _uses_lns(v: RosterVariables, params: SolveParams) -> bool:
+    if not USE_LNS or params.deterministic or params.relative_gap:
+        return False
+    choices = sum(len(day_x) for person_x in v.x for day_x in person_x)
+    return choices >= LNS_MIN_CHOICES or v.problem.days >= LNS_MIN_DAYS
+
+
+def _stage2_with_lns(
+    built: BuiltModel,
+    params: SolveParams,
+    seconds: float,
+    progress: _Progress,
+    stop: StopToken,
+) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus | None, float]:
+    """Stage 2 as first search, LNS, final search (see `LNS_FIRST_SHARE`). Returns the
+    solver holding the best roster, its status and the best bound any phase proved."""
+    from scheduler.solve import lns
+
+    model = built.variables.model
+    begun = time.monotonic()
+    # Until the first share of the time has passed and a roster exists (a large
+    # program may need longer than the share for its first roster).
+    polish = LNS_MODE == "polish"
+    first_share = 1 - LNS_POLISH_SHARE if polish else LNS_FIRST_SHARE
+    if polish:
+        first = _solver(params, seconds)
+    else:
+        first = _solver(params, seconds, LNS_FIRST_SEARCH)
+        first.parameters.root_lp_iterations = 2_000  # CP-SAT's default chunks
+    first_progress = _FirstRoster(progress, begun + seconds * first_share)
+    watch = threading.Thread(target=first_progress.watch, args=(first,), daemon=True)
+    watch.start()
+    status = search_stoppably(first, model, first_progress, stop=stop)
+    first_progress.done.set()
+    watch.join()
+    progress.first_at = first_progress.first_at
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return first, status, 0.0
+    bound = max(0.0, first.best_objective_bound)
+    if status == cp_model.OPTIMAL or stop.requested:
+        return first, status, bound
+    values = list(first.response_proto.solution)
+
+    def improved(objective: int, solver: cp_model.CpSolver) -> None:
+        if progress.handler is not None:
+            parts = built.parts
+            progress.handler(
+                ProgressEvent(
+                    2,
+                    time.monotonic() - progress.started,
+                    float(objective),
+                    bound,
+                    required_shortfall=int(solver.value(parts["required_shortfall"])),
+                    target_shortfall=int(solver.value(parts["target_shortfall"])),
+                )
+            )
+
+    outcome = lns.improve(
+        built.variables,
+        values,
+        round(first.objective_value),
+        # the LNS's share of what the first search left
+        time.monotonic()
+        + (seconds - (time.monotonic() - begun)) * (1 if polish else LNS_SHARE / (1 - first_share)),
+        params.seed,
+        params.workers,
+        improved,
+        stop=stop,
+    )
+    left = seconds - (time.monotonic() - begun)
+    final_values = outcome.values
+    if left > 0.5 and not stop.requested:
+        _hint_values(model, outcome.values)
+        final = _solver(params, left)
+        status = search_stoppably(final, model, progress, stop=stop)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            bound = max(bound, final.best_objective_bound)
+            if round(final.objective_value) <= outcome.objective:
+                return final, status, bound
+        elif status == cp_model.INFEASIBLE:  # cannot be: the LNS roster is a solution
+            raise RuntimeError("the final search found the LNS roster infeasible")
+    return solver_at(model, final_values), cp_model.FEASIBLE, bound
+
+
+class _FirstRoster(_Progress):
+    """Reports as `progress` does; stops the search once `stop_after` has passed and a
+    roster exists (`watch` stops it at that moment when the roster came earlier)."""
+
+    def __init__(self, progress: _Progress, stop_after: float) -> None:
+        super().__init__(progress.stage, progress.started, progress.handler, progress.built)
+        self.stop_after = stop_after
+        self.done = threading.Event()
+
+    def on_solution_callback(self) -> None:
+        super().on_solution_callback()
+        if time.monotonic() >= self.stop_after:
+            self.stop_search()
+
+    def watch(self, solver: cp_model.CpSolver) -> None:
+        if not self.done.wait(max(0.0, self.stop_after - time.monotonic())):
+            while self.first_at is None and not self.done.wait(0.2):
+                pass
+            solver.stop_search()
+
+
+def _hint_values(model: cp_model.CpModel, values: list[int]) -> None:
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    hint = model.proto.solution_hint
+    hint.vars.extend(range(len(values)))
+    hint.values.extend(values)
 
 
 def _plan_stage(
