@@ -1,11 +1,9 @@
 """Stopping a solve on Ctrl-C (SIGINT) or SIGTERM, keeping the best roster so far.
 
-The command line installs the handlers around a solve (`stop_on_signals`); a
-signal only sets the stop flag. The engine waits for each search in a loop that
-stops it once the flag is set, registers it (`stoppable`) so that `request_stop`
-from another thread stops it at once, and checks `stop_requested()` between its
-stages. Nothing here imports OR-Tools: a search is stopped through the callback
-it registers.
+The command line installs the handlers around a solve (`stop_on_signals`) and
+passes the `StopToken` it yields down to the job; a signal only sets that token
+(scheduler/model/stop.py says how the solver polls it). Nothing here imports
+OR-Tools, and the application layer never sees a signal.
 """
 
 from __future__ import annotations
@@ -20,6 +18,8 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import ParamSpec, TypeVar
 
+from scheduler.model.stop import StopToken
+
 Params = ParamSpec("Params")
 Returned = TypeVar("Returned")
 
@@ -30,62 +30,40 @@ EXIT_SIGINT = 128 + signal.SIGINT  # 130
 EXIT_SIGTERM = 128 + signal.SIGTERM  # 143
 
 
-class _StopState:
-    """One per process: whether a stop was asked for, and the searches to stop."""
+class _SignalState:
+    """One per process: the token the signal handlers set while a command runs."""
 
     def __init__(self) -> None:
-        # Re-entrant: a signal handler runs in the main thread, maybe while it holds it.
-        self.lock = threading.RLock()
-        self.signal_number: int | None = None
-        self.running: list[Callable[[], None]] = []
+        self.token = StopToken()
         # Set by a second signal: the process must end without the interpreter's
         # clean-up (see `run_command_line`).
         self.quitting = False
 
-    def request(self, signal_number: int, stop_running: bool = True) -> None:
-        with self.lock:
-            if self.signal_number is None:
-                self.signal_number = signal_number
-            running = list(self.running) if stop_running else []
-        for stop in running:
-            stop()
-
     def reset(self) -> None:
-        with self.lock:
-            self.signal_number = None
+        self.token = StopToken()
 
 
-_STATE = _StopState()
+_STATE = _SignalState()
+
+
+def current_token() -> StopToken:
+    """The token the signal handlers set (the one `stop_on_signals` yields)."""
+    return _STATE.token
 
 
 def request_stop(signal_number: int = signal.SIGINT) -> None:
-    """Stop every running search and ask the engine to skip its remaining stages."""
-    _STATE.request(signal_number)
+    """Stop every running search under the current token, as a signal would (and
+    at once: not from a signal handler)."""
+    _STATE.token.request(128 + signal_number)
 
 
 def stop_requested() -> bool:
-    return _STATE.signal_number is not None
+    return _STATE.token.requested
 
 
 def exit_code() -> int:
     """128 + the first stop signal received (130 for Ctrl-C, 143 for SIGTERM)."""
-    return 128 + (_STATE.signal_number or signal.SIGINT)
-
-
-@contextmanager
-def stoppable(stop: Callable[[], None]) -> Iterator[None]:
-    """Register `stop` (e.g. a CP-SAT solver's `stop_search`) while the block runs;
-    called at once if a stop was already requested."""
-    with _STATE.lock:
-        _STATE.running.append(stop)
-        already = _STATE.signal_number is not None
-    if already:
-        stop()
-    try:
-        yield
-    finally:
-        with _STATE.lock:
-            _STATE.running.remove(stop)
+    return _STATE.token.exit_code
 
 
 def _on_signal(signal_number: int, frame: FrameType | None) -> None:
@@ -98,20 +76,21 @@ def _on_signal(signal_number: int, frame: FrameType | None) -> None:
     if stop_requested():
         _STATE.quitting = True
         raise SystemExit(exit_code())
-    _STATE.request(signal_number, stop_running=False)
+    _STATE.token.request(128 + signal_number, stop_running=False)
 
 
 @contextmanager
-def stop_on_signals() -> Iterator[None]:
+def stop_on_signals() -> Iterator[StopToken]:
     """SIGINT and SIGTERM stop the running search instead of ending the process
-    while the block runs; the previous handlers come back after it, and the stop is
-    forgotten (a later solve in the same process runs in full). Outside the main
-    thread, where Python cannot set handlers, only the state is managed."""
+    while the block runs, setting the token it yields; the previous handlers come
+    back after it, and the stop is forgotten (a later solve in the same process
+    runs in full). Outside the main thread, where Python cannot set handlers,
+    only the state is managed."""
     _STATE.reset()
     _STATE.quitting = False
     if threading.current_thread() is not threading.main_thread():
         try:
-            yield
+            yield _STATE.token
         finally:
             _STATE.reset()
         return
@@ -119,7 +98,7 @@ def stop_on_signals() -> Iterator[None]:
     for number in STOP_SIGNALS:
         signal.signal(number, _on_signal)
     try:
-        yield
+        yield _STATE.token
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)

@@ -26,6 +26,7 @@ from scheduler.model.calendar import ShiftInstance, date_text, instance, time_of
 from scheduler.model.problem import Pin, Problem, Team, TimeOff, TimeOffKind
 from scheduler.model.result import SolveParams, SolveResult
 from scheduler.model.roster import Assignment, Roster
+from scheduler.model.stop import StopToken
 
 if TYPE_CHECKING:
     from scheduler.solve.engine import ProgressHandler
@@ -135,6 +136,8 @@ def repair(
     plan: RepairPlan,
     params: SolveParams | None = None,
     on_progress: ProgressHandler | None = None,
+    *,
+    stop: StopToken | None = None,
 ) -> SolveResult:
     """Re-solve the planned problem, changing as little of the baseline as it can."""
     from scheduler.solve import solve  # the solver only when solving: the log needs none
@@ -145,6 +148,7 @@ def repair(
         on_progress,
         baseline=plan.baseline,
         frozen_before=plan.frozen_before,
+        stop=stop,
     )
 
 

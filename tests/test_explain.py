@@ -520,9 +520,9 @@ def test_deletion_leaves_exactly_the_conflicting_groups() -> None:
 
 def test_a_stop_before_the_explanation_says_so_instead_of_blaming_the_time_limit() -> None:
     problem = case_named("pins_vs_days_off").problem
-    with interrupt.stop_on_signals():
+    with interrupt.stop_on_signals() as stop:
         interrupt.request_stop(signal.SIGINT)
-        assert explain_core(problem, SECONDS) == [
+        assert explain_core(problem, SECONDS, stop=stop) == [
             "The search for the conflict was interrupted before it found one"
         ]
 
@@ -542,7 +542,8 @@ def test_a_stop_while_shrinking_keeps_a_set_that_still_conflicts(
         return outcome
 
     monkeypatch.setattr(GroupedModel, "_solve", solve_then_stop)
-    with interrupt.stop_on_signals():
+    with interrupt.stop_on_signals() as stop:
+        grouped.stop = stop
         outcome = grouped.smallest_core(time.monotonic() + SECONDS)
     assert outcome is not None
     feasible, core = outcome

@@ -225,7 +225,8 @@ def test_interrupted_before_any_roster_exits_without_touching_the_previous_file(
         interrupt.request_stop(signal.SIGTERM)
         return SolveResult.without_roster(SolveStatus.NO_SOLUTION, params, 0.1, "")
 
-    monkeypatch.setattr("scheduler.solve.solve", stopped_before_any_roster)
+    # `scheduler.solve` is the job; the solver subpackage is in sys.modules.
+    monkeypatch.setattr(sys.modules["scheduler.solve"], "solve", stopped_before_any_roster)
     out = tmp_path / "roster.xlsx"
     out.write_bytes(b"previous")
     args = ["solve", str(DATA / "valid" / "small"), "-o", str(out), "--method", "whole", "-q"]
@@ -247,9 +248,9 @@ def test_a_stop_before_the_search_keeps_the_greedy_roster_which_checks_clean() -
         staff=[person("C1", "clinician"), person("P1", "peer")],
         demand=[demand("adult", "N", "Mon", "08:00", "16:00", required=1)],
     )
-    with interrupt.stop_on_signals():
+    with interrupt.stop_on_signals() as stop:
         interrupt.request_stop(signal.SIGINT)
-        result = solve(problem, SolveParams(time_limit=10))
+        result = solve(problem, SolveParams(time_limit=10), stop=stop)
         assert interrupt.exit_code() == 130
     assert result.status is SolveStatus.INTERRUPTED
     assert result.roster.assignments

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from scheduler.io.safe_cells import CellValue
-from scheduler.io.write_workbook import table_sheet
+from scheduler.io.write_workbook import Table, table_sheet
 from scheduler.model.problem import Problem
 from scheduler.repair import Change
 
@@ -21,8 +21,13 @@ SHEET_NAME = "Changes"
 CHANGE_COLUMNS = ("employee_id", "name", "role", "date", "before", "after", "change")
 
 
+def changes_table(problem: Problem, changes: Sequence[Change]) -> Table:
+    """The sheet's header and rows."""
+    return CHANGE_COLUMNS, [_change_row(problem, change) for change in changes]
+
+
 def write_changes_sheet(sheet: Worksheet, problem: Problem, changes: Sequence[Change]) -> None:
-    table_sheet(sheet, CHANGE_COLUMNS, [_change_row(problem, change) for change in changes])
+    table_sheet(sheet, *changes_table(problem, changes))
 
 
 def changes_sheet(problem: Problem, changes: Sequence[Change]) -> Callable[[Workbook], None]:

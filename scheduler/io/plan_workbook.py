@@ -162,10 +162,10 @@ def _hires_of(plan: ScenarioPlan, role: str, teams: str) -> int:
     )
 
 
-def _scenarios_sheet(
-    sheet: Worksheet, plans: Sequence[ScenarioPlan], target_minutes: float
-) -> None:
-    """Scenarios as columns, figures as rows: read across to compare."""
+def scenarios_rows(
+    plans: Sequence[ScenarioPlan], target_minutes: float
+) -> list[tuple[str, list[CellValue]]]:
+    """The `Scenarios` sheet below its header: (figure, one value per scenario)."""
     kinds = [h for p in plans for h in p.outcome.hire_kinds]
     groups = hire_groups(kinds)
     rows: list[tuple[str, list[CellValue]]] = [
@@ -239,6 +239,14 @@ def _scenarios_sheet(
         ("solve seconds", [round(p.outcome.plan.solve_seconds, 1) for p in plans]),
         ("note", [p.outcome.plan.note or None for p in plans]),
     ]
+    return rows
+
+
+def _scenarios_sheet(
+    sheet: Worksheet, plans: Sequence[ScenarioPlan], target_minutes: float
+) -> None:
+    """Scenarios as columns, figures as rows: read across to compare."""
+    rows = scenarios_rows(plans, target_minutes)
     header = write_cell(sheet, 1, 1, "scenario")
     header.font, header.fill = BOLD, HEADER_FILL
     for column, plan in enumerate(plans, start=2):

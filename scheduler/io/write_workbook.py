@@ -109,11 +109,7 @@ def write_roster_workbook(
     write_summary_sheet(
         workbook.create_sheet("Summary"), problem, evaluation, result, summary_extra
     )
-    table_sheet(
-        workbook.create_sheet("Assignments"),
-        ASSIGNMENT_COLUMNS,
-        [_assignment_row(a) for a in ordered],
-    )
+    table_sheet(workbook.create_sheet("Assignments"), *assignments_table(roster))
     write_coverage_sheet(workbook.create_sheet("Coverage"), evaluation)
     _roster_sheet(workbook.create_sheet("Roster"), problem, evaluation, ordered)
     table_sheet(workbook.create_sheet("Units"), UNIT_COLUMNS, _unit_rows(problem, ordered))
@@ -197,9 +193,18 @@ def _or_na(value: float | None) -> CellValue:
     return "n/a" if value is None else value
 
 
-def write_coverage_sheet(sheet: Worksheet, evaluation: Evaluation) -> None:
-    table_sheet(
-        sheet,
+#: A sheet's header and rows, as written (and as `scheduler.app` gives them as tables).
+Table = tuple[Sequence[str], list[Sequence[CellValue]]]
+
+
+def assignments_table(roster: Roster) -> Table:
+    """The `Assignments` sheet: one row per person and shift, in roster order."""
+    return ASSIGNMENT_COLUMNS, [_assignment_row(a) for a in roster.sorted().assignments]
+
+
+def coverage_table(evaluation: Evaluation) -> Table:
+    """The `Coverage` sheet: one row per slot, team and zone."""
+    return (
         COVERAGE_COLUMNS,
         [
             (
@@ -216,13 +221,22 @@ def write_coverage_sheet(sheet: Worksheet, evaluation: Evaluation) -> None:
     )
 
 
+def write_coverage_sheet(sheet: Worksheet, evaluation: Evaluation) -> None:
+    table_sheet(sheet, *coverage_table(evaluation))
+
+
 #: `Hours` columns of the counts over `History` and the roster, written only with History
 #: (without it they repeat `weekend_days`, `evenings` and `nights`).
 HISTORY_TOTAL_COLUMNS = ("weekend_days_total", "evening_shifts_total", "night_shifts_total")
 
 
 def write_hours_sheet(sheet: Worksheet, problem: Problem, hours: Sequence[PersonHours]) -> None:
-    """Every `PersonHours` field as a column; weekly hours spread to `week_N_hours`."""
+    table_sheet(sheet, *hours_table(problem, hours))
+
+
+def hours_table(problem: Problem, hours: Sequence[PersonHours]) -> Table:
+    """The `Hours` sheet: every `PersonHours` field as a column; weekly hours spread
+    to `week_N_hours`."""
     week_count = max([len(weeks(problem)), *(len(h.weekly_paid_hours) for h in hours)])
     shown = [
         f for f in fields(PersonHours) if problem.history or f.name not in HISTORY_TOTAL_COLUMNS
@@ -233,7 +247,7 @@ def write_hours_sheet(sheet: Worksheet, problem: Problem, hours: Sequence[Person
             headers.extend(f"week_{i}_hours" for i in range(1, week_count + 1))
         else:
             headers.append(f.name)
-    rows: list[list[CellValue]] = []
+    rows: list[Sequence[CellValue]] = []
     for h in hours:
         row: list[CellValue] = []
         for f in shown:
@@ -246,12 +260,16 @@ def write_hours_sheet(sheet: Worksheet, problem: Problem, hours: Sequence[Person
             else:
                 row.append(value)
         rows.append(row)
-    table_sheet(sheet, headers, rows)
+    return headers, rows
 
 
 def write_gaps_sheet(sheet: Worksheet, evaluation: Evaluation) -> None:
-    table_sheet(
-        sheet,
+    table_sheet(sheet, *gaps_table(evaluation))
+
+
+def gaps_table(evaluation: Evaluation) -> Table:
+    """The `Gaps` sheet: one row per stretch of required coverage short."""
+    return (
         GAP_COLUMNS,
         [
             (

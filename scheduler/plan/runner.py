@@ -21,9 +21,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from scheduler import interrupt
 from scheduler.model.problem import Hire, Problem, Team
 from scheduler.model.result import SolveParams
+from scheduler.model.stop import StopToken, never_stopped
 from scheduler.plan.hires import HirePlan, plan_hires
 
 Job = TypeVar("Job")
@@ -126,7 +126,7 @@ def default_processes() -> int:
 
 class PlanInterrupted(Exception):
     """Ctrl-C or SIGTERM stopped the run: unfinished jobs were cancelled, their
-    processes ended (`scheduler.interrupt`)."""
+    processes ended (`StopToken`)."""
 
 
 #: Seconds between looks at the stop flag while waiting for jobs.
@@ -204,13 +204,15 @@ def run_jobs(
     scheduler: str | None = None,
     processes: int | None = None,
     on_done: Callable[[int, Outcome], None] | None = None,
+    stop: StopToken | None = None,
 ) -> list[Outcome]:
     """Run `function` on every job, in parallel; results in the order of `jobs`.
 
     `function` and the jobs must be picklable (module-level function, plain data).
     `on_done(index, outcome)` is called in this process as each job finishes. A stop
-    request (`scheduler.interrupt`) cancels what is left and raises `PlanInterrupted`.
+    request on `stop` cancels what is left and raises `PlanInterrupted`.
     """
+    stop = never_stopped(stop)
     if not jobs:
         return []
     outcomes: dict[int, Outcome] = {}
@@ -222,7 +224,7 @@ def run_jobs(
         while pending:
             done, pending = backend.wait(pending, POLL_SECONDS)
             # Checked before the results: a job ended by the signal has none to give.
-            if interrupt.stop_requested():
+            if stop.requested:
                 backend.cancel(pending | done)
                 unfinished = len(jobs) - len(outcomes)
                 raise PlanInterrupted(f"{unfinished} of {len(jobs)} solves were not finished")
@@ -235,7 +237,7 @@ def run_jobs(
                     raise
                 if on_done is not None:
                     on_done(index, outcomes[index])
-    if interrupt.stop_requested():  # after the last solve: still nothing is written
+    if stop.requested:  # after the last solve: still nothing is written
         raise PlanInterrupted(f"all {len(jobs)} solves finished, but the plan was stopped")
     return [outcomes[i] for i in range(len(jobs))]
 

@@ -25,6 +25,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.model.calendar import CoverKey, ShiftInstance, slots_covered, weeks
 from scheduler.model.problem import MINUTES_PER_DAY, PairKind, Role
+from scheduler.model.stop import StopToken
 from scheduler.solve.rules import total
 from scheduler.solve.stoppable import search_stoppably
 from scheduler.solve.variables import Option, RosterVariables
@@ -75,7 +76,7 @@ def add_hint(v: RosterVariables, chosen: Chosen) -> list[int] | None:
     solver.parameters.catch_sigint_signal = False
     # Never cut short (it is bounded, and the greedy roster is what a stop keeps), but
     # on a thread, so that a second Ctrl-C quits at once.
-    status = search_stoppably(solver, fixed, start_if_stopped=True, stops=False)
+    status = search_stoppably(solver, fixed, start_if_stopped=True, stops=False, stop=StopToken())
     completed = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     if completed:
         values = {i: solver.value(fixed.get_int_var_from_proto_index(i)) for i in every}

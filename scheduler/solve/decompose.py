@@ -46,6 +46,7 @@ from scheduler.model.problem import MINUTES_PER_DAY, PairKind, Person, Problem, 
 from scheduler.model.report import ObjectiveParts
 from scheduler.model.result import ProgressEvent, SolveParams, SolveResult, SolveStatus
 from scheduler.model.roster import Assignment, Roster
+from scheduler.model.stop import StopToken
 from scheduler.solve.engine import ProgressHandler, solve
 from scheduler.solve.variables import useful_options
 
@@ -453,6 +454,8 @@ def solve_zone_groups(
     groups: int | None = None,
     on_progress: ProgressHandler | None = None,
     staff_by: StaffBy = "balanced",
+    *,
+    stop: StopToken | None = None,
 ) -> Decomposed:
     """Solve the program as `groups` zone groups (default: `groups_needed`), one
     after another, and merge the rosters. Progress events carry the running
@@ -466,7 +469,7 @@ def solve_zone_groups(
     started = time.monotonic()
     parts_of = zone_groups(problem, groups or groups_needed(problem, staff_by=staff_by), staff_by)
     if len(parts_of) == 1:  # the whole program: the engine's own honest status and bound
-        whole = solve(problem, params, on_progress)
+        whole = solve(problem, params, on_progress, stop=stop)
         return Decomposed(whole, (GroupRun(parts_of[0], whole, params.time_limit),), 0)
     split_pairs = _split_prefer_pairs(problem, parts_of)
     total_size = sum(max(1, g.estimated_variables) for g in parts_of)
@@ -480,7 +483,7 @@ def solve_zone_groups(
         handler = None
         if on_progress is not None:
             handler = _shifted(on_progress, offset)
-        result = solve(group.problem, replace(params, time_limit=limit), handler)
+        result = solve(group.problem, replace(params, time_limit=limit), handler, stop=stop)
         runs.append(GroupRun(group, result, limit))
         if not result.status.has_roster:
             return Decomposed(
@@ -581,9 +584,11 @@ def solve_by_zone_groups(
     groups: int | None = None,
     on_progress: ProgressHandler | None = None,
     staff_by: StaffBy = "balanced",
+    *,
+    stop: StopToken | None = None,
 ) -> SolveResult:
     """`solve_zone_groups`, the merged result only."""
-    return solve_zone_groups(problem, params, groups, on_progress, staff_by).result
+    return solve_zone_groups(problem, params, groups, on_progress, staff_by, stop=stop).result
 
 
 def solve_auto(
@@ -592,6 +597,8 @@ def solve_auto(
     on_progress: ProgressHandler | None = None,
     max_variables: int = WHOLE_MODEL_MAX_VARIABLES,
     group_max_variables: int = GROUP_MAX_VARIABLES,
+    *,
+    stop: StopToken | None = None,
 ) -> SolveResult:
     """The whole model when its estimate is at most `max_variables`, else zone groups
     of at most `group_max_variables` each (`groups_needed`).
@@ -602,12 +609,12 @@ def solve_auto(
     try:
         groups = groups_needed(problem, max_variables, group_max_variables)
         if groups > 1:
-            return solve_by_zone_groups(problem, params, groups, on_progress)
+            return solve_by_zone_groups(problem, params, groups, on_progress, stop=stop)
     except DecompositionError as error:
-        result = solve(problem, params, on_progress)
+        result = solve(problem, params, on_progress, stop=stop)
         note = f"not split into zone groups ({error}); solved whole"
         return replace(result, message=f"{note}. {result.message}" if result.message else note)
-    return solve(problem, params, on_progress)
+    return solve(problem, params, on_progress, stop=stop)
 
 
 __all__ = [

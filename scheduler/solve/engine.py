@@ -19,12 +19,12 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from scheduler import interrupt
 from scheduler.model.objective import COST_PARTS, STAGE1_PARTS, STAGE2_WEIGHTS, stage2_total
 from scheduler.model.problem import PairKind, Problem, Role
 from scheduler.model.report import ObjectiveParts
 from scheduler.model.result import ProgressEvent, SolveParams, SolveResult, SolveStatus
 from scheduler.model.roster import Assignment, Roster
+from scheduler.model.stop import StopToken, never_stopped
 from scheduler.solve.construct import add_hint, construct
 from scheduler.solve.matching import MatchingResult, Pairs, match_units
 from scheduler.solve.rules import (
@@ -292,8 +292,8 @@ USE_CONSTRUCTIVE_HINT = True
 STOPPED_PAIRING_SECONDS = 0.25
 
 
-def _final_status(optimal: bool) -> SolveStatus:
-    if interrupt.stop_requested():
+def _final_status(optimal: bool, stop: StopToken) -> SolveStatus:
+    if stop.requested:
         return SolveStatus.INTERRUPTED
     return SolveStatus.OPTIMAL if optimal else SolveStatus.FEASIBLE
 
@@ -312,13 +312,17 @@ def solve(
     baseline: Roster | None = None,
     frozen_before: dt.datetime | None = None,
     hire_limits: hiring.HireLimits | None = None,
+    *,
+    stop: StopToken | None = None,
 ) -> SolveResult:
     """Solve `problem`. With a `baseline` roster, repair it: change as few of its
     assignments as required coverage allows; with `frozen_before`, nobody starts a
     shift before it unless pinned (the repair pins the baseline's started shifts).
     With `hire_limits` (`scheduler.plan`): required shortfall, then the plan cost
-    (hires and overtime, a year), then the usual stage 2."""
+    (hires and overtime, a year), then the usual stage 2. A requested `stop` ends
+    the running search and skips the stages after it: the best roster so far."""
     params = params or SolveParams()
+    stop = never_stopped(stop)
     started = time.monotonic()
     built = build_model(problem, baseline, frozen_before, hire_limits)
     v, model = built.variables, built.variables.model
@@ -343,7 +347,7 @@ def solve(
             greedy = add_hint(v, construct(v)) if USE_CONSTRUCTIVE_HINT else None
         model.minimize(built.stage1)
         solver1 = _solver(params, budget.stage1())
-        status1 = search_stoppably(solver1, model, progress1)
+        status1 = search_stoppably(solver1, model, progress1, stop=stop)
         stage1_bound = (
             0.0 if status1 is None else _coverage_bound(built, solver1.best_objective_bound)
         )
@@ -368,7 +372,9 @@ def solve(
         if stage1_optimal:
             stage1_bound = float(stage1_value)
 
-    plan_found, plan_optimal, plan_bound = _plan_stage(built, params, budget, started, on_progress)
+    plan_found, plan_optimal, plan_bound = _plan_stage(
+        built, params, budget, started, on_progress, stop
+    )
     if solver1 is None and plan_found == cp_model.INFEASIBLE:
         reason = "the hard rules cannot all hold"
         return _empty(SolveStatus.INFEASIBLE, params, started, proto_size, [reason])
@@ -380,7 +386,7 @@ def solve(
     solver2 = _solver(params, seconds2)
     if params.relative_gap:
         solver2.parameters.relative_gap_limit = params.relative_gap
-    status2 = search_stoppably(solver2, model, progress2)
+    status2 = search_stoppably(solver2, model, progress2, stop=stop)
     infeasible = status2 == cp_model.INFEASIBLE
     solver: cp_model.CpSolver | None = None
     stage2_optimal, stage2_bound = False, 0.0
@@ -406,11 +412,12 @@ def solve(
             problem,
             v.options,
             _people_on(v, solver),
-            budget.stage3() if not interrupt.stop_requested() else STOPPED_PAIRING_SECONDS,
+            budget.stage3() if not stop.requested else STOPPED_PAIRING_SECONDS,
             params.workers,
             params.seed,
             params.deterministic,
             changes.previous_pairs(v, rows),
+            stop=stop,
         )
         pairing_parts = _pairing_parts(problem, v, solver, matching)
     else:
@@ -428,7 +435,7 @@ def solve(
     # moves up by as much, and a roster optimal stage by stage has gap 0.
     bound = stage2_bound + (objective - stage2_value) if matching.optimal else stage2_bound
     return SolveResult(
-        status=_final_status(optimal),
+        status=_final_status(optimal, stop),
         roster=_roster(problem, v, matching.pairs),
         objective=objective,
         bound=bound,
@@ -455,6 +462,7 @@ def _plan_stage(
     budget: _Budget,
     started: float,
     on_progress: ProgressHandler | None,
+    stop: StopToken,
 ) -> tuple[cp_model.CpSolverStatus | None, bool, int | None]:
     """`plan` only: minimise the plan cost keeping stage 1, then keep it for stage 2.
 
@@ -469,7 +477,7 @@ def _plan_stage(
     model = built.variables.model
     model.minimize(built.plan)
     solver = _solver(params, budget.plan())
-    status = search_stoppably(solver, model, _Progress(2, started, on_progress, built))
+    status = search_stoppably(solver, model, _Progress(2, started, on_progress, built), stop=stop)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return status, False, None  # stage 2 goes on from stage 1's roster
     value = round(solver.objective_value)

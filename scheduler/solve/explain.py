@@ -49,9 +49,9 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from scheduler import interrupt
 from scheduler.model.calendar import time_off_applies, weeks
 from scheduler.model.problem import Person, Pin, Problem, TimeOffKind
+from scheduler.model.stop import StopToken, never_stopped
 from scheduler.precheck import (
     and_join,
     conflict,
@@ -101,7 +101,9 @@ class Group:
         return self.rule, person, detail
 
 
-def explain_infeasible(problem: Problem, seconds: float = 10.0) -> list[str]:
+def explain_infeasible(
+    problem: Problem, seconds: float = 10.0, *, stop: StopToken | None = None
+) -> list[str]:
     """Sentences naming a conflict among the hard rules, for a program whose solve
     was infeasible.
 
@@ -112,17 +114,19 @@ def explain_infeasible(problem: Problem, seconds: float = 10.0) -> list[str]:
     errors = precheck(problem).errors
     if errors:
         return list(errors)
-    return explain_core(problem, seconds)
+    return explain_core(problem, seconds, stop=stop)
 
 
-def explain_core(problem: Problem, seconds: float = 10.0) -> list[str]:
+def explain_core(
+    problem: Problem, seconds: float = 10.0, *, stop: StopToken | None = None
+) -> list[str]:
     """The CP-SAT part of `explain_infeasible`, without the pre-check."""
     deadline = time.monotonic() + seconds
-    grouped = GroupedModel.build(problem)
+    grouped = GroupedModel.build(problem, stop)
     if grouped.variables.problems_found:
         return list(grouped.variables.problems_found)
     outcome = grouped.smallest_core(deadline)
-    if outcome is None and interrupt.stop_requested():
+    if outcome is None and grouped.stop.requested:
         return ["The search for the conflict was interrupted before it found one"]
     if outcome is None:
         return [
@@ -151,12 +155,14 @@ class GroupedModel:
     problem: Problem
     variables: RosterVariables
     literal_of: dict[Group, cp_model.IntVar] = field(default_factory=dict)
+    #: A request ends the running solve and the shrinking (what is left still conflicts).
+    stop: StopToken = field(default_factory=StopToken)
 
     @classmethod
-    def build(cls, problem: Problem) -> GroupedModel:
+    def build(cls, problem: Problem, stop: StopToken | None = None) -> GroupedModel:
         model = cp_model.CpModel()
         variables = build_variables(_without_pruned_rows(problem), model)
-        grouped = cls(problem, variables)
+        grouped = cls(problem, variables, stop=never_stopped(stop))
         reader = _ConstraintReader(problem, variables)
         plan: dict[int, list[Group]] = {}
         for family in RULE_FAMILIES:
@@ -245,7 +251,7 @@ class GroupedModel:
         solver.parameters.random_seed = 0
         solver.parameters.max_time_in_seconds = max(0.05, deadline - time.monotonic())
         # Ctrl-C / SIGTERM stop it (None: a stop was requested before it began).
-        status = search_stoppably(solver, model)
+        status = search_stoppably(solver, model, stop=self.stop)
         if status != cp_model.INFEASIBLE:
             return status, []
         group_at = {self.literal_of[group].index: group for group in assumed}
@@ -282,7 +288,7 @@ class GroupedModel:
         needed: list[Group] = []
         candidates = sorted(groups, key=Group.order)
         # Stopped early, needed + candidates still cannot all hold, only not minimal.
-        while candidates and time.monotonic() < deadline and not interrupt.stop_requested():
+        while candidates and time.monotonic() < deadline and not self.stop.requested:
             group, rest = candidates[0], candidates[1:]
             status, smaller = self._solve(needed + rest, deadline)
             if status == cp_model.INFEASIBLE:

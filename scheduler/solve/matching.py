@@ -19,6 +19,7 @@ from ortools.sat.python import cp_model
 from scheduler.model.calendar import week_of_day
 from scheduler.model.objective import STAGE2_WEIGHTS
 from scheduler.model.problem import PairKind, Problem, Role
+from scheduler.model.stop import StopToken, never_stopped
 from scheduler.solve.rules import total
 from scheduler.solve.stoppable import search_stoppably
 from scheduler.solve.variables import Option
@@ -47,6 +48,8 @@ def match_units(
     seed: int,
     deterministic: bool,
     previous_pairs: PreviousPairs = frozenset(),
+    *,
+    stop: StopToken | None = None,
 ) -> MatchingResult:
     """Pair the people on each option; `people_on[option index]` lists person indexes.
 
@@ -113,7 +116,7 @@ def match_units(
     else:
         solver.parameters.max_time_in_seconds = max(0.1, params_seconds)
     # Pairs the roster even after a stop (a short search: the engine gives it 0.25 s).
-    status = search_stoppably(solver, model, start_if_stopped=True)
+    status = search_stoppably(solver, model, start_if_stopped=True, stop=never_stopped(stop))
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):  # no time to search
         return MatchingResult(
             pairs=fallback,

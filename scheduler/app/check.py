@@ -1,0 +1,76 @@
+"""The check job: any roster (even one edited by hand) against the program's rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from scheduler.app.common import (
+    Outcome,
+    Report,
+    bad_option,
+    outcome_fields,
+    program_of,
+    roster_of,
+    same_file,
+)
+from scheduler.app.solve import _TablesOfRoster
+from scheduler.errors import EXIT_OK, EXIT_VIOLATIONS
+from scheduler.model.problem import Problem
+from scheduler.model.report import Evaluation
+from scheduler.model.roster import Roster
+
+ReportFormat = Literal["text", "json"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckOutcome(Outcome, _TablesOfRoster):
+    """The checker's evaluation of a roster and its report (text or JSON)."""
+
+    problem: Problem
+    roster: Roster
+    evaluation: Evaluation
+    report: str
+
+
+def check(
+    roster: Path | Roster,
+    program: Path | Problem,
+    *,
+    out: Path | None = None,
+    report_format: ReportFormat = "text",
+) -> CheckOutcome:
+    """Check `roster`: hard rules, coverage gaps, hours; with `out`, the HR report
+    workbook. Exit 0 when no hard rule is broken, 1 when one is."""
+    if out is not None and same_file(out, roster, program):
+        raise bad_option(
+            f"--out {out} would overwrite the roster or the input; choose another file."
+        )
+    from scheduler.evaluate import evaluate
+    from scheduler.report_text import render_json, render_text
+
+    report = Report()
+    problem = program_of(program, report)
+    checked = roster_of(roster, report)
+    evaluation = evaluate(problem, checked)
+    render = render_json if report_format == "json" else render_text
+    name = str(roster) if isinstance(roster, Path) else "roster"
+    text = render(problem, evaluation, checked, name)
+    report.say(text)
+    if out is not None:
+        from scheduler.io.hr_report import write_hr_report
+
+        written = report.wrote(write_hr_report(out, problem, evaluation, checked))
+        if report_format == "json":  # JSON output stays one object on stdout
+            report.note(f"\nHR report written to {written}")
+        else:
+            report.say(f"\nHR report written to {written}")
+    code = EXIT_OK if evaluation.feasible else EXIT_VIOLATIONS
+    return CheckOutcome(
+        **outcome_fields(report, code),  # type: ignore[arg-type]
+        problem=problem,
+        roster=checked,
+        evaluation=evaluation,
+        report=text,
+    )

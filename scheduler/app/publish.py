@@ -1,0 +1,65 @@
+"""The publish job: one calendar (.ics) per person and a printable schedules.xlsx."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from scheduler.app.common import (
+    Outcome,
+    Report,
+    bad_option,
+    outcome_fields,
+    program_of,
+    roster_of,
+    same_file,
+)
+from scheduler.errors import EXIT_OK
+from scheduler.model.problem import Problem
+from scheduler.model.roster import Roster
+
+
+@dataclass(frozen=True, kw_only=True)
+class PublishOutcome(Outcome):
+    calendars: tuple[Path, ...]
+    schedules: Path
+
+
+def publish(roster: Path | Roster, program: Path | Problem | None, out_dir: Path) -> PublishOutcome:
+    """Write the calendars and schedules of `roster` to `out_dir` (names of people and
+    zones, and pages for staff without a shift, from `program` when given)."""
+    from scheduler.io.publish import write_calendars
+    from scheduler.io.schedule_sheet import SCHEDULE_WORKBOOK, write_schedule_workbook
+
+    schedules_path = out_dir / SCHEDULE_WORKBOOK
+    if out_dir.exists() and not out_dir.is_dir():
+        raise bad_option(f"--out {out_dir} is a file; give a folder.")
+    if same_file(schedules_path, roster, program):
+        raise bad_option(
+            f"{schedules_path} would overwrite the roster or the input; choose another --out."
+        )
+    report = Report()
+    problem = program_of(program, report) if program is not None else None
+    published = roster_of(roster, report)
+    for rejected in published.rejected_rows:
+        report.warn(f"Assignments row {rejected.row} skipped: {rejected.message}")
+    if problem is not None:
+        people_named = {a.employee_id for a in published.assignments}
+        not_in_staff = sorted(people_named - set(problem.people_by_id))
+        if not_in_staff:
+            report.warn(f"not in Staff, published without a name: {', '.join(not_in_staff)}")
+    calendars = write_calendars(published, problem, out_dir)
+    report.written.extend(calendars)
+    schedules = report.wrote(write_schedule_workbook(schedules_path, problem, published))
+    people = len({a.employee_id for a in published.assignments})
+    report.say(
+        f"Read {published.rows_read} Assignments rows: {len(published.assignments)} shifts of "
+        f"{people} people published, {len(published.rejected_rows)} rows skipped",
+        f"Calendars: {len(calendars)} .ics files written to {out_dir}",
+        f"Schedules: {schedules} (one page per person)",
+    )
+    return PublishOutcome(
+        **outcome_fields(report, EXIT_OK),  # type: ignore[arg-type]
+        calendars=tuple(calendars),
+        schedules=schedules,
+    )

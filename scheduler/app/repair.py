@@ -1,0 +1,147 @@
+"""The repair job: a roster and call-outs in, a roster moving as few people as it can out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scheduler.app.common import (
+    Refused,
+    Report,
+    bad_option,
+    program_of,
+    roster_of,
+    same_file,
+    search_seconds,
+)
+from scheduler.app.solve import (
+    DEFAULT_SOLVE,
+    ProgressHandler,
+    SolveOutcome,
+    SolveSettings,
+    _outcome,
+    finish,
+)
+from scheduler.errors import InputError
+from scheduler.model.problem import Problem
+from scheduler.model.result import SolveParams
+from scheduler.model.roster import Roster
+from scheduler.model.stop import StopToken, never_stopped
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from scheduler.app.common import NoteHandler
+    from scheduler.repair import Change
+
+
+@dataclass(frozen=True, kw_only=True)
+class RepairOutcome(SolveOutcome):
+    """A repair's outcome: the solve's, and what changed from the baseline."""
+
+    baseline: Roster | None = None
+    changes_made: tuple[Change, ...] = ()
+
+    @property
+    def changes(self) -> pd.DataFrame:
+        """The `Changes` sheet's rows as a DataFrame."""
+        from scheduler.app.common import data_frame
+        from scheduler.io.changes_sheet import changes_table
+
+        return data_frame(changes_table(self.problem, self.changes_made))
+
+
+def repaired_path(roster: Path) -> Path:
+    """Where a repair goes by default: `<roster>_repaired.xlsx` next to it."""
+    return roster.with_name(f"{roster.stem}_repaired.xlsx")
+
+
+def repair(
+    roster: Path | Roster,
+    program: Path | Problem,
+    unavailable: Sequence[str],
+    *,
+    now: str | dt.datetime | None = None,
+    settings: SolveSettings = DEFAULT_SOLVE,
+    out: Path | None = None,
+    on_progress: ProgressHandler | None = None,
+    stop: StopToken | None = None,
+    on_note: NoteHandler | None = None,
+) -> RepairOutcome:
+    """Repair `roster` after call-outs ("EMPLOYEE:DATE[:SHIFT]"): shifts before `now`
+    stay, the rest moves as little as required coverage allows. With `out`, writes
+    the roster workbook with a `Changes` sheet. Exit codes as `solve`'s."""
+    started = time.monotonic()
+    stop = never_stopped(stop)
+    report = Report(on_note)
+    if out is not None and same_file(out, roster, program):
+        raise bad_option(
+            f"--out {out} would overwrite the roster or the input; choose another file."
+        )
+    from scheduler.evaluate import evaluate
+    from scheduler.repair import change_log, plan_repair, render_changes
+    from scheduler.repair import repair as run_repair
+
+    problem = program_of(program, report)
+    baseline = roster_of(roster, report)
+    if isinstance(now, dt.datetime):
+        now = now.strftime("%Y-%m-%dT%H:%M")
+    try:
+        plan = plan_repair(problem, baseline, list(unavailable), now)
+    except InputError as error:
+        name = roster if isinstance(roster, Path) else "the roster"
+        heading = f"Cannot repair {name}: {len(error.issues)} problem(s) found."
+        raise Refused(error.issues, (heading, error.render())) from None
+    broken = len(evaluate(problem, baseline).hard_violations)
+    if broken:
+        name = roster if isinstance(roster, Path) else "the roster"
+        report.warn(f"{name} breaks {broken} hard rule(s) already (see `check`).")
+    for note in plan.notes:
+        report.note(f"note: {note}")
+    if on_progress is not None:
+        name = roster if isinstance(roster, Path) else "the roster"
+        report.note(
+            f"Repairing {name} ({len(baseline.assignments)} assignments) for "
+            f"{problem.name}: {len(plan.problem.time_off) - len(problem.time_off)} call-out(s), "
+            f"{len(plan.problem.pins) - len(problem.pins)} shifts frozen, "
+            f"time limit {settings.time_limit:g} s, {settings.workers} workers"
+        )
+    params = SolveParams(
+        time_limit=search_seconds(settings.time_limit, started, plan.problem),
+        workers=settings.workers,
+        seed=settings.seed,
+    )
+    if stop.requested:  # before the search began: nothing to keep
+        solved = _outcome(report, stop.exit_code, plan.problem, None, None)
+    else:
+        result = run_repair(plan, params, on_progress=on_progress, stop=stop)
+
+        def changes_sheets(repaired: Roster) -> list[object]:
+            from scheduler.io.changes_sheet import changes_sheet
+
+            return [changes_sheet(plan.problem, change_log(baseline, repaired))]
+
+        def changes_text(repaired: Roster) -> list[str]:
+            return [render_changes(plan.problem, change_log(baseline, repaired)), ""]
+
+        solved = finish(
+            report,
+            plan.problem,
+            result,
+            settings,
+            stop,
+            out,
+            (),
+            extra_sheets=changes_sheets,  # type: ignore[arg-type]
+            before_summary=changes_text,
+        )
+    changes = () if solved.roster is None else tuple(change_log(baseline, solved.roster))
+    return RepairOutcome(
+        **{f: getattr(solved, f) for f in SolveOutcome.__dataclass_fields__},
+        baseline=baseline,
+        changes_made=changes,
+    )

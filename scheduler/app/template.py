@@ -1,0 +1,60 @@
+"""Starting a program: a blank input workbook, or one built from a CSV folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from scheduler.app.common import (
+    Outcome,
+    Report,
+    bad_option,
+    load_program,
+    outcome_fields,
+    refused,
+)
+from scheduler.errors import EXIT_OK, InputError
+
+
+@dataclass(frozen=True, kw_only=True)
+class FileOutcome(Outcome):
+    """A job that writes one file."""
+
+    path: Path
+
+
+def write_template(out: Path) -> FileOutcome:
+    """A blank input workbook with drop-downs, to start a new program."""
+    from scheduler.io.template import write_template as write
+
+    report = Report()
+    write(out)
+    report.wrote(out)
+    report.say(f"Blank input template written to {out}")
+    return FileOutcome(**outcome_fields(report, EXIT_OK), path=out)  # type: ignore[arg-type]
+
+
+def sample_path(folder: Path) -> Path:
+    """Where `build_sample` writes by default: `<folder>/<folder name>.xlsx`."""
+    return folder / f"{folder.name}.xlsx"
+
+
+def build_sample(folder: Path, out: Path | None = None) -> FileOutcome:
+    """The input workbook of a CSV folder (the CSVs are what git reviews), written
+    only once the program validates and the workbook is built whole."""
+    from scheduler.io.template import csv_folder_to_workbook
+
+    report = Report()
+    for warning in load_program(folder).warnings:  # never a workbook of a broken program
+        report.warn(warning)
+    target = out or sample_path(folder)
+    if target.suffix.lower() != ".xlsx" or target.is_dir():
+        # Never a CSV of the folder itself, nor a folder.
+        raise bad_option(f"--out {target}: expected the name of an .xlsx workbook to write")
+    try:
+        csv_folder_to_workbook(folder, target)
+    except InputError as error:  # e.g. a workbook given instead of a folder
+        raise refused(folder, error) from None
+    report.wrote(target)
+    report.say(f"Input workbook written to {target}")
+    return FileOutcome(**outcome_fields(report, EXIT_OK), path=target)  # type: ignore[arg-type]
