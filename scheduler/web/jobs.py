@@ -280,7 +280,8 @@ class Runner:
                 target=run_worker,
                 args=(str(self.store.workspace), item.id, stop),
                 name=f"job-{item.id}",
-                daemon=True,
+                # Not a daemon: a plan starts processes of its own.
+                daemon=False,
             )
             self.store.update(item.id, status=RUNNING)
             process.start()
@@ -329,11 +330,13 @@ def run_worker(workspace: str, item_id: str, stop_event: Event) -> None:
         store.update(item_id, status=FAILED, error=status_error, progress=progress[-200:])
         return
     status = STOPPED if token.requested else FINISHED
+    # The server's folders are nobody's business on the page: file names only.
+    here = str(store.folder(item_id)) + os.sep
     store.update(
         item_id,
         status=status,
         exit_code=result.exit_code,
-        lines=[*result.warnings_and_notes, *result.lines],
+        lines=[line.replace(here, "") for line in (*result.warnings_and_notes, *result.lines)],
         files=result.files,
         progress=progress[-200:],
     )
