@@ -51,9 +51,15 @@ def large_roster(problem: Problem) -> Roster:
             for person in (clinician, peer):
                 rows.append(
                     Assignment(
-                        date=date, shift_id=shift.shift_id, start=start, end=end, team=team,
-                        zone=clinician.home_zone, unit_id=f"U{n}-{day}",
-                        employee_id=person.employee_id, role=person.role,
+                        date=date,
+                        shift_id=shift.shift_id,
+                        start=start,
+                        end=end,
+                        team=team,
+                        zone=clinician.home_zone,
+                        unit_id=f"U{n}-{day}",
+                        employee_id=person.employee_id,
+                        role=person.role,
                     )
                 )
     return Roster(assignments=tuple(rows))
@@ -111,7 +117,8 @@ def main() -> None:
     for view in VIEWS:
         a, b = sample[view], big[view]
         lines.append(
-            f"| {view} | {a[0]:.3f} / {sorted(a[1:])[1]:.3f} | {b[0]:.3f} / {sorted(b[1:])[1]:.3f} |"
+            f"| {view} | {a[0]:.3f} / {sorted(a[1:])[1]:.3f} "
+            f"| {b[0]:.3f} / {sorted(b[1:])[1]:.3f} |"
         )
     lines += [
         "",
@@ -121,7 +128,9 @@ def main() -> None:
     ]
     text = "\n".join(lines)
     print(text)
-    replace_section(ROOT / "docs" / "benchmarks.md", START, END, text, "## Web app: Roster page speed\n\n")
+    replace_section(
+        ROOT / "docs" / "benchmarks.md", START, END, text, "## Web app: Roster page speed\n\n"
+    )
 
 
 if __name__ == "__main__":

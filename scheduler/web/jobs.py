@@ -151,7 +151,7 @@ class Store:
         return None if row is None else _item(row)
 
     def items(self, kind: str | None = None, status: str | None = None) -> list[Item]:
-        query, args = "select * from items where 1", []
+        query, args = "select * from items where 1", list[str]()
         if kind is not None:
             query, args = query + " and kind = ?", [*args, kind]
         if status is not None:

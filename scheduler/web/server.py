@@ -428,7 +428,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         item = item_or_404(item_id, "check")
         loaded = load_view(store, item)
         assert loaded is not None
-        problem, roster, evaluation = loaded
+        _, roster, evaluation = loaded
         return page(request, "check.html", item=item, evaluation=evaluation, roster=roster)
 
     # --- repair ------------------------------------------------------------------------

@@ -109,7 +109,7 @@ def timeline(problem: Problem, roster: Roster, day: dt.date, by: str) -> dict[st
     for a in roster.assignments:
         if a.date == day:
             units[a.unit_id].append(a)
-    for unit_id, members in sorted(units.items()):
+    for _, members in sorted(units.items()):
         first = members[0]
         start = (first.start - midnight).total_seconds() / 60
         end = (first.end - midnight).total_seconds() / 60
@@ -131,10 +131,22 @@ def timeline(problem: Problem, roster: Roster, day: dt.date, by: str) -> dict[st
                 )
         else:
             lanes[f"{zone_names.get(first.zone, first.zone)} · {first.team.value}"].append(bar)
+    # Overlapping bars of one lane go on rows of their own (a zone's units side by side).
+    stacked: dict[str, list[dict[str, Any]]] = {}
+    for name, bars in lanes.items():
+        rows: list[list[dict[str, Any]]] = []
+        for bar in sorted(bars, key=lambda bar: bar["left"]):
+            row = next((r for r in rows if r[-1]["left"] + r[-1]["width"] <= bar["left"]), None)
+            if row is None:
+                rows.append([bar])
+            else:
+                row.append(bar)
+        for n, row in enumerate(rows):
+            stacked[name if n == 0 else f"{name} ({n + 1})"] = row
     ticks = [
         {"left": round(100 * h * 60 / span, 2), "label": f"{h % 24:02d}"} for h in range(0, 37, 3)
     ]
-    return {"lanes": sorted(lanes.items()), "ticks": ticks}
+    return {"lanes": sorted(stacked.items()), "ticks": ticks}
 
 
 def coverage(problem: Problem, evaluation: Evaluation, day: dt.date) -> dict[str, Any]:
@@ -182,7 +194,8 @@ def progress_chart(progress: list[dict[str, Any]]) -> dict[str, Any]:
 
     def points(key: str) -> str:
         return " ".join(
-            f"{300 * e['seconds'] / t_max:.1f},{100 - 90 * (max(0.0, e[key] or 0.0) - bottom) / scale:.1f}"
+            f"{300 * e['seconds'] / t_max:.1f},"
+            f"{100 - 90 * (max(0.0, e[key] or 0.0) - bottom) / scale:.1f}"
             for e in cost
         )
 

@@ -35,7 +35,8 @@ def program_path(store: Store, program_id: str) -> Path:
     item = store.get(program_id)
     if item is None or item.kind != "program":
         raise LookupError("no such program")
-    return store.folder(program_id) / item.params["file"]
+    name: str = item.params["file"]
+    return store.folder(program_id) / name
 
 
 def roster_path(store: Store, item: Item) -> Path | None:

@@ -100,7 +100,9 @@ def test_a_script_like_name_is_shown_as_text(page: tuple[Page, str], tmp_path: P
     program = (SAMPLE / "Program.csv").read_text(encoding="utf-8")
     name = "<script>alert(1)</script>"
     archive = tmp_path / "program.zip"
-    archive.write_bytes(zipped(SAMPLE, {"Program.csv": program.replace("Hartford HEARTeam (sample)", name)}))
+    archive.write_bytes(
+        zipped(SAMPLE, {"Program.csv": program.replace("Hartford HEARTeam (sample)", name)})
+    )
     tab.goto(f"{url}/program")
     tab.set_input_files("input[name=file]", str(archive))
     tab.click("text=Upload and check")

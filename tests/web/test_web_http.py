@@ -16,7 +16,9 @@ from scheduler.web import RefusedToStart, WebSettings, create_app, settings_for
 from scheduler.web.jobs import RUNNING, STOPPED, Store
 from tests.web.conftest import SAMPLE, Solved, csrf_of, item_id, wait_done, zipped
 
-INVALID = sorted(p for p in (Path(__file__).parents[1] / "data" / "invalid").iterdir() if p.is_dir())
+INVALID = sorted(
+    p for p in (Path(__file__).parents[1] / "data" / "invalid").iterdir() if p.is_dir()
+)
 
 
 @pytest.fixture
@@ -82,7 +84,11 @@ def test_bad_input_corpus_shows_located_messages_and_stores_nothing(
     # The corpus names its case folder; an upload's CSV files are in a folder "program".
     expected = (case / "expected.txt").read_text(encoding="utf-8").strip()
     expected = expected.replace(f"folder {case.name}", "folder program")
-    message = expected.split(": ", 1)[1] if re.match(r"^[A-Za-z]+(![A-Z]+\d+)?( \(\w+\))?: ", expected) else expected
+    message = (
+        expected.split(": ", 1)[1]
+        if re.match(r"^[A-Za-z]+(![A-Z]+\d+)?( \(\w+\))?: ", expected)
+        else expected
+    )
     page = html.unescape(response.text)
     assert message in page
     assert "Nothing was stored" in response.text
@@ -97,7 +103,9 @@ def test_upload_of_the_wrong_kind_is_refused(client: TestClient) -> None:
     assert response.status_code == 400
 
 
-def test_zip_with_a_path_inside_writes_only_flat_csv_files(client: TestClient, tmp_path: Path) -> None:
+def test_zip_with_a_path_inside_writes_only_flat_csv_files(
+    client: TestClient, tmp_path: Path
+) -> None:
     import zipfile
 
     buffer = io.BytesIO()
@@ -145,9 +153,16 @@ def test_roster_workbook_download_reads_back(solved: Solved) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["/download/{job}/7", "/download/{job}/-1", "/download/..%2F..%2Fetc/0",
-     "/download/0000000000000000/0", "/roster/..%2Fjobs.sqlite", "/download/{job}/..%2F..%2Fjobs.sqlite",
-     "/static/..%2Fserver.py", "/jobs/nothere"],
+    [
+        "/download/{job}/7",
+        "/download/{job}/-1",
+        "/download/..%2F..%2Fetc/0",
+        "/download/0000000000000000/0",
+        "/roster/..%2Fjobs.sqlite",
+        "/download/{job}/..%2F..%2Fjobs.sqlite",
+        "/static/..%2Fserver.py",
+        "/jobs/nothere",
+    ],
 )
 def test_no_request_reaches_another_file(solved: Solved, url: str) -> None:
     response = solved.client.get(url.format(job=solved.job))
@@ -178,7 +193,10 @@ def test_check_an_edited_roster_shows_its_violation(solved: Solved, tmp_path: Pa
     assert response.status_code == 200
     assert "hard rule(s) broken" in response.text and "pairing" in response.text
     report = solved.client.get(f"/download/{item_id(response)}/0")
-    assert "Violations" in openpyxl.load_workbook(io.BytesIO(report.content)).sheetnames or report.content[:2] == b"PK"
+    assert (
+        "Violations" in openpyxl.load_workbook(io.BytesIO(report.content)).sheetnames
+        or report.content[:2] == b"PK"
+    )
 
 
 def test_check_of_a_bad_file_shows_its_message_and_stores_nothing(solved: Solved) -> None:
@@ -200,8 +218,12 @@ def test_repair_a_call_out_shows_the_change_log(solved: Solved) -> None:
     assert solved.client.get(f"/repair/{solved.job}").status_code == 200
     response = solved.client.post(
         f"/repair/{solved.job}",
-        data={"csrf": csrf, "employee_id": first.employee_id, "day": first.date.isoformat(),
-              "time_limit": 5},
+        data={
+            "csrf": csrf,
+            "employee_id": first.employee_id,
+            "day": first.date.isoformat(),
+            "time_limit": 5,
+        },
     )
     text = wait_done(solved.client, item_id(response))
     assert "Change log" in text and first.employee_id in text
@@ -210,9 +232,7 @@ def test_repair_a_call_out_shows_the_change_log(solved: Solved) -> None:
 def test_one_scenario_plan_shows_scenarios(solved: Solved) -> None:
     csrf = csrf_of(solved.client)
     assert solved.client.get(f"/plan/{solved.program}").status_code == 200
-    response = solved.client.post(
-        f"/plan/{solved.program}", data={"csrf": csrf, "time_limit": 3}
-    )
+    response = solved.client.post(f"/plan/{solved.program}", data={"csrf": csrf, "time_limit": 3})
     text = wait_done(solved.client, item_id(response), 180)
     assert "Scenarios side by side" in text and "as is" in text and "plan.xlsx" in text
 
@@ -221,12 +241,14 @@ def test_demand_and_simulation_from_a_call_log(solved: Solved) -> None:
     csrf = csrf_of(solved.client)
     calls = (SAMPLE / "calls" / "calls.csv").read_bytes()
     response = solved.client.post(
-        "/demand", data={"csrf": csrf, "program_id": solved.program},
+        "/demand",
+        data={"csrf": csrf, "program_id": solved.program},
         files={"calls": ("calls.csv", calls)},
     )
     assert "program_with_demand.xlsx" in wait_done(solved.client, item_id(response))
     response = solved.client.post(
-        "/demand", data={"csrf": csrf, "roster_id": solved.job},
+        "/demand",
+        data={"csrf": csrf, "roster_id": solved.job},
         files={"calls": ("calls.csv", calls)},
     )
     text = wait_done(solved.client, item_id(response))
@@ -303,7 +325,9 @@ def test_script_like_names_show_as_text(client: TestClient) -> None:
     response = client.post(
         "/program",
         data={"csrf": csrf},
-        files={"file": ("p.zip", zipped(SAMPLE, {"Program.csv": program, "Zones.csv": zones_text}))},
+        files={
+            "file": ("p.zip", zipped(SAMPLE, {"Program.csv": program, "Zones.csv": zones_text}))
+        },
     )
     assert response.status_code == 200, response.text[:2000]
     assert "<script>alert(1)</script>" not in response.text
