@@ -11,9 +11,9 @@ The public API, flat from here (the command line uses nothing else)::
 Every job of `scheduler.app` is here: `solve`, `check`, `repair`, `publish`,
 `demand`, `simulate`, `plan`, `write_template`, `build_sample`, `bench_curtois`.
 
-`scheduler.solve` is the job, not the solver subpackage of the same name: the
-subpackage is imported as `from scheduler.solve import ...` (or
-`sys.modules["scheduler.solve"]`), which the import system keeps working.
+`scheduler.solve` is the job, not the solver subpackage of the same name (so are
+`plan`, `demand`, `simulate` and `repair`): import those modules as
+`from scheduler.solve import ...` (or `sys.modules["scheduler.solve"]`).
 """
 
 import sys
@@ -61,8 +61,8 @@ from scheduler.model.roster import Assignment, Roster
 
 __version__ = "0.1.0"
 
-#: Names of the package that are jobs here and subpackages below.
-_JOBS_OVER_SUBPACKAGES = frozenset({"solve", "plan"})
+#: Names that are jobs here and modules or subpackages below.
+_JOBS_OVER_SUBPACKAGES = frozenset({"solve", "plan", "demand", "simulate", "repair"})
 
 
 class _Package(ModuleType):

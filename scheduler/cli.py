@@ -7,8 +7,6 @@ found so far; see scheduler/interrupt.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -17,11 +15,11 @@ import typer
 
 from scheduler import app as jobs
 from scheduler import interrupt
-from scheduler.errors import EXIT_BAD_INPUT, InputError
-from scheduler.model.result import ProgressEvent, SolveParams
+from scheduler.model.result import SolveParams
+from scheduler.terminal import ProgressPrinter, err, plan_progress, refusals, run
 
 if TYPE_CHECKING:
-    from scheduler.app import Outcome
+    pass
 
 app = typer.Typer(
     add_completion=False,
@@ -35,81 +33,23 @@ DEFAULT_INPUT = Path("inputs/hartford/hartford.xlsx")
 DEFAULT_INPUT_FOLDER = Path("inputs/hartford")
 DEFAULT_OUTPUT = Path("outputs/roster.xlsx")
 
-
-def _err(message: str) -> None:
-    typer.echo(message, err=True)
-
-
-@contextmanager
-def _refusals() -> Iterator[None]:
-    """Bad input or a bad option: every located issue on stderr, exit 2."""
-    try:
-        yield
-    except InputError as error:
-        for line in getattr(error, "lines", None) or (error.render(),):
-            _err(line)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
-
-
-def _run(job: Callable[[], Outcome], streamed: bool = False, json_out: bool = False) -> None:
-    """Run a job; print its lines (stdout), its warnings and notes (stderr) unless
-    `streamed` (printed as they came), and exit with its code."""
-    with _refusals():
-        outcome = job()
-    if not streamed:
-        for warning in outcome.warnings:
-            _err(f"warning: {warning}")
-    if outcome.lines:
-        typer.echo("\n".join(outcome.lines))
-    if not streamed:
-        for note in outcome.notes:
-            _err(note)
-    if outcome.exit_code:
-        raise typer.Exit(outcome.exit_code)
+Inputs = Annotated[
+    Path,
+    typer.Option("--inputs", "-i", help="The program's input workbook or folder of CSV files."),
+]
+Workers = Annotated[int, typer.Option(help="Parallel search workers.", min=1)]
+Seed = Annotated[int, typer.Option(help="Random seed of the search.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
+CallsTarget = Annotated[float, typer.Option(help="Response target for --calls, in minutes.", min=1)]
+Target = Annotated[
+    float, typer.Option(help="Response target: minutes from call to a unit on scene.", min=0)
+]
 
 
 class SolveMethod(StrEnum):
     WHOLE = "whole"
     ZONES = "zones"
     AUTO = "auto"
-
-
-class _ProgressPrinter:
-    """Prints the best objective and bound as they improve, at most twice a second;
-    the job's stderr lines in between (the last progress first)."""
-
-    def __init__(self, quiet: bool) -> None:
-        self.quiet = quiet
-        self.last_printed = -1.0
-        self.last_event: ProgressEvent | None = None
-
-    def __call__(self, event: ProgressEvent) -> None:
-        self.last_event = event
-        if event.seconds - self.last_printed >= 0.5:
-            self.print(event)
-
-    @property
-    def on_progress(self) -> Callable[[ProgressEvent], None] | None:
-        return None if self.quiet else self
-
-    def print(self, event: ProgressEvent) -> None:
-        self.last_printed = event.seconds
-        if event.stage == 1:
-            found = (
-                f"short {event.required_shortfall} required, "
-                f"{event.target_shortfall} target unit-slots"
-            )
-        else:
-            objective, bound = event.objective or 0.0, event.bound or 0.0
-            gap = 100 * max(0.0, objective - max(0.0, bound)) / objective if objective else 0.0
-            found = f"cost {objective:,.0f} points, bound {max(0.0, bound):,.0f} (gap {gap:.1f}%)"
-        name = "coverage" if event.stage == 1 else "cost"
-        _err(f"  {event.seconds:6.1f} s  stage {event.stage} {name:<8}  {found}")
-
-    def note(self, line: str) -> None:
-        if self.last_event is not None and self.last_event.seconds != self.last_printed:
-            self.print(self.last_event)
-        _err(line)
 
 
 @app.command()
@@ -124,8 +64,8 @@ def solve(
     time_limit: Annotated[
         float, typer.Option(help="Seconds for the whole solve (both stages).", min=0.1)
     ] = 30.0,
-    workers: Annotated[int, typer.Option(help="Parallel search workers.", min=1)] = 2,
-    seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
+    workers: Workers = 2,
+    seed: Seed = 0,
     deterministic: Annotated[
         bool,
         typer.Option(
@@ -133,7 +73,7 @@ def solve(
             help="Same input and seed give the same roster (time limit in deterministic units).",
         ),
     ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+    quiet: Quiet = False,
     method: Annotated[
         SolveMethod,
         typer.Option(
@@ -157,9 +97,7 @@ def solve(
             "at the log's rates, and the response times go to the summary.",
         ),
     ] = None,
-    target_minutes: Annotated[
-        float, typer.Option(help="Response target for --calls, in minutes.", min=1)
-    ] = 10.0,
+    target_minutes: CallsTarget = 10.0,
 ) -> None:
     """Make a roster from a program's workbook and write the roster workbook."""
     if input_path == DEFAULT_INPUT and not input_path.exists():
@@ -167,17 +105,15 @@ def solve(
     settings = jobs.SolveSettings(
         time_limit, workers, seed, deterministic, method.value, target_minutes
     )
-    printer = _ProgressPrinter(quiet)
-    _run(
+    printer = ProgressPrinter(quiet)
+    run(
         lambda: jobs.solve(
             input_path,
             settings,
             out=out,
             previous=previous,
             calls=calls,
-            on_progress=printer.on_progress,
-            stop=interrupt.current_token(),
-            on_note=printer.note,
+            **printer.hooks(),
         ),
         streamed=True,
     )
@@ -194,10 +130,7 @@ def check(
         Path,
         typer.Argument(help="Roster workbook to check (its Assignments sheet), or CSV folder."),
     ],
-    inputs: Annotated[
-        Path,
-        typer.Option("--inputs", "-i", help="The program's input workbook or folder of CSV files."),
-    ],
+    inputs: Inputs,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="HR report workbook to write.")
     ] = None,
@@ -209,7 +142,7 @@ def check(
 
     Exit 0 when no hard rule is broken, 1 when one is, 2 when a file cannot be read.
     """
-    _run(lambda: jobs.check(roster_path, inputs, out=out, report_format=report_format.value))
+    run(lambda: jobs.check(roster_path, inputs, out=out, report_format=report_format.value))
 
 
 @app.command()
@@ -235,7 +168,7 @@ def publish(
 
     Exit 0 when written, 2 when a file cannot be read (nothing is written then).
     """
-    _run(lambda: jobs.publish(roster_path, inputs, out))
+    run(lambda: jobs.publish(roster_path, inputs, out))
 
 
 @app.command()
@@ -245,10 +178,7 @@ def repair(
         Path,
         typer.Argument(help="Roster workbook to repair (its Assignments sheet), or CSV folder."),
     ],
-    inputs: Annotated[
-        Path,
-        typer.Option("--inputs", "-i", help="The program's input workbook or folder of CSV files."),
-    ],
+    inputs: Inputs,
     unavailable: Annotated[
         list[str] | None,
         typer.Option(
@@ -274,17 +204,17 @@ def repair(
     time_limit: Annotated[
         float, typer.Option(help="Seconds for the whole solve (all stages).", min=0.1)
     ] = 30.0,
-    workers: Annotated[int, typer.Option(help="Parallel search workers.", min=1)] = 2,
-    seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+    workers: Workers = 2,
+    seed: Seed = 0,
+    quiet: Quiet = False,
 ) -> None:
     """Repair a roster after call-outs, moving as few people as required coverage allows.
 
     Writes the roster workbook with a Changes sheet and prints the changes. Exit 2
     for a bad argument or file (nothing written), 3 when the rules cannot all hold.
     """
-    printer = _ProgressPrinter(quiet)
-    _run(
+    printer = ProgressPrinter(quiet)
+    run(
         lambda: jobs.repair(
             roster_path,
             inputs,
@@ -292,9 +222,7 @@ def repair(
             now=now,
             settings=jobs.SolveSettings(time_limit, workers, seed),
             out=out or jobs.repaired_path(roster_path),
-            on_progress=printer.on_progress,
-            stop=interrupt.current_token(),
-            on_note=printer.note,
+            **printer.hooks(),
         ),
         streamed=True,
     )
@@ -307,7 +235,7 @@ def template(
     ),
 ) -> None:
     """Write a blank input workbook with drop-downs, to start a new program."""
-    _run(lambda: jobs.write_template(out))
+    run(lambda: jobs.write_template(out))
 
 
 @app.command()
@@ -320,7 +248,7 @@ def sample(
     ] = None,
 ) -> None:
     """Build an input workbook from a CSV folder (the CSVs are what git reviews)."""
-    _run(lambda: jobs.build_sample(folder, out))
+    run(lambda: jobs.build_sample(folder, out))
 
 
 @app.command()
@@ -330,9 +258,7 @@ def demand(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Input workbook to write, with Demand from calls.")
     ] = Path("outputs/demand.xlsx"),
-    target_minutes: Annotated[
-        float, typer.Option(help="Response target: minutes from call to a unit on scene.", min=0)
-    ] = 10.0,
+    target_minutes: Target = 10.0,
     service_level: Annotated[
         float, typer.Option(help="Share of calls to reach within the target.", min=0, max=1)
     ] = 0.9,
@@ -363,7 +289,7 @@ def demand(
     ] = None,
 ) -> None:
     """Demand from a call log by Erlang C: writes the input with Demand replaced."""
-    with _refusals():
+    with refusals():
         settings = jobs.demand_settings(
             target_minutes=target_minutes,
             service_level=service_level,
@@ -374,7 +300,7 @@ def demand(
             pool_weekdays=pool_weekdays,
             team_zones=team_zone or [],
         )
-    _run(lambda: jobs.demand(inputs, calls, settings, out, hours=hours))
+    run(lambda: jobs.demand(inputs, calls, settings, out, hours=hours, on_note=err), streamed=True)
 
 
 @app.command()
@@ -382,10 +308,7 @@ def simulate(
     roster_path: Annotated[
         Path, typer.Argument(help="Roster workbook (its Assignments sheet), or CSV folder.")
     ],
-    inputs: Annotated[
-        Path,
-        typer.Option("--inputs", "-i", help="The program's input workbook or folder of CSV files."),
-    ],
+    inputs: Inputs,
     calls: Annotated[
         Path | None, typer.Option("--calls", help="Call log CSV to replay (see docs/demand.md).")
     ] = None,
@@ -399,9 +322,7 @@ def simulate(
         int, typer.Option(help="Runs with seeds seed, seed+1, ...", min=2)
     ] = 30,
     seed: Annotated[int, typer.Option(help="Seed of the first run.")] = 1,
-    target_minutes: Annotated[
-        float, typer.Option(help="Response target: minutes from call to a unit on scene.", min=0)
-    ] = 10.0,
+    target_minutes: Target = 10.0,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Simulation report workbook to write.")
     ] = None,
@@ -411,7 +332,7 @@ def simulate(
     settings = jobs.SimulateSettings(
         target_minutes=target_minutes, replications=replications, seed=seed
     )
-    _run(
+    run(
         lambda: jobs.simulate(
             roster_path, inputs, calls=calls, rates=rates, settings=settings, out=out
         )
@@ -465,9 +386,7 @@ def plan(
             "within --target-minutes, before the scenarios change it."
         ),
     ] = None,
-    target_minutes: Annotated[
-        float, typer.Option(help="Response target for --calls, in minutes.", min=1)
-    ] = 10.0,
+    target_minutes: CallsTarget = 10.0,
     scheduler: Annotated[
         str | None,
         typer.Option(help="Dask scheduler address (tcp://HOST:8786); default: local processes."),
@@ -484,7 +403,7 @@ def plan(
             min=1,
         ),
     ] = None,
-    seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
+    seed: Seed = 0,
     deterministic: Annotated[
         bool,
         typer.Option("--deterministic", help="Same input and seed give the same plans."),
@@ -493,20 +412,13 @@ def plan(
 ) -> None:
     """Plan hires: for each scenario the cheapest hires that meet required coverage (or,
     with --budget, the most coverage for the money), checked rosters and PLAN.xlsx."""
+    # In PlanSettings' order.
     settings = jobs.PlanSettings(
-        budget=budget,
-        frontier=frontier,
-        frontier_scenario=frontier_scenario,
-        service_level=service_level,
-        target_minutes=target_minutes,
-        scheduler=scheduler,
-        time_limit=time_limit,
-        workers=workers,
-        seed=seed,
-        deterministic=deterministic,
-    )
-    with _plan_progress(quiet) as progress:
-        _run(
+        budget, frontier, frontier_scenario, service_level, target_minutes, scheduler,
+        time_limit, workers, seed, deterministic,
+    )  # fmt: skip
+    with plan_progress(quiet) as progress:
+        run(
             lambda: jobs.plan(
                 input_path,
                 settings,
@@ -516,44 +428,10 @@ def plan(
                 calls=calls,
                 on_progress=progress,
                 stop=interrupt.current_token(),
-                on_note=_err,
+                on_note=err,
             ),
             streamed=True,
         )
-
-
-@contextmanager
-def _plan_progress(quiet: bool) -> Iterator[Callable[[jobs.PlanProgress], None] | None]:
-    """A progress bar on stderr (solves done of all), each solve's line above it."""
-    if quiet:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    bar = Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True), transient=False)
-    task = None
-
-    def show(event: jobs.PlanProgress) -> None:
-        nonlocal task
-        if event.outcome is None:
-            _err(event.description)
-            bar.start()
-            task = bar.add_task("Planning", total=event.total)
-            return
-        done = event.outcome
-        point = f" (at most {done.max_hires} hires)" if done.frontier else ""
-        bar.console.print(
-            f"  done: {done.scenario}{point}, {done.plan.status}, {done.seconds:.1f} s"
-        )
-        if task is not None:
-            bar.advance(task)
-
-    try:
-        yield show
-    finally:
-        bar.stop()
 
 
 @app.command()
@@ -603,14 +481,14 @@ def bench_curtois(
         ),
     ] = None,
     time_limit: Annotated[float, typer.Option(help="Seconds per instance.", min=0.1)] = 60.0,
-    workers: Annotated[int, typer.Option(help="Parallel search workers.", min=1)] = 2,
-    seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")] = False,
+    workers: Workers = 2,
+    seed: Seed = 0,
+    quiet: Quiet = False,
 ) -> None:
     """Solve benchmark instances; every written solution is rechecked independently."""
     params = SolveParams(time_limit=time_limit, workers=workers, seed=seed)
     show = typer.echo if not quiet or all_in is None else None
-    _run(lambda: jobs.bench_curtois(instance, all_in=all_in, out=out, params=params, on_run=show))
+    run(lambda: jobs.bench_curtois(instance, all_in=all_in, out=out, params=params, on_run=show))
 
 
 def main() -> None:

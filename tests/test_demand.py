@@ -392,8 +392,8 @@ def test_demand_command_writes_nothing_when_its_workbook_does_not_read_back(
 ) -> None:
     # Found by review: the workbook was written first and read back after, so a
     # refusal (a traceback then) left it in place.
-    import scheduler.demand.workbook
     import scheduler.io.read_workbook
+    from scheduler.demand import workbook as demand_workbook  # scheduler.demand: the job
 
     read = scheduler.io.read_workbook.read_problem
 
@@ -402,7 +402,7 @@ def test_demand_command_writes_nothing_when_its_workbook_does_not_read_back(
             raise InputError(InputIssue(sheet="Staff", row=3, column="name", message="lost"))
         return read(path)
 
-    for module in (scheduler.io.read_workbook, scheduler.demand.workbook):
+    for module in (scheduler.io.read_workbook, demand_workbook):
         monkeypatch.setattr(module, "read_problem", refuse_the_output, raising=False)
     out = tmp_path / "demand.xlsx"
     out.write_bytes(b"old")

@@ -13,7 +13,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from scheduler.cli import FINISH_SECONDS_PER_PERSON_DAY, _search_seconds
+from scheduler.app.common import FINISH_SECONDS_PER_PERSON_DAY
+from scheduler.app.common import search_seconds as _search_seconds
 from scheduler.synthetic import synthetic_program, write_problem_csv
 from tests.factories import make_problem, person
 

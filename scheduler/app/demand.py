@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scheduler.app.common import (
     Outcome,
@@ -17,6 +18,9 @@ from scheduler.app.common import (
 )
 from scheduler.demand.calls import DemandSettings as DemandSettings
 from scheduler.errors import EXIT_OK, InputError
+
+if TYPE_CHECKING:
+    from scheduler.app.common import NoteHandler
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,7 +73,13 @@ def demand_settings(
 
 
 def demand(
-    program: Path, calls: Path, settings: DemandSettings, out: Path, *, hours: str | None = None
+    program: Path,
+    calls: Path,
+    settings: DemandSettings,
+    out: Path,
+    *,
+    hours: str | None = None,
+    on_note: NoteHandler | None = None,
 ) -> DemandOutcome:
     """Size Demand from `calls` and write `program` with its Demand replaced to `out`
     (read back first: what is written is a program `solve` reads). `hours` is how
@@ -83,7 +93,7 @@ def demand(
     )
     from scheduler.demand.workbook import write_demand_workbook
 
-    report = Report()
+    report = Report(on_note)
     problem = program_of(program, report)
     try:
         logged = read_calls(calls, problem)
