@@ -349,3 +349,22 @@ def test_a_server_error_shows_a_reference_not_a_traceback(
     assert "reference" in response.text
     assert "secret detail" not in response.text and "Traceback" not in response.text
     assert "secret detail" in caplog.text
+
+
+def test_the_web_app_calls_only_the_application_layer() -> None:
+    """No solver, reader or writer import of its own in scheduler/web."""
+    import ast
+
+    folder = Path(__file__).parents[2] / "scheduler" / "web"
+    imported = set()
+    for path in folder.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module)
+            elif isinstance(node, ast.Import):
+                imported.update(alias.name for alias in node.names)
+    forbidden = [
+        m for m in imported if m.startswith(("scheduler.solve", "scheduler.io", "ortools"))
+    ]
+    assert forbidden == []
+    assert "scheduler.evaluate" not in imported
