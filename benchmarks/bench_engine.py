@@ -5,7 +5,7 @@
     .venv/bin/python benchmarks/bench_engine.py --crisis 120:28:5 --limit 60 --seeds 0 --lns on off
 
 `--lns off` switches `engine.USE_LNS` off (CP-SAT alone, as before the LNS).
-Every roster is rechecked: Curtois by `scheduler.curtois_check`, crisis programs by
+Every roster is rechecked: Curtois by `scheduler.curtois.check`, crisis programs by
 `scheduler.evaluate` (hard violations are printed).
 """
 
@@ -22,7 +22,7 @@ from scheduler.model.result import SolveParams
 
 
 def _curtois(folder: Path, number: int, params: SolveParams, tag: str) -> None:
-    from scheduler.bench_curtois import read_best_known, solve_instance
+    from scheduler.curtois.bench import read_best_known, solve_instance
 
     best = read_best_known(folder).get(f"Instance{number}")
     run, _ = solve_instance(folder / f"Instance{number}.txt", params, None, best)

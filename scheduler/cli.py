@@ -453,6 +453,29 @@ def plan(
         )
 
 
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (other than 127.0.0.1 needs --token).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="Do not open the browser.")
+    ] = False,
+    token: Annotated[
+        str | None, typer.Option(help="Access token every page then asks for.")
+    ] = None,
+) -> None:
+    """Open the roster in a browser: a local web app for every job (docs: README)."""
+    from scheduler import web
+
+    try:
+        web.serve(host, port, open_browser=not no_browser, token=token)
+    except web.RefusedToStart as error:
+        typer.echo(f"Not started: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
 bench_app = typer.Typer(
     no_args_is_help=True, help="Public benchmarks, solved by the same engine as rosters."
 )

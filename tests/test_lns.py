@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 from ortools.sat.python import cp_model
-from scheduler.curtois_check import check_solution
-from scheduler.io.curtois import read_curtois
-from scheduler.io.curtois_program import as_problem, benchmark_objective, solution_rows
 
+from scheduler.curtois.check import check_solution
+from scheduler.curtois.format import read_curtois
+from scheduler.curtois.program import as_problem, benchmark_objective, solution_rows
 from scheduler.model.result import SolveParams, SolveResult, SolveStatus
 from scheduler.solve import engine, lns, solve
 from scheduler.solve.engine import build_model, solver_at
