@@ -1037,6 +1037,7 @@ def _gap_reason(data: _Data, team: Team, start: int, end: int) -> str:
     alone = problem.people_per_unit == 1
     kinds = ("person",) if alone else (str(Role.CLINICIAN), str(Role.PEER))
     free: Counter[str] = Counter()
+    free_trainees: list[str] = []
     blocked: dict[str, list[tuple[str, str]]] = {kind: [] for kind in kinds}
     eligible: Counter[str] = Counter()
     for person in problem.staff:
@@ -1047,6 +1048,8 @@ def _gap_reason(data: _Data, team: Team, start: int, end: int) -> str:
         reason = _not_free_reason(data, person, candidates)
         if reason is None:
             free[kind] += 1
+            if person.is_trainee:
+                free_trainees.append(person.employee_id)
         else:
             blocked[kind].append((person.employee_id, reason))
     missing = [kind for kind in kinds if free[kind] == 0]
@@ -1055,10 +1058,12 @@ def _gap_reason(data: _Data, team: Team, start: int, end: int) -> str:
             n = free["person"]
             people, verb = ("1 person", "was") if n == 1 else (f"{n} people", "were")
             return f"{people} eligible for {team} {verb} free but not rostered"
-        return (
-            f"{count(free[Role.CLINICIAN], 'clinician')} and {count(free[Role.PEER], 'peer')}"
-            f" eligible for {team} were free but not rostered"
-        )
+        people = f"{count(free[Role.CLINICIAN], 'clinician')} and {count(free[Role.PEER], 'peer')}"
+        if len(free_trainees) == free.total():
+            # Free trainees alone make no unit (`trainee_pair`).
+            head = f"{people} eligible for {team} were free but no unit may hold two trainees"
+            return _fit([(head, [(free_trainees, "are trainees")])])
+        return f"{people} eligible for {team} were free but not rostered"
     clauses: list[tuple[str, list[tuple[list[str], str]]]] = []
     for kind in missing:
         if eligible[kind] == 0:

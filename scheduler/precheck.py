@@ -5,8 +5,8 @@ that no roster can resolve, each a sentence naming the sheets and rows involved,
 e.g. `Pins conflict with TimeOff: clinician C03 is pinned to D8 on Tue 2026-03-03
 (Pins row 4) but is unavailable that day (TimeOff row 12)`. Its `warnings` are
 things the solver will work around at a cost: a slot needing more units than the
-people who can work it (coverage is soft), or contract hours (soft) above what a
-person can work.
+people who can work it make (coverage is soft; trainees alone make no unit, since
+a unit never holds two), or contract hours (soft) above what a person can work.
 
 The wording helpers (`scheduler.model.wording`) are shared with the checker, the
 text report and `scheduler.solve.explain`, which names the conflicts the pre-check
@@ -486,46 +486,98 @@ def _contract_warnings(available: list[_Availability]) -> Iterator[str]:
                 )
 
 
+@dataclass(frozen=True)
+class _Short:
+    """A slot of a team and zone needing more units than the people able make."""
+
+    team: Team
+    zone: str
+    slot: int
+    required: int
+    clinicians: int
+    peers: int
+    units: int
+    trainees: tuple[str, ...]  # among the able, when they lower the units
+
+    def same_numbers(self, other: _Short) -> bool:
+        return (self.required, self.clinicians, self.peers, self.units, self.trainees) == (
+            other.required,
+            other.clinicians,
+            other.peers,
+            other.units,
+            other.trainees,
+        )
+
+
 def _coverage_warnings(problem: Problem) -> Iterator[str]:
     """Slots that need more units than the people who could work them make."""
     able = _able_people(problem)
-    short: list[tuple[Team, str, int, int, int, int]] = []  # team, zone, slot, need, c, p
+    short: list[_Short] = []
     for (team, zone, slot), need in coverage_requirements(problem).items():
         if not need.required:
             continue
-        clinicians = len(able[(team, slot, Role.CLINICIAN)])
-        peers = len(able[(team, slot, Role.PEER)])
-        units = clinicians + peers if problem.people_per_unit == 1 else min(clinicians, peers)
+        clinicians = able[(team, slot, Role.CLINICIAN)]
+        peers = able[(team, slot, Role.PEER)]
+        trainees: tuple[str, ...] = ()
+        if problem.people_per_unit == 1:
+            units = len(clinicians) + len(peers)
+        else:
+            units = min(len(clinicians), len(peers))
+            # A unit never holds two trainees: each needs someone who is not one.
+            in_pairs = sorted(i for i in clinicians | peers if problem.person(i).is_trainee)
+            others = len(clinicians) + len(peers) - len(in_pairs)
+            if others < units:
+                units, trainees = others, tuple(in_pairs)
         if need.required > units:
-            short.append((team, zone, slot, need.required, clinicians, peers))
+            short.append(
+                _Short(
+                    team, zone, slot, need.required, len(clinicians), len(peers), units, trainees
+                )
+            )
     # One warning per run of consecutive slots with the same numbers.
-    runs: list[list[tuple[Team, str, int, int, int, int]]] = []
+    runs: list[list[_Short]] = []
     for item in short:
         last = runs[-1][-1] if runs else None
         if (
             last is not None
-            and last[:2] == item[:2]
-            and last[2] + 1 == item[2]
-            and last[3:] == item[3:]
+            and (last.team, last.zone) == (item.team, item.zone)
+            and last.slot + 1 == item.slot
+            and last.same_numbers(item)
         ):
             runs[-1].append(item)
         else:
             runs.append([item])
     for run in runs:
-        team, zone, first_slot, required, clinicians, peers = run[0]
-        start = slot_moment(problem, first_slot)
-        end = slot_moment(problem, run[-1][2] + 1)
-        people = (
-            count(clinicians + peers, "person", "people")
-            if problem.people_per_unit == 1
-            else f"{count(clinicians, 'clinician')} and {count(peers, 'peer')}"
+        first = run[0]
+        start = slot_moment(problem, first.slot)
+        end = slot_moment(problem, run[-1].slot + 1)
+        rows = rows_text(
+            "Demand", _demand_rows(problem, first.team, first.zone, first.slot, first.required)
         )
-        rows = rows_text("Demand", _demand_rows(problem, team, zone, first_slot, required))
-        yield (
-            f"Demand for {team} in {zone} from {moment_text(start)} to {moment_text(end)} "
-            f"needs {required} units but at most {people} can work then ({rows}); "
-            "coverage will fall short"
+        needs = (
+            f"Demand for {first.team} in {first.zone} from {moment_text(start)} to "
+            f"{moment_text(end)} needs {first.required} units"
         )
+        yield f"{needs} but {_able_text(problem, first)} ({rows}); coverage will fall short"
+
+
+def _able_text(problem: Problem, short: _Short) -> str:
+    """Who can work the slot, and the trainee rule when it lowers the units."""
+    if problem.people_per_unit == 1:
+        return f"at most {count(short.clinicians + short.peers, 'person', 'people')} can work then"
+    people = f"{count(short.clinicians, 'clinician')} and {count(short.peers, 'peer')}"
+    if not short.trainees:
+        return f"at most {people} can work then"
+    staff = [problem.person(i) for i in short.trainees]
+    rule = (
+        f"no unit may hold two trainees ({and_join(list(short.trainees))}: skills in "
+        f"{rows_text('Staff', [person.row for person in staff])})"
+    )
+    if len(short.trainees) == short.clinicians + short.peers:
+        found = f"the {people} who can work then are all trainees"
+    else:
+        found = f"of the {people} who can work then {len(short.trainees)} are trainees"
+    return f"{found} and {rule}, so at most {count(short.units, 'unit')}"
 
 
 def _able_people(problem: Problem) -> dict[tuple[Team, int, Role], set[str]]:

@@ -516,6 +516,34 @@ def test_gap_reason_lists_each_person_by_role_and_counts_only_allowed_templates(
     assert no_template == "no juvenile shift starting in the roster covers any of this span"
 
 
+def test_gap_reason_names_the_trainee_rule_when_only_trainees_are_free() -> None:
+    def reason(*staff: Person) -> str:
+        p = make_problem(staff=list(staff), demand=[demand("adult", "N", TUE, "08:00", "16:00", 1)])
+        [gap] = check(p).gaps
+        return gap.reason
+
+    trainee = ("trainee",)
+    both = reason(person("C01", "clinician", skills=trainee), person("P01", "peer", skills=trainee))
+    assert both == (
+        "1 clinician and 1 peer eligible for adult were free but no unit may hold two "
+        "trainees: C01 and P01 are trainees"
+    )
+    # One of them not a trainee: a unit could have been formed.
+    one = reason(person("C01", "clinician", skills=trainee), person("P01", "peer"))
+    assert one == "1 clinician and 1 peer eligible for adult were free but not rostered"
+    # Many trainees: the names are cut to fit, the rule stays.
+    many = reason(
+        *(person(f"C{n:02}", "clinician", skills=trainee) for n in range(1, 13)),
+        *(person(f"P{n:02}", "peer", skills=trainee) for n in range(1, 13)),
+    )
+    assert len(many) <= MAX_REASON_CHARS
+    assert many.startswith(
+        "12 clinicians and 12 peers eligible for adult were free but no unit may hold two "
+        "trainees: C01, C02"
+    )
+    assert many.endswith(" more are trainees")
+
+
 def test_gap_reason_when_both_roles_are_missing() -> None:
     p = program(
         demand=[demand("adult", "S", "Mon", "10:00", "12:00", 1)],
