@@ -180,26 +180,26 @@ def _argument_error(argument: str, message: str) -> InputError:
 
 def _baseline_issues(problem: Problem, baseline: Roster) -> list[InputIssue]:
     """Rows of the roster that do not belong to this program, located like input errors."""
-    issues = [
-        InputIssue(sheet=ROSTER_SHEET, row=r.row, column=r.column, message=r.message)
-        for r in baseline.rejected_rows
-    ]
+
+    def located(row: int | None, column: str | None, message: str) -> InputIssue:
+        letter = baseline.cell(column)
+        return InputIssue(
+            sheet=ROSTER_SHEET, row=row, column=column, column_letter=letter, message=message
+        )
+
+    issues = [located(r.row, r.column, r.message) for r in baseline.rejected_rows]
     last_day = problem.date_of(problem.days - 1)
     for a in baseline.assignments:
         if a.employee_id not in problem.people_by_id:
-            message = f"employee '{a.employee_id}' is not in Staff"
-            issues.append(_row_issue(a, "employee_id", message))
+            issues.append(
+                located(a.row, "employee_id", f"employee '{a.employee_id}' is not in Staff")
+            )
         if a.shift_id not in problem.shifts_by_id:
-            message = f"shift '{a.shift_id}' is not in Shifts"
-            issues.append(_row_issue(a, "shift_id", message))
+            issues.append(located(a.row, "shift_id", f"shift '{a.shift_id}' is not in Shifts"))
         if not problem.start_date <= a.date <= last_day:
             message = f"{a.date} is outside the horizon {problem.start_date} - {last_day}"
-            issues.append(_row_issue(a, "date", message))
+            issues.append(located(a.row, "date", message))
     return issues
-
-
-def _row_issue(a: Assignment, column: str, message: str) -> InputIssue:
-    return InputIssue(sheet=ROSTER_SHEET, row=a.row, column=column, message=message)
 
 
 def _call_out_issues(problem: Problem, call_out: CallOut) -> list[InputIssue]:

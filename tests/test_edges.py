@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from icalendar import Calendar
 from typer.testing import CliRunner
@@ -19,15 +20,28 @@ from typer.testing import CliRunner
 from scheduler.errors import InputError
 from scheduler.evaluate import evaluate
 from scheduler.io.publish import calendar_file_names, write_calendars
-from scheduler.io.read_workbook import read_problem
+from scheduler.io.read_workbook import read_problem, read_roster
 from scheduler.io.template import csv_folder_to_workbook
 from scheduler.model.roster import Roster
+from scheduler.plan.scenarios import read_scenarios
+from scheduler.repair import prepare_repair
 from scheduler.report_text import render_json, render_text
 from tests.factories import make_roster, unit
 
 runner = CliRunner()
 SMALL = Path(__file__).parent / "data" / "valid" / "small"
 MON, TUE, WED = 0, 1, 2
+ROSTER_HEADER = [
+    "date",
+    "shift_id",
+    "start",
+    "end",
+    "team",
+    "zone",
+    "unit_id",
+    "employee_id",
+    "role",
+]
 
 
 def _events(path: Path) -> dict[str, str]:
@@ -180,3 +194,79 @@ def test_a_strict_open_xml_workbook_is_named_as_such(tmp_path: Path) -> None:
             target.writestr(entry, data)
     with pytest.raises(InputError, match=r"Strict Open XML Spreadsheet.*Save As"):
         read_problem(strict)
+
+
+def test_a_title_row_above_the_assignments_header_is_found_and_named(tmp_path: Path) -> None:
+    path = tmp_path / "roster.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Assignments"
+    sheet["A1"] = "Roster for March 2026"
+    for column, name in enumerate(ROSTER_HEADER, start=1):
+        sheet.cell(row=3, column=column, value=name)
+    book.save(path)
+    with pytest.raises(InputError) as raised:
+        read_roster(path)
+    assert raised.value.render() == (
+        "Assignments: the header is on row 3, not row 1 (row 1 has Roster for March 2026); "
+        "delete rows 1-2 above it so that the header is row 1"
+    )
+
+
+def test_a_title_row_above_any_sheet_header_is_found_in_a_csv_folder(tmp_path: Path) -> None:
+    program = tmp_path / "program"
+    shutil.copytree(SMALL, program)
+    staff = program / "Staff.csv"
+    staff.write_text("Staff list\n" + staff.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        read_problem(program)
+    assert [str(issue) for issue in raised.value.issues] == [
+        "Staff: the header is on row 2, not row 1 (row 1 has Staff list); "
+        "delete row 1 above it so that the header is row 1"
+    ]
+
+
+def test_a_missing_column_says_what_row_1_holds(tmp_path: Path) -> None:
+    program = tmp_path / "program"
+    shutil.copytree(SMALL, program)
+    pins = program / "Pins.csv"
+    pins.write_text("employee,date,shift_id\nC1,2026-03-02,D8\n", encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        read_problem(program)
+    assert [str(issue) for issue in raised.value.issues] == [
+        "Pins: missing column 'employee_id' (the columns are employee_id, date, shift_id, "
+        "team, zone; row 1 has employee, date, shift_id)"
+    ]
+
+
+def test_repair_names_the_cell_of_a_roster_row_outside_the_program(tmp_path: Path) -> None:
+    problem = read_problem(SMALL)
+    path = tmp_path / "roster.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Assignments"
+    sheet.append(ROSTER_HEADER)
+    for a in unit(problem, "C1", "P1", MON, "D8", "adult", "N"):
+        values = a.model_dump(mode="json", exclude={"row"})
+        sheet.append([values[name] for name in ROSTER_HEADER])
+    sheet["H3"] = "X9"  # the peer's employee_id
+    sheet["B2"] = "Z1"  # the clinician's shift_id
+    book.save(path)
+    baseline = read_roster(path)
+    with pytest.raises(InputError) as raised:
+        prepare_repair(problem, baseline, [f"C1:{problem.start_date}"])
+    assert [str(issue) for issue in raised.value.issues] == [
+        "Assignments!B2 (shift_id): shift 'Z1' is not in Shifts",
+        "Assignments!H3 (employee_id): employee 'X9' is not in Staff",
+    ]
+
+
+def test_a_title_row_above_the_scenarios_header_is_found(tmp_path: Path) -> None:
+    path = tmp_path / "scenarios.csv"
+    path.write_text("What if,\nscenario,change\nmore,hire C 1\n", encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        read_scenarios(path)
+    assert str(raised.value.issues[0]).endswith(
+        ": the header is on row 2, not row 1 (row 1 has What if); "
+        "delete row 1 above it so that the header is row 1"
+    )

@@ -100,7 +100,7 @@ def test_a_broken_sheet_does_not_cascade(tmp_path: Path) -> None:
 
     assert error.render() == (
         "Zones: missing column 'zone_id' (the columns are zone_id, name, neighborhoods, "
-        "travel_minutes)"
+        "travel_minutes; row 1 has zone, name, neighborhoods, travel_minutes)"
     )
 
 

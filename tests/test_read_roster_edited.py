@@ -152,7 +152,8 @@ def test_a_missing_required_column_still_refuses_the_file(tmp_path: Path) -> Non
         read_roster(path)
     assert raised.value.render() == (
         "Assignments: missing column 'role' (the columns are date, shift_id, start, end,"
-        " team, zone, unit_id, employee_id, role)"
+        " team, zone, unit_id, employee_id, role; row 1 has date, shift_id, start, end,"
+        " team, zone, unit_id, employee_id)"
     )
 
 

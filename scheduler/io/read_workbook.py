@@ -183,10 +183,12 @@ def read_roster(path: str | Path) -> Roster:
                     message="; ".join(issue.message for issue in row_issues),
                 )
             )
+    letters = {name: letter for name in table.columns if (letter := table.letter(name))}
     return Roster(
         assignments=tuple(assignments),
         rejected_rows=tuple(rejected),
         warnings=tuple(reader.warnings),
+        column_letters=letters,
     )
 
 
@@ -459,6 +461,7 @@ class _Reader:
         self.tables = tables
         self.issues: list[InputIssue] = []
         self.warnings: list[str] = list(tables.warnings)
+        self.moved_headers: set[str] = set()  # sheets whose header is below row 1
         # A sheet that cannot be read but is not used is only worth a warning.
         for issue in tables.issues:
             if issue.sheet.lower() in used_sheets:
@@ -477,20 +480,16 @@ class _Reader:
                     InputIssue(sheet=spec.name, message=f"required sheet is missing ({where})")
                 )
             return None, False
-        for name in sorted(table.columns, key=table.columns.__getitem__):
-            if name not in spec.known_columns:
-                self.warnings.append(f"{table.sheet}: column '{name}' is not used")
         missing = [name for name in spec.required_columns if name not in table.columns]
+        moved = bool(missing) and table.header_row(spec.required_columns) is not None
+        if moved:
+            self.moved_headers.add(table.sheet)
+        for name in sorted(table.columns, key=table.columns.__getitem__):
+            if name not in spec.known_columns and not moved:  # a title is no column
+                self.warnings.append(f"{table.sheet}: column '{name}' is not used")
         if missing and (spec.required or table.rows):
-            names = ", ".join(f"'{name}'" for name in missing)
-            expected = ", ".join(column.name for column in spec.template_columns)
-            plural = "s" if len(missing) > 1 else ""
-            self.issues.append(
-                InputIssue(
-                    sheet=table.sheet,
-                    message=f"missing column{plural} {names} (the columns are {expected})",
-                )
-            )
+            expected = [column.name for column in spec.template_columns]
+            self.issues.append(table.missing_columns(missing, expected, spec.required_columns))
         return table, not missing
 
     def rows(self, table: Table | None) -> Iterable[_Row]:
@@ -903,6 +902,8 @@ class _ProblemReader(_Reader):
     def _has_day_columns(self, table: Table | None) -> bool:
         """Whether a sheet of weekday-or-date rows has at least one of those columns
         (recorded when not); an absent sheet has nothing to check."""
+        if table is not None and table.sheet in self.moved_headers:
+            return False  # the header's place is the issue, not its columns
         if table is not None and not {"weekday", "date"} & set(table.columns):
             self.issues.append(
                 InputIssue(

@@ -58,15 +58,67 @@ class DataRow:
     cells: dict[str, CellValue]  # by column name; blank cells left out
 
 
+#: Rows from the top searched for a header that is not on row 1 (a title above it).
+HEADER_SEARCH_ROWS = 10
+
+
 @dataclass(frozen=True)
 class Table:
     sheet: str  # the sheet's name as written in the file
     columns: dict[str, int]  # column name (stripped, lower-case) -> position from 0
     rows: tuple[DataRow, ...]
+    # The text cells (stripped) of the first HEADER_SEARCH_ROWS rows, row 1 first,
+    # blank rows included: to say where a header that is not on row 1 is.
+    top_rows: tuple[tuple[str, ...], ...] = ()
 
     def letter(self, column: str) -> str | None:
         position = self.columns.get(column)
         return None if position is None else get_column_letter(position + 1)
+
+    def header_row(self, required: Collection[str]) -> int | None:
+        """The row (as Excel shows it) below row 1 holding every `required` column
+        name, when row 1 does not: a header moved down by a title row."""
+        if not required or all(name in self.columns for name in required):
+            return None
+        for number, texts in enumerate(self.top_rows[1:], start=2):
+            names = {text.lower() for text in texts}
+            if all(name in names for name in required):
+                return number
+        return None
+
+    def missing_columns(
+        self, missing: Sequence[str], expected: Sequence[str], required: Collection[str] = ()
+    ) -> InputIssue:
+        """The issue for required columns not in the header: where the header is when
+        a title row pushed it down, else what row 1 holds beside what was expected."""
+        below = self.header_row(required or missing)
+        if below is not None:
+            above = "row 1" if below == 2 else f"rows 1-{below - 1}"
+            return InputIssue(
+                sheet=self.sheet,
+                message=f"the header is on row {below}, not row 1 ({self._row_one()}); "
+                f"delete {above} above it so that the header is row 1",
+            )
+        names = ", ".join(f"'{name}'" for name in missing)
+        plural = "s" if len(missing) > 1 else ""
+        return InputIssue(
+            sheet=self.sheet,
+            message=f"missing column{plural} {names} (the columns are {', '.join(expected)}; "
+            f"{self._row_one()})",
+        )
+
+    def _row_one(self) -> str:
+        """`row 1 has zone, name` (its text cells as written), or `row 1 is blank`."""
+        found = self.top_rows[0] if self.top_rows else ()
+        if not found:
+            return "row 1 is blank"
+        shown = found[:MAX_SHOWN_HEADER]
+        more = len(found) - len(shown)
+        return f"row 1 has {', '.join(shown)}" + (f" and {more} more" if more else "")
+
+
+#: Header cells of row 1 named in a message about missing columns.
+MAX_SHOWN_HEADER = 12
 
 
 @dataclass
@@ -544,11 +596,14 @@ def _add_table(tables: Tables, sheet: str, rows: Iterable[Sequence[CellValue | _
             continue
         columns[name] = position
     names_by_position = {position: name for name, position in columns.items()}
+    top_rows = [_texts(header)]
     data: list[DataRow] = []
     headerless: set[int] = set()
     scanned_cells = len(header)
     for number, raw_row in enumerate(iterator, start=2):
         scanned_cells += len(raw_row)
+        if number <= HEADER_SEARCH_ROWS:
+            top_rows.append(_texts(raw_row))
         too_many = _too_many(number, scanned_cells)
         if too_many is not None:
             tables.issues.append(InputIssue(sheet=sheet, message=too_many))
@@ -598,4 +653,16 @@ def _add_table(tables: Tables, sheet: str, rows: Iterable[Sequence[CellValue | _
     if failed:
         tables.failed.add(key)
         return
-    tables.by_key[key] = Table(sheet=sheet, columns=columns, rows=tuple(data))
+    tables.by_key[key] = Table(
+        sheet=sheet, columns=columns, rows=tuple(data), top_rows=tuple(top_rows)
+    )
+
+
+def _texts(row: Sequence[CellValue | _BadCell]) -> tuple[str, ...]:
+    """The non-blank cells of a row as text, stripped as header names are."""
+    found: list[str] = []
+    for raw in row:
+        value = _normalise(raw)
+        if value is not None and not isinstance(value, _BadCell):
+            found.append(str(value))
+    return tuple(found)

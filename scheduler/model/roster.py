@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from scheduler.model.kinds import Role, Team
 
@@ -44,6 +44,13 @@ class Roster(BaseModel):
     # without refusing the file (unused columns).
     rejected_rows: tuple[RejectedRow, ...] = ()
     warnings: tuple[str, ...] = ()
+    # Column name -> Excel letter in the `Assignments` sheet read, so that a later
+    # message about a row (repair's) can name its cell.
+    column_letters: dict[str, str] = Field(default_factory=dict)
+
+    def cell(self, column: str | None) -> str | None:
+        """The Excel letter of an `Assignments` column, when the roster was read from one."""
+        return None if column is None else self.column_letters.get(column)
 
     def sorted(self) -> Roster:
         """Assignments in a stable order: start, team, zone, unit, role."""

@@ -172,13 +172,7 @@ def read_scenarios(path: str | Path) -> list[Scenario]:
     issues: list[InputIssue] = []
     missing = [c for c in ("scenario", "change") if c not in table.columns]
     if missing:
-        raise InputError(
-            InputIssue(
-                sheet=table.sheet,
-                message=f"missing column(s) {', '.join(missing)} (the columns are "
-                f"{', '.join(COLUMNS)})",
-            )
-        )
+        raise InputError(table.missing_columns(missing, COLUMNS, ("scenario", "change")))
     order: list[str] = []
     changes: dict[str, list[Change]] = {}
     for data in table.rows:
