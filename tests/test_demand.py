@@ -281,6 +281,20 @@ def test_missing_columns_are_named(tmp_path: Path) -> None:
         read_calls(path, tiny_problem())
 
 
+def test_a_title_row_above_the_call_log_header_is_named(tmp_path: Path) -> None:
+    rows = [["received_at", "zone", "team"], ["2026-03-02T09:05", "N", "adult"]]
+    path = write_log(tmp_path / "calls.csv", ["Calls in March", "", ""], rows)
+    with pytest.raises(InputError) as raised:
+        read_calls(path, tiny_problem())
+    assert str(raised.value.issues[0]) == (
+        "calls.csv!1: the header is on row 2, not row 1 (row 1 has Calls in March); "
+        "delete row 1 above it so that the header is row 1"
+    )
+    no_team = write_log(tmp_path / "no_team.csv", ["received_at", "zone"], rows[1:])
+    with pytest.raises(InputError, match=r"team or age \(row 1 has received_at, zone\)$"):
+        read_calls(no_team, tiny_problem())
+
+
 def test_the_demand_workbook_is_an_input_solve_reads(tmp_path: Path) -> None:
     folder = tmp_path / "program"
     problem = tiny_problem().model_copy(

@@ -15,7 +15,7 @@ import datetime as dt
 import math
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -79,6 +79,20 @@ class HourlyNeed:
         return self.calls_per_hour * self.busy_minutes / 60.0
 
 
+def _missing_columns(header: Sequence[str]) -> list[str]:
+    """The call log's required columns (each one of its names) not in `header`."""
+    names = {name.strip().lower() for name in header}
+    return [
+        need
+        for need, choices in (
+            ("received_at", ("received_at",)),
+            ("zone or neighborhood", ("zone", "neighborhood")),
+            ("team or age", ("team", "age")),
+        )
+        if not any(choice in names for choice in choices)
+    ]
+
+
 def read_calls(path: str | Path, problem: Problem) -> list[Call]:
     """Read and check a call log; every bad cell is reported at once (file, row, column)."""
     source = Path(path)
@@ -100,19 +114,23 @@ def read_calls(path: str | Path, problem: Problem) -> list[Call]:
         print(f"warning: {warning}", file=sys.stderr)
     header = [name.strip().lower() for name in rows[0]] if rows else []
     columns = {name: position for position, name in enumerate(header) if name}
-    missing = [
-        need
-        for need, choices in (
-            ("received_at", ("received_at",)),
-            ("zone or neighborhood", ("zone", "neighborhood")),
-            ("team or age", ("team", "age")),
-        )
-        if not any(choice in columns for choice in choices)
-    ]
+    missing = _missing_columns(header)
     if missing:
-        raise InputError(
-            InputIssue(sheet=sheet, row=1, message=f"missing column(s): {', '.join(missing)}")
+        # A title row above the header: name where the header is, not what is missing.
+        below = next(
+            (n for n, row in enumerate(rows[1:10], start=2) if not _missing_columns(row)), None
         )
+        found = ", ".join(name.strip() for name in rows[0] if name.strip()) if rows else ""
+        row_one = f"row 1 has {found}" if found else "row 1 is blank"
+        if below is not None:
+            above = "row 1" if below == 2 else f"rows 1-{below - 1}"
+            message = (
+                f"the header is on row {below}, not row 1 ({row_one}); "
+                f"delete {above} above it so that the header is row 1"
+            )
+        else:
+            message = f"missing column(s): {', '.join(missing)} ({row_one})"
+        raise InputError(InputIssue(sheet=sheet, row=1, message=message))
     zone_ids = set(problem.zone_ids)
     zone_of_neighborhood: dict[str, str] = {}
     for zone in problem.zones:
