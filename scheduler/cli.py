@@ -8,19 +8,24 @@ scheduler/interrupt.py).
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated, Any
 
 import typer
 
 from scheduler import app as jobs
 from scheduler import interrupt
 from scheduler.model.result import SolveParams
-from scheduler.terminal import ProgressPrinter, err, plan_progress, refusals, run
-
-if TYPE_CHECKING:
-    pass
+from scheduler.terminal import (
+    SAMPLE_WORKBOOK,
+    ProgressPrinter,
+    err,
+    plan_progress,
+    refusals,
+    run,
+    sample_program,
+    serve_web,
+)
 
 app = typer.Typer(
     add_completion=False,
@@ -29,20 +34,33 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-DEFAULT_INPUT = Path("inputs/hartford/hartford.xlsx")
-#: The sample's CSV source, used when its workbook has not been built yet.
-DEFAULT_INPUT_FOLDER = Path("inputs/hartford")
-DEFAULT_OUTPUT = Path("outputs/roster.xlsx")
-DEFAULT_TEMPLATE = Path("outputs/input_template.xlsx")
-DEFAULT_DEMAND = Path("outputs/demand.xlsx")
-DEFAULT_PLAN = Path("outputs/plan.xlsx")
 
+def out_option(what: str) -> Any:
+    """`--out`/`-o` with its help text."""
+    return typer.Option("--out", "-o", help=what)
+
+
+# Options and arguments several commands share.
+Program = Annotated[Path, typer.Argument(help="Input workbook (.xlsx) or folder of CSV files.")]
+RosterIn = Annotated[
+    Path, typer.Argument(help="Roster workbook (its Assignments sheet), or CSV folder.")
+]
 Inputs = Annotated[
     Path,
     typer.Option("--inputs", "-i", help="The program's input workbook or folder of CSV files."),
 ]
+JobSeconds = Annotated[
+    float, typer.Option(help="Seconds for the whole solve (all stages).", min=0.1)
+]
 Workers = Annotated[int, typer.Option(help="Parallel search workers.", min=1)]
 Seed = Annotated[int, typer.Option(help="Random seed of the search.")]
+Deterministic = Annotated[
+    bool,
+    typer.Option(
+        "--deterministic",
+        help="Same input and seed give the same result (time limit in deterministic units).",
+    ),
+]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress output.")]
 CallsTarget = Annotated[float, typer.Option(help="Response target for --calls, in minutes.", min=1)]
 Target = Annotated[
@@ -50,41 +68,23 @@ Target = Annotated[
 ]
 
 
-class SolveMethod(StrEnum):
-    WHOLE = "whole"
-    ZONES = "zones"
-    AUTO = "auto"
-
-
 @app.command()
 @interrupt.stops_on_signals
 def solve(
-    input_path: Annotated[
-        Path, typer.Argument(help="Input workbook (.xlsx) or folder of CSV files.")
-    ] = DEFAULT_INPUT,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Roster workbook to write.")] = (
-        DEFAULT_OUTPUT
-    ),
-    time_limit: Annotated[
-        float, typer.Option(help="Seconds for the whole solve (both stages).", min=0.1)
-    ] = 30.0,
+    input_path: Program = SAMPLE_WORKBOOK,
+    out: Annotated[Path, out_option("Roster workbook to write.")] = Path("outputs/roster.xlsx"),
+    time_limit: JobSeconds = 30.0,
     workers: Workers = 2,
     seed: Seed = 0,
-    deterministic: Annotated[
-        bool,
-        typer.Option(
-            "--deterministic",
-            help="Same input and seed give the same roster (time limit in deterministic units).",
-        ),
-    ] = False,
+    deterministic: Deterministic = False,
     quiet: Quiet = False,
     method: Annotated[
-        SolveMethod,
+        jobs.Method,
         typer.Option(
             help="whole: one model; zones: zone groups solved one by one (large programs; "
             "no bound); auto: when the whole model would be too big, zone groups warm-start it.",
         ),
-    ] = SolveMethod.AUTO,
+    ] = "auto",
     previous: Annotated[
         Path | None,
         typer.Option(
@@ -104,43 +104,23 @@ def solve(
     target_minutes: CallsTarget = 10.0,
 ) -> None:
     """Make a roster from a program's workbook and write the roster workbook."""
-    if input_path == DEFAULT_INPUT and not input_path.exists():
-        input_path = DEFAULT_INPUT_FOLDER
-    settings = jobs.SolveSettings(
-        time_limit, workers, seed, deterministic, method.value, target_minutes
-    )
-    printer = ProgressPrinter(quiet)
+    settings = jobs.SolveSettings(time_limit, workers, seed, deterministic, method, target_minutes)
+    hooks = ProgressPrinter(quiet).hooks()
+    program = sample_program(input_path)
     run(
-        lambda: jobs.solve(
-            input_path,
-            settings,
-            out=out,
-            previous=previous,
-            calls=calls,
-            **printer.hooks(),
-        ),
-        streamed=True,
+        lambda: jobs.solve(program, settings, out=out, previous=previous, calls=calls, **hooks),
+        True,
     )
-
-
-class ReportFormat(StrEnum):
-    TEXT = "text"
-    JSON = "json"
 
 
 @app.command()
 def check(
-    roster_path: Annotated[
-        Path,
-        typer.Argument(help="Roster workbook to check (its Assignments sheet), or CSV folder."),
-    ],
+    roster_path: RosterIn,
     inputs: Inputs,
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="HR report workbook to write.")
-    ] = None,
+    out: Annotated[Path | None, out_option("HR report workbook to write.")] = None,
     report_format: Annotated[
-        ReportFormat, typer.Option("--format", help="text for people, json for other tools.")
-    ] = ReportFormat.TEXT,
+        jobs.ReportFormat, typer.Option("--format", help="text for people, json for other tools.")
+    ] = "text",
     max_findings: Annotated[
         int,
         typer.Option(
@@ -157,7 +137,7 @@ def check(
             roster_path,
             inputs,
             out=out,
-            report_format=report_format.value,
+            report_format=report_format,
             max_findings=max_findings,
         )
     )
@@ -165,13 +145,8 @@ def check(
 
 @app.command()
 def publish(
-    roster_path: Annotated[
-        Path,
-        typer.Argument(help="Roster workbook to publish (its Assignments sheet), or CSV folder."),
-    ],
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Folder for the .ics files and schedules.xlsx.")
-    ],
+    roster_path: RosterIn,
+    out: Annotated[Path, out_option("Folder for the .ics files and schedules.xlsx.")],
     inputs: Annotated[
         Path | None,
         typer.Option(
@@ -192,10 +167,7 @@ def publish(
 @app.command()
 @interrupt.stops_on_signals
 def repair(
-    roster_path: Annotated[
-        Path,
-        typer.Argument(help="Roster workbook to repair (its Assignments sheet), or CSV folder."),
-    ],
+    roster_path: RosterIn,
     inputs: Inputs,
     unavailable: Annotated[
         list[str] | None,
@@ -215,14 +187,9 @@ def repair(
         ),
     ] = None,
     out: Annotated[
-        Path | None,
-        typer.Option(
-            "--out", "-o", help="Repaired roster workbook (default: <roster>_repaired.xlsx)."
-        ),
+        Path | None, out_option("Repaired roster workbook (default: <roster>_repaired.xlsx).")
     ] = None,
-    time_limit: Annotated[
-        float, typer.Option(help="Seconds for the whole solve (all stages).", min=0.1)
-    ] = 30.0,
+    time_limit: JobSeconds = 30.0,
     workers: Workers = 2,
     seed: Seed = 0,
     quiet: Quiet = False,
@@ -232,26 +199,23 @@ def repair(
     Writes the roster workbook with a Changes sheet and prints the changes. Exit 2
     for a bad argument or file (nothing written), 3 when the rules cannot all hold.
     """
-    printer = ProgressPrinter(quiet)
+    settings = jobs.SolveSettings(time_limit, workers, seed)
+    out = out or jobs.repaired_path(roster_path)
+    hooks = ProgressPrinter(quiet).hooks()
+    called_out = unavailable or []
     run(
         lambda: jobs.repair(
-            roster_path,
-            inputs,
-            unavailable or [],
-            now=now,
-            settings=jobs.SolveSettings(time_limit, workers, seed),
-            out=out or jobs.repaired_path(roster_path),
-            **printer.hooks(),
+            roster_path, inputs, called_out, now=now, settings=settings, out=out, **hooks
         ),
-        streamed=True,
+        True,
     )
 
 
 @app.command()
 def template(
-    out: Annotated[
-        Path, typer.Argument(help="Where to write the blank input workbook.")
-    ] = DEFAULT_TEMPLATE,
+    out: Annotated[Path, typer.Argument(help="Where to write the blank input workbook.")] = Path(
+        "outputs/input_template.xlsx"
+    ),
 ) -> None:
     """Write a blank input workbook with drop-downs, to start a new program."""
     run(lambda: jobs.write_template(out))
@@ -274,9 +238,9 @@ def sample(
 def demand(
     inputs: Annotated[Path, typer.Option("--inputs", help="Input workbook or CSV folder.")],
     calls: Annotated[Path, typer.Option("--calls", help="Call log CSV (see docs/demand.md).")],
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Input workbook to write, with Demand from calls.")
-    ] = Path("outputs/demand.xlsx"),
+    out: Annotated[Path, out_option("Input workbook to write, with Demand from calls.")] = Path(
+        "outputs/demand.xlsx"
+    ),
     target_minutes: Target = 10.0,
     service_level: Annotated[
         float, typer.Option(help="Share of calls to reach within the target.", min=0, max=1)
@@ -310,23 +274,16 @@ def demand(
     """Demand from a call log by Erlang C: writes the input with Demand replaced."""
     with refusals():
         settings = jobs.demand_settings(
-            target_minutes=target_minutes,
-            service_level=service_level,
-            growth=growth,
-            busy_minutes=busy_minutes,
-            min_units=min_units,
-            hours=hours,
-            pool_weekdays=pool_weekdays,
-            team_zones=team_zone or [],
-        )
+            target_minutes=target_minutes, service_level=service_level, growth=growth,
+            busy_minutes=busy_minutes, min_units=min_units, hours=hours,
+            pool_weekdays=pool_weekdays, team_zones=team_zone or [],
+        )  # fmt: skip
     run(lambda: jobs.demand(inputs, calls, settings, out, hours=hours, on_note=err), streamed=True)
 
 
 @app.command()
 def simulate(
-    roster_path: Annotated[
-        Path, typer.Argument(help="Roster workbook (its Assignments sheet), or CSV folder.")
-    ],
+    roster_path: RosterIn,
     inputs: Inputs,
     calls: Annotated[
         Path | None, typer.Option("--calls", help="Call log CSV to replay (see docs/demand.md).")
@@ -342,9 +299,7 @@ def simulate(
     ] = 30,
     seed: Annotated[int, typer.Option(help="Seed of the first run.")] = 1,
     target_minutes: Target = 10.0,
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Simulation report workbook to write.")
-    ] = None,
+    out: Annotated[Path | None, out_option("Simulation report workbook to write.")] = None,
 ) -> None:
     """Simulate dispatch on a roster: share of calls reached within the target, by team,
     zone and hour, with 95% confidence intervals over the runs (docs/simulation.md)."""
@@ -361,10 +316,8 @@ def simulate(
 @app.command()
 @interrupt.stops_on_signals
 def plan(
-    input_path: Annotated[Path, typer.Argument(help="Input workbook (.xlsx) or CSV folder.")],
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Plan workbook to write.")
-    ] = DEFAULT_PLAN,
+    input_path: Program,
+    out: Annotated[Path, out_option("Plan workbook to write.")] = Path("outputs/plan.xlsx"),
     scenarios: Annotated[
         Path | None,
         typer.Option(
@@ -423,11 +376,8 @@ def plan(
         ),
     ] = None,
     seed: Seed = 0,
-    deterministic: Annotated[
-        bool,
-        typer.Option("--deterministic", help="Same input and seed give the same plans."),
-    ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    deterministic: Deterministic = False,
+    quiet: Quiet = False,
 ) -> None:
     """Plan hires: for each scenario the cheapest hires that meet required coverage (or,
     with --budget, the most coverage for the money), checked rosters and PLAN.xlsx."""
@@ -436,21 +386,9 @@ def plan(
         budget, frontier, frontier_scenario, service_level, target_minutes, scheduler,
         time_limit, workers, seed, deterministic,
     )  # fmt: skip
-    with plan_progress(quiet) as progress:
-        run(
-            lambda: jobs.plan(
-                input_path,
-                settings,
-                out=out,
-                scenarios=scenarios,
-                hiring=hiring,
-                calls=calls,
-                on_progress=progress,
-                stop=interrupt.current_token(),
-                on_note=err,
-            ),
-            streamed=True,
-        )
+    files = {"scenarios": scenarios, "hiring": hiring, "calls": calls}
+    with plan_progress(quiet) as hooks:
+        run(lambda: jobs.plan(input_path, settings, out=out, **files, **hooks), streamed=True)
 
 
 @app.command()
@@ -467,13 +405,7 @@ def serve(
     ] = None,
 ) -> None:
     """Open the roster in a browser: a local web app for every job (docs: README)."""
-    from scheduler import web
-
-    try:
-        web.serve(host, port, open_browser=not no_browser, token=token)
-    except web.RefusedToStart as error:
-        typer.echo(f"Not started: {error}", err=True)
-        raise typer.Exit(2) from None
+    serve_web(host, port, open_browser=not no_browser, token=token)
 
 
 bench_app = typer.Typer(
@@ -493,11 +425,7 @@ def bench_curtois(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option(
-            "--out",
-            "-o",
-            help="Solution CSV (one instance), or folder for solutions and results (--all).",
-        ),
+        out_option("Solution CSV (one instance), or folder for solutions and results (--all)."),
     ] = None,
     time_limit: Annotated[float, typer.Option(help="Seconds per instance.", min=0.1)] = 60.0,
     workers: Workers = 2,

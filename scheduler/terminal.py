@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict
 
 import typer
@@ -109,11 +110,20 @@ class ProgressPrinter:
         )
 
 
+class PlanHooks(TypedDict):
+    """How `plan` reports to the terminal and learns of Ctrl-C."""
+
+    on_progress: Callable[[jobs.PlanProgress], None] | None
+    stop: StopToken
+    on_note: Callable[[str], None]
+
+
 @contextmanager
-def plan_progress(quiet: bool) -> Iterator[Callable[[jobs.PlanProgress], None] | None]:
+def plan_progress(quiet: bool) -> Iterator[PlanHooks]:
     """A progress bar on stderr (solves done of all), each solve's line above it."""
+    stop = interrupt.current_token()
     if quiet:
-        yield None
+        yield PlanHooks(on_progress=None, stop=stop, on_note=err)
         return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -138,6 +148,30 @@ def plan_progress(quiet: bool) -> Iterator[Callable[[jobs.PlanProgress], None] |
             bar.advance(task)
 
     try:
-        yield show
+        yield PlanHooks(on_progress=show, stop=stop, on_note=err)
     finally:
         bar.stop()
+
+
+#: The sample program `solve` reads when given none: its workbook, or (before
+#: `make sample` has built it) its CSV folder.
+SAMPLE_WORKBOOK = Path("inputs/hartford/hartford.xlsx")
+
+
+def sample_program(program: Path) -> Path:
+    """`program`, or the sample's CSV folder when it is the sample's workbook not yet built."""
+    if program == SAMPLE_WORKBOOK and not program.exists():
+        return SAMPLE_WORKBOOK.parent
+    return program
+
+
+def serve_web(host: str, port: int, *, open_browser: bool, token: str | None) -> None:
+    """Start the web app (`scheduler.web`) until Ctrl-C; an address or token it will not
+    start with is refused on stderr, exit 2."""
+    from scheduler import web
+
+    try:
+        web.serve(host, port, open_browser=open_browser, token=token)
+    except web.RefusedToStart as error:
+        err(f"Not started: {error}")
+        raise typer.Exit(EXIT_BAD_INPUT) from None

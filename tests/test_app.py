@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 import openpyxl
@@ -21,6 +22,7 @@ from tests.factories import demand, make_problem, person
 
 ROOT = Path(__file__).parent.parent
 SAMPLE = ROOT / "inputs" / "hartford"
+SMALL = ROOT / "tests" / "data" / "valid" / "small"
 runner = CliRunner()
 
 
@@ -158,10 +160,28 @@ def test_bad_input_raises_input_error_with_located_issues(tmp_path: Path) -> Non
     assert all(issue.sheet for issue in raised.value.issues)
 
 
-def test_reader_warnings_travel_beside_the_problem() -> None:
-    loaded = scheduler.load_program(SAMPLE)
-    assert isinstance(loaded.value, scheduler.Problem)
-    assert loaded.warnings == loaded.value.warnings
+def test_reader_warnings_travel_beside_the_problem(tmp_path: Path) -> None:
+    folder = tmp_path / "small"
+    shutil.copytree(SMALL, folder)
+    staff = (folder / "Staff.csv").read_text(encoding="utf-8").splitlines()
+    staff = [staff[0] + ",badge"] + [line + ",7" for line in staff[1:]]
+    (folder / "Staff.csv").write_text("\n".join(staff) + "\n", encoding="utf-8")
+    warning = "Staff: column 'badge' is not used"
+
+    loaded = scheduler.load_program(folder)
+
+    assert isinstance(loaded.value, scheduler.Problem) and loaded.warnings == (warning,)
+    # The problem is the data alone: no field for warnings, none can be set.
+    assert "warnings" not in scheduler.Problem.model_fields
+    with pytest.raises(ValueError, match="warnings"):
+        loaded.value.replaced(warnings=(warning,))
+    # The job reports them and hands them to the writer of the Summary sheet.
+    out = tmp_path / "roster.xlsx"
+    settings = scheduler.SolveSettings(time_limit=5, workers=1, deterministic=True)
+    outcome = scheduler.solve(folder, settings, out=out)
+    assert warning in outcome.warnings
+    summary = openpyxl.load_workbook(out, read_only=True)["Summary"].iter_rows(values_only=True)
+    assert ("warning", warning) in [tuple(row) for row in summary]
 
 
 def test_the_plans_scenarios_table_is_the_scenarios_sheet(tmp_path: Path) -> None:
@@ -190,3 +210,28 @@ def test_the_plans_scenarios_table_is_the_scenarios_sheet(tmp_path: Path) -> Non
     pd.testing.assert_frame_equal(outcome.scenarios, sheet, check_dtype=False)
     # Its warning that `solve` ignores Hiring is not for `plan`, which uses it.
     assert not any("Hiring" in warning for warning in outcome.warnings)
+
+
+def test_plan_rosters_show_the_readers_warnings_but_not_that_solve_ignores_hiring(
+    tmp_path: Path,
+) -> None:
+    from tests.test_plan_cli import tiny_program
+
+    program = tiny_program(tmp_path / "tiny")
+    staff = (program / "Staff.csv").read_text(encoding="utf-8").splitlines()
+    staff = [staff[0] + ",badge"] + [line + ",7" for line in staff[1:]]
+    (program / "Staff.csv").write_text("\n".join(staff) + "\n", encoding="utf-8")
+    out = tmp_path / "plan.xlsx"
+    settings = scheduler.PlanSettings(time_limit=5, workers=1, deterministic=True)
+
+    outcome = scheduler.plan(program, settings, out=out)
+
+    assert outcome.exit_code == 0, outcome.notes
+    assert outcome.warnings == ("Staff: column 'badge' is not used",)
+    roster = outcome.plans[0].roster_file
+    assert roster is not None
+    rows = openpyxl.load_workbook(roster, read_only=True)["Summary"].iter_rows(values_only=True)
+    warnings = [value for key, value in rows if key == "warning"]
+    # The plan uses Hiring: its reader is asked not to warn that `solve` ignores it.
+    assert "Staff: column 'badge' is not used" in warnings
+    assert not any(str(w).startswith("Hiring") for w in warnings)

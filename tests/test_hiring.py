@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from scheduler.evaluate import evaluate, hire_costs
-from scheduler.io.read_workbook import read_problem
+from scheduler.io.read_workbook import load_problem
 from scheduler.model.problem import Hire, Problem, Rules
 from scheduler.model.result import SolveParams, SolveStatus
 from scheduler.plan.hires import HirePlan, plan_hires, with_candidates
@@ -388,17 +388,22 @@ def test_a_hiring_sheet_is_read_and_planned(tmp_path: Path) -> None:
         "NC,clinician,adult,S,,,95000,,1\n",
         encoding="utf-8",
     )
-    problem = read_problem(folder)
+    loaded = load_problem(folder)
+    problem = loaded.value
 
     assert [(h.hire_id, h.annual_cost_cents, h.max_count) for h in problem.hires] == [
         ("NP", 5_408_000, 2),
         ("NC", 9_500_000, 1),
     ]
     assert "Hiring: 2 kinds of candidate hires are for `plan`; `solve` rosters Staff alone" in (
-        problem.warnings
+        loaded.warnings
     )
+    # Read for `plan`, which uses Hiring, the reader does not give that warning at all.
+    for_plan = load_problem(folder, hiring_used=True)
+    assert for_plan.value == problem
+    assert [w for w in loaded.warnings if not w.startswith("Hiring")] == list(for_plan.warnings)
     plan = _checked(plan_hires(problem, PARAMS))
-    assert not any(w.startswith("Hiring") for w in plan.problem.warnings)
+    assert plan.problem.hires == ()
     assert plan.total_annual_cost == pytest.approx(
         plan.annual_hire_cost + plan.annual_overtime_cost
     )

@@ -24,7 +24,13 @@ from typer.testing import CliRunner
 
 from scheduler.cli import app
 from scheduler.evaluate import evaluate
-from scheduler.io.read_workbook import read_previous_roster, read_problem, read_roster, with_history
+from scheduler.io.read_workbook import (
+    load_previous_roster,
+    load_problem,
+    read_problem,
+    read_roster,
+    with_history,
+)
 from scheduler.model.objective import STAGE2_WEIGHTS
 from scheduler.model.problem import DemandRow, Person, Problem, Rules
 from scheduler.model.report import Evaluation
@@ -342,12 +348,12 @@ def test_history_sheet_is_read_and_old_rows_are_left_out(tmp_path: Path) -> None
             night("2026-01-25", "C7", "clinician", "OLD"),
         ],
     )
-    problem = read_problem(folder)
-    assert [(row.employee_id, row.date, row.row) for row in problem.history] == [
+    loaded = load_problem(folder)
+    assert [(row.employee_id, row.date, row.row) for row in loaded.value.history] == [
         ("C1", dt.date(2026, 3, 1), 2),
         ("P1", dt.date(2026, 3, 1), 3),
     ]
-    assert problem.warnings == (
+    assert loaded.warnings == (
         "History: row 4 more than 35 days before start_date 2026-03-02 left out"
         " (no rule looks back that far)",
     )
@@ -367,8 +373,8 @@ def test_previous_roster_rows_before_start_date_become_history(tmp_path: Path) -
     ]
     (previous / "Assignments.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    earlier = read_previous_roster(previous, problem)
-    merged = with_history(problem, earlier.assignments)
+    earlier = load_previous_roster(previous, problem)
+    merged = with_history(problem, earlier.value.assignments)
 
     assert earlier.warnings == (
         "Assignments: row 4 on or after start_date 2026-03-02 left out"

@@ -196,7 +196,9 @@ def test_no_formula_cells(report: tuple[Evaluation, Path]) -> None:
 
 def test_roster_warnings_reach_the_summary(tmp_path: Path) -> None:
     problem, roster, evaluation = make_case()
-    noted = roster.model_copy(update={"warnings": ("Assignments: column 'note' is not used",)})
-    target = write_hr_report(tmp_path / "hr.xlsx", problem, evaluation, noted)
+    noted = ("Assignments: column 'note' is not used",)
+    target = write_hr_report(
+        tmp_path / "hr.xlsx", problem, evaluation, roster, roster_warnings=noted
+    )
     rows = list(openpyxl.load_workbook(target)["Summary"].iter_rows(values_only=True))
     assert ("roster warning", "Assignments: column 'note' is not used") in rows

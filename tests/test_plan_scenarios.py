@@ -17,7 +17,7 @@ from scheduler.plan.scenarios import (
     ChangeKind,
     apply_scenario,
     apply_scenarios,
-    read_problem_with_hiring,
+    load_problem_for_plan,
     read_scenarios,
     scale_units,
 )
@@ -297,7 +297,7 @@ def test_changes_that_do_not_fit_the_program_are_located(tmp_path: Path) -> None
 def test_the_sample_expansion_set_applies_to_the_sample() -> None:
     root = Path(__file__).parent.parent / "inputs"
     folder = root / "hartford_scenarios"
-    sample = read_problem_with_hiring(root / "hartford", folder / "Hiring.csv")
+    sample = load_problem_for_plan(root / "hartford", folder / "Hiring.csv").value
     assert [h.hire_id for h in sample.hires] == [
         "CLIN-ADULT-C",
         "CLIN-ALL-N",

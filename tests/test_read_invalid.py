@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from scheduler.cli import app
 from scheduler.errors import EXIT_BAD_INPUT, InputError
-from scheduler.io.read_workbook import read_problem
+from scheduler.io.read_workbook import load_problem, read_problem
 from scheduler.io.tables_spec import INPUT_SHEETS
 from scheduler.io.template import csv_folder_to_workbook
 
@@ -154,11 +154,11 @@ def test_a_windows_1252_csv_is_read_with_a_warning(tmp_path: Path) -> None:
     zones = "zone_id,name\nN,Nördlich\nS,Süd – Barry Square\n"
     (folder / "Zones.csv").write_bytes(zones.encode("cp1252"))
 
-    problem = read_problem(folder)
+    loaded = load_problem(folder)
 
-    assert [zone.name for zone in problem.zones] == ["Nördlich", "Süd – Barry Square"]
+    assert [zone.name for zone in loaded.value.zones] == ["Nördlich", "Süd – Barry Square"]
     # The header is 13 bytes with its newline, then "N,N" and "ö" (0xF6) at offset 16.
-    assert problem.warnings[0] == (
+    assert loaded.warnings[0] == (
         "Zones: Zones.csv is not UTF-8 (byte 0xF6 at offset 16); it was read as "
         "Windows-1252, as Excel on Windows saves CSV: check names with accents, or save it "
         "as CSV UTF-8"
@@ -213,13 +213,13 @@ def test_a_csv_with_another_delimiter_is_read_with_a_warning(
         delimiter == "\t"
     )
 
-    problem = read_problem(folder)
+    loaded = load_problem(folder)
 
-    assert (problem.staff, problem.shifts) == (
+    assert (loaded.value.staff, loaded.value.shifts) == (
         read_problem(SMALL).staff,
         read_problem(SMALL).shifts,
     )
-    assert [w for w in problem.warnings if "separates columns" in w] == [
+    assert [w for w in loaded.warnings if "separates columns" in w] == [
         f"Shifts: Shifts.csv separates columns with {said}, not commas; it was read that way",
         f"Staff: Staff.csv separates columns with {said}, not commas; it was read that way",
     ]

@@ -21,7 +21,7 @@ import pytest
 
 from scheduler.errors import InputError
 from scheduler.evaluate import evaluate
-from scheduler.io.read_workbook import read_problem, read_roster
+from scheduler.io.read_workbook import load_roster, read_problem, read_roster
 from scheduler.model.problem import Problem, Role, Team
 from scheduler.model.report import Violation
 from scheduler.model.roster import Assignment, RejectedRow
@@ -108,12 +108,12 @@ def test_blank_rows_moved_columns_spaces_and_numbers_as_ids(tmp_path: Path) -> N
             None,
         ],
     )  # fmt: skip
-    roster = read_roster(path)
-    assert roster.assignments == (
+    loaded = load_roster(path)
+    assert loaded.value.assignments == (
         night("101", Role.CLINICIAN, 3, unit_id="7"),
         night("P1", Role.PEER, 5, unit_id="7"),
     )
-    assert roster.warnings == ("Assignments: column 'note' is not used",)
+    assert loaded.warnings == ("Assignments: column 'note' is not used",)
 
 
 def test_rows_that_cannot_be_read_are_listed_and_the_rest_kept(tmp_path: Path) -> None:
@@ -220,7 +220,8 @@ def test_an_edited_roster_gives_exactly_its_expected_hard_violations(case: Path)
 
 def test_a_roster_saved_by_libreoffice_reads_like_the_original() -> None:
     original = read_roster(EDITED / "small_solved.xlsx")
-    saved = read_roster(EDITED / "small_saved_by_libreoffice.xlsx")
+    loaded = load_roster(EDITED / "small_saved_by_libreoffice.xlsx")
+    saved = loaded.value
 
     def rows(assignments: tuple[Assignment, ...]) -> list[Assignment]:
         return sorted(
@@ -231,7 +232,7 @@ def test_a_roster_saved_by_libreoffice_reads_like_the_original() -> None:
     assert len(original.assignments) == 12
     assert rows(saved.assignments) == rows(original.assignments)
     assert saved.rejected_rows == ()
-    assert saved.warnings == ("Assignments: column 'note' is not used",)
+    assert loaded.warnings == ("Assignments: column 'note' is not used",)
 
 
 def test_a_start_formatted_as_a_date_keeps_its_time(tmp_path: Path) -> None:

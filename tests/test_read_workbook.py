@@ -21,7 +21,7 @@ from scheduler.io.read_cells import (
     parse_number,
     parse_text,
 )
-from scheduler.io.read_workbook import read_problem, read_roster
+from scheduler.io.read_workbook import load_problem, read_problem, read_roster
 from scheduler.io.tables import CellValue
 from scheduler.io.template import csv_folder_to_workbook
 from scheduler.model.problem import (
@@ -77,13 +77,14 @@ def _copy_small(tmp_path: Path) -> Path:
 
 
 def test_small_program_reads_to_exact_values() -> None:
-    problem = read_problem(SMALL)
+    loaded = load_problem(SMALL)
+    problem = loaded.value
 
     assert problem.name == "Small Test Program"
     assert problem.start_date == dt.date(2026, 3, 2)
     assert (problem.days, problem.slot_minutes) == (7, 30)
     assert problem.rules == RULES
-    assert problem.warnings == ()
+    assert loaded.warnings == ()
     assert problem.zones == (
         Zone(
             zone_id="N",
@@ -239,8 +240,9 @@ def test_new_rule_families_read_to_exact_values(tmp_path: Path) -> None:
     workbook = tmp_path / "new.xlsx"
     csv_folder_to_workbook(folder, workbook)
 
-    for problem in (read_problem(folder), read_problem(workbook)):
-        assert problem.warnings == ()
+    for loaded in (load_problem(folder), load_problem(workbook)):
+        problem = loaded.value
+        assert loaded.warnings == ()
         assert problem.people_per_unit == 2
         assert problem.rules == NEW_RULES
         # Blank override cells keep the Rules value; earlier overrides stay as they were.
@@ -350,9 +352,10 @@ def test_shift_cover_date_outside_the_roster_is_a_warning(tmp_path: Path) -> Non
         "shift_id,team,zone,date,units\nD8,adult,N,2026-03-09,1\n", encoding="utf-8"
     )
 
-    problem = read_problem(folder)
+    loaded = load_problem(folder)
+    problem = loaded.value
 
-    assert problem.warnings == (
+    assert loaded.warnings == (
         "ShiftCover!D2 (date): date 2026-03-09 is outside the roster (2026-03-02 to "
         "2026-03-08); the row does nothing",
     )
@@ -446,9 +449,10 @@ def test_unknown_columns_and_sheets_are_warnings(tmp_path: Path) -> None:
     (folder / "Notes.csv").write_text("text\nhello\n", encoding="utf-8")
     (folder / "notes.txt").write_text("not a sheet", encoding="utf-8")
 
-    problem = read_problem(folder)
+    loaded = load_problem(folder)
+    problem = loaded.value
 
-    assert problem.warnings == (
+    assert loaded.warnings == (
         "Notes: sheet is not used (the input sheets are Program, Rules, Staff, Zones, Travel, "
         "Shifts, Demand, TimeOff, Pins, Pairs, ShiftCover, ShiftLimits, Hiring, History)",
         "Staff: column 'favourite_colour' is not used",
@@ -462,9 +466,10 @@ def test_demand_date_outside_the_roster_is_a_warning(tmp_path: Path) -> None:
     with (folder / "Demand.csv").open("a", encoding="utf-8") as handle:
         handle.write("adult,S,,2026-03-01,20:00,02:00,1,\nadult,S,,2026-03-09,08:00,10:00,1,\n")
 
-    problem = read_problem(folder)
+    loaded = load_problem(folder)
+    problem = loaded.value
 
-    assert problem.warnings == (
+    assert loaded.warnings == (
         "Demand!D8 (date): date 2026-03-09 is outside the roster (2026-03-02 to 2026-03-08, "
         "or the day before for a window past midnight); the row does nothing",
     )

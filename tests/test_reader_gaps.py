@@ -14,10 +14,10 @@ from typer.testing import CliRunner
 
 from scheduler.cli import app
 from scheduler.errors import EXIT_BAD_INPUT, InputError
-from scheduler.io.read_workbook import read_problem
+from scheduler.io.read_workbook import load_problem, read_problem
 from scheduler.io.tables import load_tables
 from scheduler.io.template import csv_folder_to_workbook
-from scheduler.plan.scenarios import read_problem_with_hiring, read_scenarios, read_shift_file
+from scheduler.plan.scenarios import load_problem_for_plan, read_scenarios, read_shift_file
 from tests.test_plan_cli import tiny_program
 
 SMALL = Path(__file__).parent / "data" / "valid" / "small"
@@ -84,7 +84,7 @@ def test_a_hiring_file_of_60000_rows_is_refused_by_the_row_limit(tmp_path: Path)
     message = "Hiring: more than 50,000 data rows; this tool reads at most 50,000 rows per sheet"
     # Read first: it was accepted, and planning 60,000 hires runs for many minutes.
     with pytest.raises(InputError) as raised:
-        read_problem_with_hiring(program, hiring)
+        load_problem_for_plan(program, hiring)
     assert raised.value.render() == message
 
     result = runner.invoke(
@@ -263,7 +263,7 @@ def test_an_error_cell_in_a_sheet_not_used_is_a_warning(tmp_path: Path) -> None:
     path = tmp_path / "notes.xlsx"
     book.save(path)
 
-    assert read_problem(path).warnings == (
+    assert load_problem(path).warnings == (
         "Notes!A2 (note): the cell holds the error #N/A; fix the formula or type the value "
         "(the sheet is not used)",
     )

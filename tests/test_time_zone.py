@@ -26,7 +26,7 @@ from scheduler.demand.calls import DemandSettings, hourly_needs, read_calls
 from scheduler.errors import InputError
 from scheduler.evaluate import evaluate
 from scheduler.io.publish import write_calendars
-from scheduler.io.read_workbook import read_problem
+from scheduler.io.read_workbook import load_problem, read_problem
 from scheduler.io.write_workbook import write_roster_workbook
 from scheduler.model import calendar
 from scheduler.model.problem import Rules
@@ -314,8 +314,9 @@ def test_program_time_zone_is_read_and_checked(tmp_path: Path) -> None:
     assert "Program" in error.value.render() and "America/Hartford" in error.value.render()
     lines = [line for line in sheet.read_text().splitlines() if "time_zone" not in line]
     sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    without = read_problem(program)
-    assert without.time_zone is None and without.warnings == ()
+    loaded = load_problem(program)
+    without = loaded.value
+    assert without.time_zone is None and loaded.warnings == ()
     assert "daylight saving is not applied" in calendar.clock_warnings(without)[0]
     result = CliRunner().invoke(
         app, ["solve", str(program), "--out", str(tmp_path / "o.xlsx"), "-q", "--time-limit", "1"]

@@ -51,8 +51,9 @@ def check(
     from scheduler.report_text import render_json, render_text
 
     report = Report()
-    problem = program_of(program, report)
-    checked = roster_of(roster, report)
+    loaded_program = program_of(program, report)
+    loaded_roster = roster_of(roster, report)
+    problem, checked = loaded_program.value, loaded_roster.value
     evaluation = evaluate(problem, checked)
     render = render_json if report_format == "json" else render_text
     name = str(roster) if isinstance(roster, Path) else "roster"
@@ -61,7 +62,11 @@ def check(
     if out is not None:
         from scheduler.io.hr_report import write_hr_report
 
-        written = report.wrote(write_hr_report(out, problem, evaluation, checked))
+        written = report.wrote(
+            write_hr_report(
+                out, problem, evaluation, checked, loaded_program.warnings, loaded_roster.warnings
+            )
+        )
         if report_format == "json":  # JSON output stays one object on stdout
             report.note(f"\nHR report written to {written}")
         else:

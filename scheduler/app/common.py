@@ -12,10 +12,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from scheduler.errors import EXIT_BAD_INPUT, InputError, InputIssue
 from scheduler.model.calendar import clock_warnings
+from scheduler.model.loaded import Loaded
 from scheduler.model.problem import Problem
 from scheduler.model.roster import Roster
 
@@ -104,14 +105,6 @@ def outcome_fields(report: Report, exit_code: int) -> dict[str, object]:
     }
 
 
-@dataclass(frozen=True)
-class Loaded(Generic[Value]):
-    """A value read from a file and the reader's warnings about it."""
-
-    value: Value
-    warnings: tuple[str, ...] = ()
-
-
 def _read(source: Path, reader: Callable[[Path], Value]) -> Value:
     try:
         return reader(source)
@@ -119,56 +112,57 @@ def _read(source: Path, reader: Callable[[Path], Value]) -> Value:
         raise refused(source, error) from None
 
 
-def load_program(source: Path) -> Loaded[Problem]:
-    """Read and validate a program (input workbook or CSV folder); bad input raises
-    `InputError` naming every sheet, row and column at fault."""
-    from scheduler.io.read_workbook import read_problem as read
+def load_program(source: str | Path) -> Loaded[Problem]:
+    """Read and validate a program (input workbook or CSV folder), its reader's warnings
+    beside it; bad input raises `InputError` naming every sheet, row and column at fault."""
+    from scheduler.io.read_workbook import load_problem
 
-    problem = _read(Path(source), read)
-    return Loaded(problem, problem.warnings)
+    return _read(Path(source), load_problem)
 
 
-def load_roster(source: Path) -> Loaded[Roster]:
-    """Read a roster's `Assignments` (workbook or CSV folder)."""
-    from scheduler.io.read_workbook import read_roster as read
+def load_roster(source: str | Path, problem: Problem | None = None) -> Loaded[Roster]:
+    """Read a roster's `Assignments` (workbook or CSV folder), its reader's warnings
+    beside it; with `problem`, only its rows before the program's start date, checked
+    as History rows are (a previous roster, for `--previous`)."""
+    from scheduler.io.read_workbook import load_previous_roster
+    from scheduler.io.read_workbook import load_roster as load
 
-    roster = _read(Path(source), read)
-    return Loaded(roster, roster.warnings)
+    if problem is None:
+        return _read(Path(source), load)
+    return _read(Path(source), lambda path: load_previous_roster(path, problem))
 
 
 def read_problem(path: str | Path) -> Problem:
     """The program at `path` (its warnings: `load_program`)."""
-    return load_program(Path(path)).value
+    return load_program(path).value
 
 
 def read_roster(path: str | Path, problem: Problem | None = None) -> Roster:
-    """The roster at `path`; with `problem`, only its rows before the program's start
-    date, checked as History rows are (a previous roster, for `--previous`)."""
-    if problem is None:
-        return load_roster(Path(path)).value
-    from scheduler.io.read_workbook import read_previous_roster
-
-    return _read(Path(path), lambda source: read_previous_roster(source, problem))
+    """The roster at `path` (its warnings: `load_roster`); with `problem`, only its rows
+    before the program's start date (a previous roster, for `--previous`)."""
+    return load_roster(path, problem).value
 
 
-def program_of(program: Path | Problem, report: Report) -> Problem:
-    """An in-memory program as it is; a path read, its warnings reported."""
+def program_of(program: Path | Problem, report: Report) -> Loaded[Problem]:
+    """An in-memory program as it is (no reader, no warnings); a path read, its
+    warnings reported. The warnings come back too, for the Summary sheets."""
     if isinstance(program, Problem):
-        return program
+        return Loaded(program)
     loaded = load_program(program)
     # Summary sheets say it too; the terminal hears it once, when the file is read.
     for warning in (*loaded.warnings, *clock_warnings(loaded.value)):
         report.warn(warning)
-    return loaded.value
+    return loaded
 
 
-def roster_of(roster: Path | Roster, report: Report) -> Roster:
+def roster_of(roster: Path | Roster, report: Report) -> Loaded[Roster]:
+    """As `program_of`, for a roster."""
     if isinstance(roster, Roster):
-        return roster
+        return Loaded(roster)
     loaded = load_roster(roster)
     for warning in loaded.warnings:
         report.warn(warning)
-    return loaded.value
+    return loaded
 
 
 def paths_of(*inputs: Path | Problem | Roster | None) -> list[Path]:
@@ -204,18 +198,27 @@ def search_seconds(limit: float, started: float, problem: Problem) -> float:
     return max(0.5 * limit, left)
 
 
-def write_roster(path: str | Path, problem: Problem, roster: Roster | SolveOutcomeLike) -> Path:
+def write_roster(
+    path: str | Path,
+    problem: Problem,
+    roster: Roster | SolveOutcomeLike,
+    warnings: Sequence[str] = (),
+) -> Path:
     """Write the roster workbook of `roster` (or of a job's outcome) for `problem`,
-    checked by the checker; atomically (a failure leaves any old file as it was)."""
+    checked by the checker, `warnings` (the reader's: `load_program`) in its Summary;
+    atomically (a failure leaves any old file as it was)."""
     from scheduler.evaluate import evaluate
     from scheduler.io.write_workbook import write_roster_workbook
 
     if isinstance(roster, Roster):
-        return write_roster_workbook(path, problem, evaluate(problem, roster), roster=roster)
+        evaluation = evaluate(problem, roster)
+        return write_roster_workbook(path, problem, evaluation, roster=roster, warnings=warnings)
     if roster.roster is None:
         raise ValueError("the outcome has no roster to write")
     evaluation = roster.evaluation or evaluate(problem, roster.roster)
-    return write_roster_workbook(path, problem, evaluation, roster.result, roster=roster.roster)
+    return write_roster_workbook(
+        path, problem, evaluation, roster.result, roster=roster.roster, warnings=warnings
+    )
 
 
 if TYPE_CHECKING:

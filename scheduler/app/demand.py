@@ -96,7 +96,7 @@ def demand(
 
     guard_output_file("--out", out, [program, calls])
     report = Report(on_note)
-    problem = program_of(program, report)
+    problem = program_of(program, report).value
     try:
         logged = read_calls(calls, problem)
     except InputError as error:

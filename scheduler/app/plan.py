@@ -19,6 +19,7 @@ from scheduler.app.common import (
 )
 from scheduler.errors import EXIT_OK, EXIT_VIOLATIONS, InputError
 from scheduler.io.output_paths import guard_output_file, guard_output_folder
+from scheduler.model.loaded import Loaded
 from scheduler.model.problem import Problem
 from scheduler.model.result import SolveParams
 from scheduler.model.stop import StopToken, never_stopped
@@ -117,7 +118,8 @@ def plan(
     stop = never_stopped(stop)
     report = Report(on_note)
     _check_options(program, settings, out, scenarios, calls, hiring)
-    problem = _program(program, hiring, report)
+    read = _program(program, hiring, report)
+    problem = read.value
     planned = [Scenario(BASELINE)]
     if scenarios is not None:
         try:
@@ -223,7 +225,9 @@ def plan(
         ("seed", settings.seed),
         ("deterministic", settings.deterministic),
     ]
-    return _write_plan(report, out, planned, outcomes, settings.target_minutes, started, run_info)
+    return _write_plan(
+        report, out, planned, outcomes, settings.target_minutes, started, run_info, read.warnings
+    )
 
 
 def _check_options(
@@ -245,27 +249,22 @@ def _check_options(
         raise bad_option("--service-level needs --calls and a share between 0 and 1, e.g. 0.9")
 
 
-def _program(program: Path | Problem, hiring: Path | None, report: Report) -> Problem:
-    """The program, its Hiring rows from `hiring` when given. The reader's warning that
-    `solve` ignores Hiring is not for `plan`, which uses it."""
-    from scheduler.io.read_workbook import read_problem
-    from scheduler.plan.hires import without_hiring_warning
-    from scheduler.plan.scenarios import read_problem_with_hiring
+def _program(program: Path | Problem, hiring: Path | None, report: Report) -> Loaded[Problem]:
+    """The program, its Hiring rows from `hiring` when given, read as `plan` reads it:
+    Hiring used, so without the warning that `solve` ignores it."""
+    from scheduler.plan.scenarios import load_problem_for_plan
 
     if isinstance(program, Problem):
         if hiring is not None:
             raise bad_option("--hiring needs the program as a file")
-        return without_hiring_warning(program)
+        return Loaded(program)
     try:
-        read = (
-            read_problem(program) if hiring is None else read_problem_with_hiring(program, hiring)
-        )
+        read = load_problem_for_plan(program, hiring)
     except InputError as error:
         raise refused(program, error) from None
-    problem = without_hiring_warning(read)
-    for warning in problem.warnings:
+    for warning in read.warnings:
         report.warn(warning)
-    return problem
+    return read
 
 
 def _sized_from_calls(
@@ -327,15 +326,17 @@ def _write_plan(
     target_minutes: float,
     started: float,
     run_info: list[tuple[str, CellValue]],
+    warnings: Sequence[str],
 ) -> PlanOutcome:
-    """Rosters (checked), then PLAN.xlsx; the side-by-side figures in the lines."""
+    """Rosters (checked, the reader's `warnings` in their Summary), then PLAN.xlsx; the
+    side-by-side figures in the lines."""
     from scheduler.plan.hires import COST_FORMULA
     from scheduler.plan.workbook import plan_rosters_written, write_plan_workbook
 
     plans = [o for o in outcomes if not o.frontier]
     frontier = [o for o in outcomes if o.frontier]
     seconds = time.perf_counter() - started
-    with plan_rosters_written(out, list(zip(planned, plans, strict=True))) as checked:
+    with plan_rosters_written(out, list(zip(planned, plans, strict=True)), warnings) as checked:
         written = write_plan_workbook(
             out,
             checked,

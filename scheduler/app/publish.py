@@ -37,8 +37,8 @@ def publish(roster: Path | Roster, program: Path | Problem | None, out_dir: Path
         "--out", out_dir, paths_of(roster, program), names=[SCHEDULE_WORKBOOK], suffixes=[".ics"]
     )
     report = Report()
-    problem = program_of(program, report) if program is not None else None
-    published = roster_of(roster, report)
+    problem = program_of(program, report).value if program is not None else None
+    published = roster_of(roster, report).value
     for rejected in published.rejected_rows:
         report.warn(f"Assignments row {rejected.row} skipped: {rejected.message}")
     if problem is not None:

@@ -84,8 +84,9 @@ def repair(
     from scheduler.repair import change_log, prepare_repair, render_changes
     from scheduler.repair import repair as run_repair
 
-    problem = program_of(program, report)
-    baseline = roster_of(roster, report)
+    read = program_of(program, report)
+    problem = read.value
+    baseline = roster_of(roster, report).value
     if isinstance(now, dt.datetime):
         now = now.strftime("%Y-%m-%dT%H:%M")
     try:
@@ -133,7 +134,7 @@ def repair(
             settings,
             stop,
             out,
-            (),
+            read.warnings,
             extra_sheets=changes_sheets,  # type: ignore[arg-type]
             before_summary=changes_text,
         )

@@ -58,8 +58,8 @@ def simulate(
     if out is not None:
         guard_output_file("--out", out, paths_of(roster, program, calls, rates))
     report = Report()
-    problem = program_of(program, report)
-    simulated = roster_of(roster, report)
+    problem = program_of(program, report).value
+    simulated = roster_of(roster, report).value
     if calls is not None:
         try:
             logged = read_calls(calls, problem)

@@ -18,10 +18,10 @@ from scheduler.app.common import (
     Outcome,
     Report,
     data_frame,
+    load_roster,
     outcome_fields,
     paths_of,
     program_of,
-    read_roster,
     refused,
     search_seconds,
 )
@@ -140,14 +140,15 @@ def solve(
         guard_roster_output("--out", out, paths_of(program, previous, calls))
     stop = never_stopped(stop)
     report = Report(on_note)
-    problem = program_of(program, report)
+    read = program_of(program, report)
+    problem = read.value
     if previous is not None:
         from scheduler.io.read_workbook import with_history
 
-        earlier = read_roster(previous, problem)
+        earlier = load_roster(previous, problem)
         for warning in earlier.warnings:
             report.warn(warning)
-        problem = with_history(problem, earlier.assignments)
+        problem = with_history(problem, earlier.value.assignments)
     logged_calls = _read_calls(calls, problem)
     from scheduler.precheck import precheck
 
@@ -155,7 +156,8 @@ def solve(
     for warning in checked.warnings:
         report.warn(warning)
     if checked.errors:
-        return refuse_infeasible(report, out, problem, None, checked.errors, checked.warnings)
+        warnings = (*read.warnings, *checked.warnings)
+        return refuse_infeasible(report, out, problem, None, checked.errors, warnings)
     params = SolveParams(
         time_limit=settings.time_limit
         if settings.deterministic
@@ -180,6 +182,7 @@ def solve(
         settings,
         stop,
         out,
+        read.warnings,
         checked.warnings,
         simulated=partial(_simulated_response, logged_calls, settings.target_minutes)
         if logged_calls
@@ -228,14 +231,17 @@ def finish(
     settings: SolveSettings,
     stop: StopToken,
     out: Path | None,
-    warnings: Sequence[str],
+    read_warnings: Sequence[str],
+    precheck_warnings: Sequence[str] = (),
     *,
     simulated: Simulated | None = None,
     extra_sheets: Callable[[Roster], list[Callable[..., None]]] | None = None,
     before_summary: Callable[[Roster], Sequence[str]] | None = None,
 ) -> SolveOutcome:
     """After the search (solve and repair): say how a stop ended it, explain an
-    infeasible program, check the roster, write the workbook, sum up."""
+    infeasible program, check the roster, write the workbook, sum up. The program
+    reader's warnings go to the workbook's Summary; the pre-check's only to an
+    infeasible one's."""
     if stop.requested:
         if not result.status.has_roster:
             report.note("Interrupted before any roster was found: nothing written.")
@@ -246,6 +252,7 @@ def finish(
     if result.message and result.status.has_roster:
         report.note(result.message)
     if result.status is SolveStatus.INFEASIBLE:
+        warnings = (*read_warnings, *precheck_warnings)
         return _explain_infeasible(report, out, problem, result, warnings, settings, stop)
     if not result.status.has_roster:
         report.note(f"No roster: {result.status.value}. {result.message}".strip())
@@ -266,7 +273,13 @@ def finish(
         )
         report.wrote(
             write_roster_workbook(
-                out, problem, evaluation, result, extra_sheets=sheets, summary_extra=summary_rows
+                out,
+                problem,
+                evaluation,
+                result,
+                extra_sheets=sheets,
+                summary_extra=summary_rows,
+                warnings=read_warnings,
             )
         )
     if before_summary is not None:

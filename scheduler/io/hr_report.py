@@ -62,9 +62,15 @@ MIN_CHART_WIDTH_CM = 16.0
 
 
 def write_hr_report(
-    path: str | Path, problem: Problem, evaluation: Evaluation, roster: Roster
+    path: str | Path,
+    problem: Problem,
+    evaluation: Evaluation,
+    roster: Roster,
+    warnings: Sequence[str] = (),
+    roster_warnings: Sequence[str] = (),
 ) -> Path:
-    """Write the HR report to `path`, replacing any file there only when complete."""
+    """Write the HR report to `path`, replacing any file there only when complete; the
+    readers' `warnings` (the program's) and `roster_warnings` are in its Summary."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     sheets = {name: workbook.create_sheet(name) for name in SHEETS}
@@ -76,8 +82,9 @@ def write_hr_report(
         extra=(
             ("roster rows read", roster.rows_read),
             ("roster rows unreadable", len(roster.rejected_rows)),
-            *(("roster warning", warning) for warning in roster.warnings),
+            *(("roster warning", warning) for warning in roster_warnings),
         ),
+        warnings=warnings,
     )
     _heatmap_sheet(sheets["Heatmap"], problem, evaluation.coverage)
     _daily_sheet(sheets["Daily"], problem, evaluation.coverage)

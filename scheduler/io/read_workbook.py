@@ -65,6 +65,7 @@ from scheduler.io.tables_spec import (
     ZONES,
     SheetSpec,
 )
+from scheduler.model.loaded import Loaded
 from scheduler.model.problem import (
     HISTORY_LOOKBACK_DAYS,
     MINUTES_PER_DAY,
@@ -104,8 +105,6 @@ MAX_HOURLY_RATE = 10_000
 MAX_ANNUAL_COST = 10_000_000  # of one hire
 MAX_MINUTES = 24 * 60  # an unpaid break, a drive
 MAX_UNITS = 1_000
-#: The end of the reader's warning that `solve` leaves `Hiring` to `plan`.
-SOLVE_IGNORES_HIRING = "for `plan`; `solve` rosters Staff alone"
 MAX_WEIGHT = 1_000
 RULE_MAXIMA: dict[str, float] = {  # the others have their bounds in the model
     "min_rest_hours": MAX_WEEK_HOURS,
@@ -132,15 +131,24 @@ _USED_SHEET_KEYS = frozenset(sheet.key for sheet in INPUT_SHEETS if sheet.used)
 _MAX_LISTED_IDS = 12
 
 
+def load_problem(path: str | Path, *, hiring_used: bool = False) -> Loaded[Problem]:
+    """Read and validate an input workbook (.xlsx) or a folder of `<Sheet>.csv` files;
+    the warnings (unused sheets and columns, rows left out) beside the program.
+
+    `hiring_used`: the caller uses the `Hiring` sheet (`plan`), so the warning that
+    `solve` ignores it is not given."""
+    return _ProblemReader(load_tables(path), hiring_used=hiring_used).read()
+
+
 def read_problem(path: str | Path) -> Problem:
-    """Read and validate an input workbook (.xlsx) or a folder of `<Sheet>.csv` files."""
-    return _ProblemReader(load_tables(path)).read()
+    """The program at `path` without its warnings (`load_problem` gives them)."""
+    return load_problem(path).value
 
 
-def read_problem_tables(tables: Tables) -> Problem:
+def load_problem_tables(tables: Tables, *, hiring_used: bool = False) -> Loaded[Problem]:
     """Read and validate a program from tables already loaded (`io.tables.load_tables`),
-    e.g. with one sheet taken from another file."""
-    return _ProblemReader(tables).read()
+    e.g. with one sheet taken from another file; as `load_problem`."""
+    return _ProblemReader(tables, hiring_used=hiring_used).read()
 
 
 def read_shift_templates(tables: Tables) -> tuple[ShiftTemplate, ...]:
@@ -155,7 +163,13 @@ def read_shift_templates(tables: Tables) -> tuple[ShiftTemplate, ...]:
 
 
 def read_roster(path: str | Path) -> Roster:
-    """Read the `Assignments` sheet of a roster workbook, or `Assignments.csv` in a folder.
+    """The roster at `path` without its warnings (`load_roster` gives them)."""
+    return load_roster(path).value
+
+
+def load_roster(path: str | Path) -> Loaded[Roster]:
+    """Read the `Assignments` sheet of a roster workbook, or `Assignments.csv` in a folder;
+    the warnings (unused columns) beside the roster.
 
     Raises `InputError` only when the file, the sheet or a required column cannot
     be used. A row whose cells cannot be read (a date that is not a date, an
@@ -184,15 +198,13 @@ def read_roster(path: str | Path) -> Roster:
                 )
             )
     letters = {name: letter for name in table.columns if (letter := table.letter(name))}
-    return Roster(
-        assignments=tuple(assignments),
-        rejected_rows=tuple(rejected),
-        warnings=tuple(reader.warnings),
-        column_letters=letters,
+    roster = Roster(
+        assignments=tuple(assignments), rejected_rows=tuple(rejected), column_letters=letters
     )
+    return Loaded(roster, tuple(reader.warnings))
 
 
-def read_previous_roster(path: str | Path, problem: Problem) -> Roster:
+def load_previous_roster(path: str | Path, problem: Problem) -> Loaded[Roster]:
     """A previous roster's `Assignments` rows before `start_date`, to use as History.
 
     Its rows are checked against the program as `History` rows are, and any issue
@@ -212,7 +224,7 @@ def read_previous_roster(path: str | Path, problem: Problem) -> Roster:
     )
     rows = _read_history_rows(reader, table, context, later_rows_allowed=True)
     reader.raise_issues()
-    return Roster(assignments=tuple(rows), warnings=tuple(reader.warnings))
+    return Loaded(Roster(assignments=tuple(rows)), tuple(reader.warnings))
 
 
 def with_history(problem: Problem, rows: Iterable[Assignment]) -> Problem:
@@ -540,8 +552,9 @@ def _hours(minutes: int) -> str:
 
 
 class _ProblemReader(_Reader):
-    def __init__(self, tables: Tables) -> None:
+    def __init__(self, tables: Tables, hiring_used: bool = False) -> None:
         super().__init__(tables, _USED_SHEET_KEYS)
+        self.hiring_used = hiring_used
         self.program: dict[str, Any] = {}
         self.rules = Rules()
         self.max_shift_hours: float | None = self.rules.max_shift_hours
@@ -553,7 +566,7 @@ class _ProblemReader(_Reader):
         self.shift_ids: set[str] | None = None
         self.shift_teams: dict[str, tuple[Team, ...]] = {}
 
-    def read(self) -> Problem:
+    def read(self) -> Loaded[Problem]:
         self._warn_about_sheets()
         self._read_program()
         self._read_rules()
@@ -571,7 +584,7 @@ class _ProblemReader(_Reader):
         history = self._read_history()
         self.raise_issues()
         try:
-            return Problem(
+            problem = Problem(
                 **self.program,
                 rules=self.rules,
                 staff=tuple(staff),
@@ -586,7 +599,6 @@ class _ProblemReader(_Reader):
                 history=tuple(history),
                 travel=tuple(travel),
                 hires=tuple(hires),
-                warnings=tuple(self.warnings),
             )
         except ValidationError as error:
             issues = [
@@ -594,6 +606,7 @@ class _ProblemReader(_Reader):
                 for detail in error.errors()
             ]
             raise InputError(issues) from None
+        return Loaded(problem, tuple(self.warnings))
 
     def _warn_about_sheets(self) -> None:
         for key, table in self.tables.by_key.items():
@@ -1283,14 +1296,14 @@ class _ProblemReader(_Reader):
             )
             if hire is not None:
                 hires.append(hire)
-        if hires:
+        if hires and not self.hiring_used:
             # `solve` must never hire silently: the candidates are for `plan` alone.
             kinds = (
                 "1 kind of candidate hire is"
                 if len(hires) == 1
                 else (f"{len(hires)} kinds of candidate hires are")
             )
-            self.warnings.append(f"Hiring: {kinds} {SOLVE_IGNORES_HIRING}")
+            self.warnings.append(f"Hiring: {kinds} for `plan`; `solve` rosters Staff alone")
         return hires
 
     def _read_history(self) -> list[Assignment]:

@@ -97,12 +97,14 @@ def write_roster_workbook(
     roster: Roster | None = None,
     extra_sheets: Sequence[Callable[[Workbook], None]] = (),
     summary_extra: Sequence[tuple[str, CellValue]] = (),
+    warnings: Sequence[str] = (),
 ) -> Path:
     """Write the output workbook to `path`, replacing any file there only when complete.
 
     `roster` defaults to `result.roster`; one of the two must be given. Each of
     `extra_sheets` adds its sheet after the others (a repair's `Changes`);
-    `summary_extra` rows follow the status in `Summary` (simulated response times).
+    `summary_extra` rows follow the status in `Summary` (simulated response times);
+    `warnings` (the program reader's) are `warning` rows at its end.
     """
     if roster is None:
         if result is None:
@@ -113,7 +115,7 @@ def write_roster_workbook(
     workbook = Workbook()
     workbook.remove(workbook.active)
     write_summary_sheet(
-        workbook.create_sheet("Summary"), problem, evaluation, result, summary_extra
+        workbook.create_sheet("Summary"), problem, evaluation, result, summary_extra, warnings
     )
     table_sheet(workbook.create_sheet("Assignments"), *assignments_table(problem, roster))
     write_coverage_sheet(workbook.create_sheet("Coverage"), evaluation)
@@ -136,10 +138,12 @@ def write_summary_sheet(
     evaluation: Evaluation,
     result: SolveResult | None,
     extra: Sequence[tuple[str, CellValue]] = (),
+    warnings: Sequence[str] = (),
 ) -> None:
     """Key figures as `key`/`value` rows; the solver's numbers only when `result` is given.
 
-    `extra` rows follow the status (what a caller knows about the roster it checked).
+    `extra` rows follow the status (what a caller knows about the roster it checked);
+    `warnings` (the program reader's) end it, after the clock's.
     """
     parts = evaluation.parts
     rows: list[tuple[str, CellValue]] = [
@@ -189,7 +193,7 @@ def write_summary_sheet(
     rows += [(f"weight: {name}", weight) for name, weight in STAGE2_WEIGHTS.items()]
     if result is not None and result.message:
         rows.append(("message", result.message))
-    rows += [("warning", warning) for warning in (*clock_warnings(problem), *problem.warnings)]
+    rows += [("warning", warning) for warning in (*clock_warnings(problem), *warnings)]
 
     table_sheet(sheet, ("key", "value"), rows)
     for row in range(2, len(rows) + 2):
@@ -318,9 +322,10 @@ def write_violations_sheet(sheet: Worksheet, evaluation: Evaluation) -> None:
 def write_infeasible_workbook(
     path: str | Path, problem: Problem, explanation: Sequence[str], warnings: Sequence[str] = ()
 ) -> Path:
-    """A workbook with only its `Summary`: the program, status `infeasible`, and why the
-    rules cannot all hold (one `explanation` row per conflict). It is written beside
-    the roster `path`, as `<name>.infeasible.xlsx`, never over a roster."""
+    """A workbook with only its `Summary`: the program, status `infeasible`, why the
+    rules cannot all hold (one `explanation` row per conflict) and `warnings` (the
+    reader's and the pre-check's). It is written beside the roster `path`, as
+    `<name>.infeasible.xlsx`, never over a roster."""
     rows: list[tuple[str, CellValue]] = [
         ("program", problem.name),
         ("horizon start", problem.start_date.isoformat()),
@@ -329,7 +334,7 @@ def write_infeasible_workbook(
         ("generated at", dt.datetime.now().astimezone().isoformat(timespec="seconds")),
         ("status", "infeasible"),
         *(("explanation", line) for line in explanation),
-        *(("warning", line) for line in (*warnings, *clock_warnings(problem), *problem.warnings)),
+        *(("warning", line) for line in (*clock_warnings(problem), *warnings)),
     ]
     workbook = Workbook()
     sheet = workbook.active

@@ -378,7 +378,6 @@ class Problem(Frozen):
     # IANA name of the zone every input time is local to (`Program.time_zone`); None:
     # times are taken as they are, daylight saving is not applied.
     time_zone: str | None = None
-    warnings: tuple[str, ...] = ()
 
     @field_validator("time_zone")
     @classmethod

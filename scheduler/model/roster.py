@@ -40,10 +40,9 @@ class Roster(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     assignments: tuple[Assignment, ...] = ()
-    # Rows of a hand-edited workbook that could not be read, and what the reader noticed
-    # without refusing the file (unused columns).
+    # Rows of a hand-edited workbook that could not be read (its reader's warnings
+    # travel beside the roster: `model.loaded.Loaded`).
     rejected_rows: tuple[RejectedRow, ...] = ()
-    warnings: tuple[str, ...] = ()
     # Column name -> Excel letter in the `Assignments` sheet read, so that a later
     # message about a row (repair's) can name its cell.
     column_letters: dict[str, str] = Field(default_factory=dict)

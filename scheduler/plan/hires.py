@@ -21,8 +21,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from scheduler.evaluate import evaluate, hire_costs, hired_only
-from scheduler.io.read_workbook import SOLVE_IGNORES_HIRING
-from scheduler.io.tables_spec import HIRING
 from scheduler.model.problem import Hire, Person, PersonRules, Problem, Role, Team
 from scheduler.model.report import Evaluation
 from scheduler.model.result import HireLimits, SolveParams, SolveResult, SolveStatus
@@ -254,18 +252,8 @@ def _plan_of(program: Problem, result: SolveResult, started: float, limits: Hire
 
 
 def _plain(program: Problem) -> Problem:
-    """Without `Hiring` rows nor the reader's warning about them: a plain roster's program."""
-    return without_hiring_warning(program).replaced(hires=())
-
-
-def without_hiring_warning(program: Problem) -> Problem:
-    """Without the reader's warning that `solve` ignores `Hiring` (`plan` uses it)."""
-    warnings = tuple(
-        w
-        for w in program.warnings
-        if not (w.startswith(f"{HIRING.name}: ") and w.endswith(SOLVE_IGNORES_HIRING))
-    )
-    return program.replaced(warnings=warnings)
+    """Without `Hiring` rows: a plain roster's program."""
+    return program.replaced(hires=())
 
 
 def _real_staff(staff: Iterable[Person]) -> tuple[Person, ...]:

@@ -57,10 +57,12 @@ from scheduler.io.read_cells import (
 from scheduler.io.read_workbook import (
     MAX_UNITS,
     RULE_MAXIMA,
-    read_problem_tables,
+    load_problem,
+    load_problem_tables,
     read_shift_templates,
 )
 from scheduler.io.tables import CellValue, DataRow, Table, Tables, load_tables, read_csv_file
+from scheduler.model.loaded import Loaded
 from scheduler.model.problem import (
     MINUTES_PER_DAY,
     PERSON_RULE_NAMES,
@@ -753,10 +755,13 @@ def describe_change(change: Change) -> str:
     return f"hire at most {change.max_count} {change.hire_id}"
 
 
-def read_problem_with_hiring(path: str | Path, hiring: Path) -> Problem:
-    """The program at `path` with its `Hiring` sheet taken from `hiring` instead: one
-    .csv file with the Hiring columns, or a workbook or CSV folder with a Hiring sheet.
-    Checked as the program's own Hiring sheet is (zones, teams, roles, costs)."""
+def load_problem_for_plan(path: str | Path, hiring: Path | None = None) -> Loaded[Problem]:
+    """The program at `path` as `plan` reads it, its `Hiring` sheet used (so no warning
+    that `solve` ignores it); with `hiring`, that sheet is taken from there instead:
+    one .csv file with the Hiring columns, or a workbook or CSV folder with a Hiring
+    sheet, checked as the program's own Hiring sheet is (zones, teams, roles, costs)."""
+    if hiring is None:
+        return load_problem(path, hiring_used=True)
     if hiring.suffix.lower() == ".csv":
         if not hiring.is_file():
             raise InputError(InputIssue(sheet=hiring.name, message=f"no such file: {hiring}"))
@@ -772,4 +777,4 @@ def read_problem_with_hiring(path: str | Path, hiring: Path) -> Problem:
     tables = load_tables(path)
     tables.by_key["hiring"] = table
     tables.failed.discard("hiring")
-    return read_problem_tables(tables)
+    return load_problem_tables(tables, hiring_used=True)

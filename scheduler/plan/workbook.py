@@ -58,10 +58,10 @@ def file_name(scenario: str) -> str:
 
 @contextmanager
 def plan_rosters_written(
-    plan_path: Path, outcomes: Sequence[tuple[Scenario, PlanOutcome]]
+    plan_path: Path, outcomes: Sequence[tuple[Scenario, PlanOutcome]], warnings: Sequence[str]
 ) -> Iterator[list[ScenarioPlan]]:
-    """Write each plan's roster (hired people as staff) and check it independently;
-    the block then writes the plan workbook.
+    """Write each plan's roster (hired people as staff, the program reader's `warnings`
+    in its Summary) and check it independently; the block then writes the plan workbook.
 
     The folder is replaced as a whole, once the block has succeeded: the rosters are
     written to a new folder that then takes the old one's place, so the folder never
@@ -71,7 +71,7 @@ def plan_rosters_written(
     staging = folder.with_name(f".{folder.name}.new")
     shutil.rmtree(staging, ignore_errors=True)  # left by a run that was killed
     try:
-        plans = _write_checked_rosters(staging, outcomes)
+        plans = _write_checked_rosters(staging, outcomes, warnings)
         staging.mkdir(parents=True, exist_ok=True)  # even when no plan has a roster
         yield [
             replace(plan, roster_file=folder / plan.roster_file.name) if plan.roster_file else plan
@@ -88,7 +88,7 @@ def plan_rosters_written(
 
 
 def _write_checked_rosters(
-    folder: Path, outcomes: Sequence[tuple[Scenario, PlanOutcome]]
+    folder: Path, outcomes: Sequence[tuple[Scenario, PlanOutcome]], warnings: Sequence[str]
 ) -> list[ScenarioPlan]:
     plans: list[ScenarioPlan] = []
     used: set[str] = set()
@@ -104,7 +104,7 @@ def _write_checked_rosters(
         evaluation = plan.roster_check
         assert evaluation is not None  # a plan with a roster is checked (hires._plan_of)
         written = write_roster_workbook(
-            folder / f"{name}.xlsx", plan.problem, evaluation, plan.result
+            folder / f"{name}.xlsx", plan.problem, evaluation, plan.result, warnings=warnings
         )
         plans.append(ScenarioPlan(scenario, outcome, written, len(evaluation.hard_violations)))
     return plans

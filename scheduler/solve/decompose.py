@@ -359,7 +359,6 @@ def _sub_problem(problem: Problem, zones: Sequence[str], people: set[str]) -> Pr
         pairs=tuple(
             rule for rule in problem.pairs if rule.clinician_id in people and rule.peer_id in people
         ),
-        warnings=(),
     )
     return Problem.model_validate(values)
 
