@@ -9,6 +9,7 @@ names a file: downloads go by item id and the index of a file the job recorded.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
 import multiprocessing
@@ -20,11 +21,16 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from multiprocessing.synchronize import Event
 from pathlib import Path
 from typing import Any
 
 log = logging.getLogger("scheduler.web")
+
+#: A job's stop request: one shared byte the worker polls. Not a multiprocessing
+#: Event: its set() waits for every waiter to wake, and a worker that exited while
+#: waiting never does, so Stop (or the server's shutdown) hung forever.
+StopFlag = ctypes.c_byte
+STOP_POLL_SECONDS = 0.2
 
 QUEUED, RUNNING, FINISHED, STOPPED, FAILED = "queued", "running", "finished", "stopped", "failed"
 DONE = (FINISHED, STOPPED, FAILED)
@@ -215,7 +221,7 @@ class Runner:
         self.store = store
         self.parallel = parallel or default_parallel()
         self.context = multiprocessing.get_context("spawn")
-        self.running: dict[str, tuple[multiprocessing.process.BaseProcess, Event]] = {}
+        self.running: dict[str, tuple[multiprocessing.process.BaseProcess, StopFlag]] = {}
         self.lock = threading.Lock()
         self.closing = threading.Event()
         self.thread: threading.Thread | None = None
@@ -230,7 +236,7 @@ class Runner:
         with self.lock:
             running = list(self.running.items())
         for _, (_, stop) in running:
-            stop.set()
+            stop.value = 1
         for _, (process, _) in running:
             process.join(timeout=20)
             if process.is_alive():
@@ -246,7 +252,7 @@ class Runner:
         with self.lock:
             running = self.running.get(item_id)
         if running is not None:
-            running[1].set()
+            running[1].value = 1
         elif item.status == QUEUED:
             self.store.update(item_id, status=STOPPED, error="Cancelled before it started.")
         return True
@@ -275,7 +281,7 @@ class Runner:
             return
         queued = sorted(self.store.items(status=QUEUED), key=lambda item: item.created)
         for item in queued[:free]:
-            stop = self.context.Event()
+            stop: StopFlag = self.context.RawValue(ctypes.c_byte, 0)
             process = self.context.Process(
                 target=run_worker,
                 args=(str(self.store.workspace), item.id, stop),
@@ -289,7 +295,7 @@ class Runner:
                 self.running[item.id] = (process, stop)
 
 
-def run_worker(workspace: str, item_id: str, stop_event: Event) -> None:
+def run_worker(workspace: str, item_id: str, stop_flag: StopFlag) -> None:
     """A worker process: run one job through the application layer, record its outcome."""
     from scheduler.app import StopToken
     from scheduler.web.work import run_job
@@ -302,7 +308,8 @@ def run_worker(workspace: str, item_id: str, stop_event: Event) -> None:
     token = StopToken()
 
     def watch() -> None:
-        stop_event.wait()
+        while not stop_flag.value:
+            time.sleep(STOP_POLL_SECONDS)
         token.request(143)
 
     threading.Thread(target=watch, daemon=True).start()

@@ -494,6 +494,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         request: Request,
         item_id: str,
         scenarios: UploadFile | None = None,
+        hiring: UploadFile | None = None,
         csrf: str = Form(""),
         time_limit: float = Form(30.0),
         frontier: bool = Form(False),
@@ -509,6 +510,10 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             store.folder(job).mkdir()
             received = await receive(scenarios, store.folder(job), (".csv", ".xlsx"), "scenarios")
             params["scenarios_file"] = received.name
+        if hiring is not None and hiring.filename:
+            store.folder(job).mkdir(exist_ok=True)
+            received = await receive(hiring, store.folder(job), (".csv",), "hiring")
+            params["hiring_file"] = received.name
         store.add(
             "plan", f"Hiring plan for {item.title}", item_id=job, program_id=item_id, params=params
         )

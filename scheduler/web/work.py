@@ -135,6 +135,7 @@ def run_job(store: Store, item: Item, sink: ProgressSink, stop: app.StopToken) -
     elif item.kind == "plan":
         assert item.program_id is not None
         scenarios = params.get("scenarios_file")
+        hiring = params.get("hiring_file")
 
         def on_plan(event: app.PlanProgress) -> None:
             sink({"done": event.done, "total": event.total, "description": event.description})
@@ -149,6 +150,7 @@ def run_job(store: Store, item: Item, sink: ProgressSink, stop: app.StopToken) -
             ),
             out=folder / "plan.xlsx",
             scenarios=folder / scenarios if scenarios else None,
+            hiring=folder / hiring if hiring else None,
             on_progress=on_plan,
             stop=stop,
         )

@@ -368,3 +368,16 @@ def test_the_web_app_calls_only_the_application_layer() -> None:
     ]
     assert forbidden == []
     assert "scheduler.evaluate" not in imported
+
+
+def test_an_uploaded_hiring_csv_takes_the_place_of_the_programs_sheet(solved: Solved) -> None:
+    # A bad role in the upload is reported by the plan job: the file was the one read.
+    csrf = csrf_of(solved.client)
+    hiring = b"hire_id,role,teams,home_zone,annual_cost,max_count\nX,nurse,adult,Central,90000,1\n"
+    response = solved.client.post(
+        f"/plan/{solved.program}",
+        data={"csrf": csrf, "time_limit": 3},
+        files={"hiring": ("Hiring.csv", hiring)},
+    )
+    text = html.unescape(wait_done(solved.client, item_id(response), 180))
+    assert "Hiring" in text and "nurse" in text
