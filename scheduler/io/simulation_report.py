@@ -139,10 +139,8 @@ def read_rates(path: Path, problem: Problem) -> tuple[Rates, dict[RateKey, float
     if table is None:
         raise InputError(InputIssue(sheet=RATES_SHEET, message=tables.where_missing(RATES_SHEET)))
     missing = [c for c in RATES_REQUIRED if c not in table.columns]
-    if missing:
-        raise InputError(
-            InputIssue(sheet=table.sheet, row=1, message=f"missing column(s): {', '.join(missing)}")
-        )
+    if missing:  # a title row above the header is named, as every other reader does
+        raise InputError(table.missing_columns(missing, RATES_REQUIRED, RATES_REQUIRED))
     zones = {zone.zone_id for zone in problem.zones}
     rates: Rates = {}
     busy: dict[RateKey, float] = {}
