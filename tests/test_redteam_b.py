@@ -36,3 +36,45 @@ def test_simulate_rates_header_below_a_title_row_is_found_and_named(tmp_path: Pa
         "delete rows 1-2 above it so that the header is row 1"
     ) in result.stderr
     assert not out.exists()
+
+
+def _log(path: Path, rows: list[str]) -> Path:
+    path.write_text("received_at,zone,team\n" + "".join(f"{row}\n" for row in rows))
+    return path
+
+
+def test_a_mistyped_year_in_the_call_log_is_refused_not_averaged_in(tmp_path: Path) -> None:
+    # Before: one call dated 2062 stretched the span to 36 years and halved the sample's
+    # Demand (669 -> 322 unit-hours a week), exit 0, no word.
+    weeks = [f"2026-03-{day:02d}T09:05,N,adult" for day in range(2, 16)]
+    calls = _log(tmp_path / "calls.csv", [*weeks, "2062-03-16T09:05,N,adult"])
+    out = tmp_path / "demand.xlsx"
+    result = runner.invoke(
+        app, ["demand", "--inputs", str(SMALL), "--calls", str(calls), "--out", str(out)]
+    )
+    assert result.exit_code == 2, result.output
+    assert (
+        "calls.csv!A16 (received_at): no call for 13150 days between row 15 (2026-03-15) "
+        "and row 16 (2062-03-16)"
+    ) in result.stderr
+    assert not out.exists()
+    # 28 days without a call (the most allowed) is still one stretch.
+    calls = _log(tmp_path / "calls.csv", ["2026-03-02T09:05,N,adult", "2026-03-30T09:05,N,adult"])
+    result = runner.invoke(
+        app, ["demand", "--inputs", str(SMALL), "--calls", str(calls), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_a_call_log_pasted_in_twice_is_warned_about(tmp_path: Path) -> None:
+    # Before: every call counted twice (the sample's 669 unit-hours became 821), no word.
+    rows = ["2026-03-02T09:05,N,adult", "2026-03-02T10:05,N,adult"]
+    calls = _log(tmp_path / "calls.csv", [*rows, "", *rows])
+    out = tmp_path / "demand.xlsx"
+    result = runner.invoke(
+        app, ["demand", "--inputs", str(SMALL), "--calls", str(calls), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "warning: calls.csv: 2 row(s) repeat an earlier row exactly (row 5 is row 2)"
+    ) in result.stderr

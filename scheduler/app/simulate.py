@@ -62,7 +62,7 @@ def simulate(
     simulated = roster_of(roster, report).value
     if calls is not None:
         try:
-            logged = read_calls(calls, problem)
+            logged = read_calls(calls, problem, averaged=False)  # replayed, not averaged
         except InputError as error:
             raise refused(calls, error) from None
         mean_busy = mean_busy_minutes(logged, None)

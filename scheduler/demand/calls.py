@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import math
 import sys
 from collections import Counter
@@ -33,6 +34,9 @@ JUVENILE_BELOW_AGE = 18
 HOURS_PER_DAY = 24
 MAX_CALL_LOG_BYTES = 50 * 1024 * 1024
 MAX_BUSY_MINUTES = 24 * 60  # more would overflow the Erlang sums, or make them crawl
+#: Rates are averaged over the log's whole span: a longer stretch without a single call
+#: (a mistyped year, two logs pasted together) would dilute every rate, so it is refused.
+MAX_CALL_GAP_DAYS = 28
 
 _Issue = Callable[[str, str], None]  # records an issue: (column, message)
 
@@ -93,8 +97,10 @@ def _missing_columns(header: Sequence[str]) -> list[str]:
     ]
 
 
-def read_calls(path: str | Path, problem: Problem) -> list[Call]:
-    """Read and check a call log; every bad cell is reported at once (file, row, column)."""
+def read_calls(path: str | Path, problem: Problem, *, averaged: bool = True) -> list[Call]:
+    """Read and check a call log; every bad cell is reported at once (file, row, column).
+    `averaged`: its rates are averaged over its span, which a long gap would dilute, so
+    one is refused (a replay of the log's own calls passes False)."""
     source = Path(path)
     sheet = source.name
     if not source.is_file():
@@ -138,6 +144,9 @@ def read_calls(path: str | Path, problem: Problem) -> list[Call]:
             zone_of_neighborhood.setdefault(neighborhood.strip().lower(), zone.zone_id)
     issues: list[InputIssue] = []
     calls: list[Call] = []
+    call_rows: list[int] = []
+    first_row_of: dict[tuple[tuple[str, str], ...], int] = {}
+    repeats: list[tuple[int, int]] = []  # (row, the earlier row it repeats)
     with_offset = without_offset = 0
     for number, values in enumerate(rows[1:], start=2):
         cells = {
@@ -147,6 +156,9 @@ def read_calls(path: str | Path, problem: Problem) -> list[Call]:
         }
         if not cells:
             continue  # blank rows are ignored, as in the workbook
+        earlier = first_row_of.setdefault(tuple(sorted(cells.items())), number)
+        if earlier != number:
+            repeats.append((number, earlier))
 
         def issue(column: str, message: str, row: int = number) -> None:
             issues.append(
@@ -183,13 +195,47 @@ def read_calls(path: str | Path, problem: Problem) -> list[Call]:
         if len(issues) == before:
             assert received_at is not None and zone_id is not None and team is not None
             calls.append(Call(received_at, zone_id, team, busy))
+            call_rows.append(number)
     if issues:
         raise InputError(issues)
     if not calls:
         raise InputError(InputIssue(sheet=sheet, message="the call log has no calls"))
+    if averaged:
+        _refuse_a_long_gap(sheet, calls, call_rows, columns)
+    if repeats:
+        row, earlier = repeats[0]
+        print(
+            f"warning: {sheet}: {len(repeats)} row(s) repeat an earlier row exactly (row {row} "
+            f"is row {earlier}); each is counted as a call: remove them if the log was "
+            "pasted in twice",
+            file=sys.stderr,
+        )
     for warning in offset_warnings(problem, with_offset, without_offset):
         print(f"warning: {sheet}: {warning}", file=sys.stderr)
     return calls
+
+
+def _refuse_a_long_gap(
+    sheet: str, calls: list[Call], rows: list[int], columns: dict[str, int]
+) -> None:
+    """Refuse a log with more than MAX_CALL_GAP_DAYS between two calls, naming both rows."""
+    order = sorted(range(len(calls)), key=lambda i: calls[i].received_at)
+    for before, after in itertools.pairwise(order):
+        gap = calls[after].received_at - calls[before].received_at
+        if gap > dt.timedelta(days=MAX_CALL_GAP_DAYS):
+            raise InputError(
+                InputIssue(
+                    sheet=sheet,
+                    row=rows[after],
+                    column="received_at",
+                    column_letter=get_column_letter(columns["received_at"] + 1),
+                    message=f"no call for {gap.days} days between row {rows[before]} "
+                    f"({calls[before].received_at:%Y-%m-%d}) and row {rows[after]} "
+                    f"({calls[after].received_at:%Y-%m-%d}): rates are averaged over the "
+                    f"log's whole span, so a gap over {MAX_CALL_GAP_DAYS} days would make "
+                    "every rate too low; correct the date, or give one stretch of calls",
+                )
+            )
 
 
 def offset_warnings(problem: Problem, with_offset: int, without_offset: int) -> list[str]:
