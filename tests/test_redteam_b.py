@@ -78,3 +78,16 @@ def test_a_call_log_pasted_in_twice_is_warned_about(tmp_path: Path) -> None:
     assert (
         "warning: calls.csv: 2 row(s) repeat an earlier row exactly (row 5 is row 2)"
     ) in result.stderr
+
+
+def test_a_call_log_column_that_appears_twice_is_refused(tmp_path: Path) -> None:
+    # Before: the second `zone` column silently won (every call sized in S, not N).
+    calls = tmp_path / "calls.csv"
+    calls.write_text("received_at,zone,team,zone\n2026-03-02T09:05,N,adult,S\n")
+    out = tmp_path / "demand.xlsx"
+    result = runner.invoke(
+        app, ["demand", "--inputs", str(SMALL), "--calls", str(calls), "--out", str(out)]
+    )
+    assert result.exit_code == 2, result.output
+    assert "calls.csv!D1 (zone): column 'zone' appears twice (B and D); keep one" in result.stderr
+    assert not out.exists()

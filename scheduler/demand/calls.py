@@ -119,7 +119,21 @@ def read_calls(path: str | Path, problem: Problem, *, averaged: bool = True) -> 
     for warning in warnings:  # read_calls returns calls only; the CLI prints warnings so
         print(f"warning: {warning}", file=sys.stderr)
     header = [name.strip().lower() for name in rows[0]] if rows else []
-    columns = {name: position for position, name in enumerate(header) if name}
+    columns: dict[str, int] = {}
+    for position, name in enumerate(header):
+        if name in columns:  # as the workbook reader says: which value counts is unknown
+            first, again = get_column_letter(columns[name] + 1), get_column_letter(position + 1)
+            raise InputError(
+                InputIssue(
+                    sheet=sheet,
+                    row=1,
+                    column=name,
+                    column_letter=again,
+                    message=f"column '{name}' appears twice ({first} and {again}); keep one",
+                )
+            )
+        if name:
+            columns[name] = position
     missing = _missing_columns(header)
     if missing:
         # A title row above the header: name where the header is, not what is missing.
