@@ -91,3 +91,38 @@ def test_a_call_log_column_that_appears_twice_is_refused(tmp_path: Path) -> None
     assert result.exit_code == 2, result.output
     assert "calls.csv!D1 (zone): column 'zone' appears twice (B and D); keep one" in result.stderr
     assert not out.exists()
+
+
+def _demand(tmp_path: Path, *options: str) -> tuple[int, str, Path]:
+    tmp_path.mkdir(exist_ok=True)
+    calls = _log(tmp_path / "calls.csv", ["2026-03-02T09:05,N,adult", "2026-03-09T09:05,N,adult"])
+    out = tmp_path / "demand.xlsx"
+    args = ["demand", "--inputs", str(SMALL), "--calls", str(calls), "--out", str(out)]
+    result = runner.invoke(app, [*args, *options])
+    return result.exit_code, result.stderr, out
+
+
+def test_demand_beyond_what_can_be_read_back_is_said_of_the_log(tmp_path: Path) -> None:
+    # Before: --growth 1000 wrote 1000 calls an hour that `simulate --rates` refuses;
+    # --growth 1e300 (or --busy-minutes 1e9) walked Erlang C upwards for ever; a log
+    # of a million rows was blamed on the input ("Demand!F2 required_units 2345").
+    code, stderr, out = _demand(tmp_path, "--growth", "1000")
+    assert code == 2
+    assert stderr.endswith(
+        "Demand: Mon 09:00 N adult comes to 1000 calls an hour (--growth 1000), above the 200 "
+        "a Demand can be sized for; check the call log for rows repeated or misdated, or "
+        "lower --growth\n"
+    )
+    assert not out.exists()
+    # 1 call an hour busy 1440 minutes: a load of 24 units, still sized.
+    assert _demand(tmp_path, "--busy-minutes", "1440")[0] == 0
+    code, stderr, out = _demand(tmp_path / "more", "--busy-minutes", "1441")
+    assert (code, stderr.splitlines()[-1]) == (
+        2,
+        "--busy-minutes 1441: expected minutes above 0 and at most 1440",
+    )
+    code, stderr, _ = _demand(tmp_path / "inf", "--growth", "inf")  # before: a traceback
+    assert (code, stderr.splitlines()[-1]) == (
+        2,
+        "--growth inf: expected a finite factor, e.g. 1.1",
+    )

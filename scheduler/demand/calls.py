@@ -25,6 +25,8 @@ from openpyxl.utils import get_column_letter
 from scheduler.demand.erlang import service_level, units_needed
 from scheduler.errors import InputError, InputIssue
 from scheduler.io.read_cells import FIRST_DATE, LAST_DATE
+from scheduler.io.read_workbook import MAX_UNITS
+from scheduler.io.simulation_report import MAX_CALLS_PER_HOUR
 from scheduler.io.tables import CsvFileError, read_csv_rows
 from scheduler.model.calendar import Clock
 from scheduler.model.problem import WEEKDAYS, Problem, Team
@@ -413,6 +415,8 @@ def hourly_needs(calls: list[Call], problem: Problem, settings: DemandSettings) 
                     count = counts[(weekday, hour, zone.zone_id, team)]
                     days = occurrences[weekday]
                     rate = count / days * settings.growth if days else 0.0
+                    if not rate <= MAX_CALLS_PER_HOUR:  # NaN too: sized in O(units)
+                        raise _too_much(weekday, hour, zone.zone_id, team, settings, rate=rate)
                     if settings.operating_hours is None:
                         operating = rate > 0
                     else:
@@ -423,6 +427,8 @@ def hourly_needs(calls: list[Call], problem: Problem, settings: DemandSettings) 
                         units = units_needed(rate, busy, wait, settings.service_level)
                     if operating:
                         units = max(units, settings.min_units)
+                    if units > MAX_UNITS:
+                        raise _too_much(weekday, hour, zone.zone_id, team, settings, units=units)
                     load = rate * busy / 60.0
                     level = service_level(load, units, wait, busy) if rate > 0 else 1.0
                     needs.append(
@@ -431,6 +437,33 @@ def hourly_needs(calls: list[Call], problem: Problem, settings: DemandSettings) 
                         )
                     )
     return needs
+
+
+def _too_much(
+    weekday: int,
+    hour: int,
+    zone: str,
+    team: Team,
+    settings: DemandSettings,
+    *,
+    rate: float | None = None,
+    units: int | None = None,
+) -> InputError:
+    """Rates or units that `solve` and `simulate` would refuse to read: said here, of the
+    log, rather than as a bad cell of a Demand sheet the user never wrote."""
+    where = f"{WEEKDAYS[weekday]} {hour:02d}:00 {zone} {team.value}"
+    growth = f" (--growth {settings.growth:g})" if settings.growth != 1 else ""
+    if rate is not None:
+        found = f"comes to {rate:g} calls an hour{growth}, above the {MAX_CALLS_PER_HOUR}"
+    else:
+        found = f"needs {units} units{growth}, above the {MAX_UNITS}"
+    return InputError(
+        InputIssue(
+            sheet="Demand",
+            message=f"{where} {found} a Demand can be sized for; check the call log for rows "
+            "repeated or misdated" + (", or lower --growth" if growth else ""),
+        )
+    )
 
 
 def _citywide_zones(problem: Problem, settings: DemandSettings) -> dict[Team, str]:
