@@ -126,3 +126,35 @@ def test_demand_beyond_what_can_be_read_back_is_said_of_the_log(tmp_path: Path) 
         2,
         "--growth inf: expected a finite factor, e.g. 1.1",
     )
+
+
+def test_simulate_refuses_a_roster_of_another_program(tmp_path: Path) -> None:
+    # Before: the hartford sample's roster simulated against the small program gave
+    # figures (exit 0) for units of people, shifts and zones the program lacks; a row
+    # whose date could not be read was dropped without a word.
+    from scheduler.evaluate import evaluate
+    from scheduler.io.read_workbook import read_problem
+    from scheduler.io.write_workbook import write_roster_workbook
+    from scheduler.model.roster import Roster
+    from tests.factories import make_roster, unit
+
+    problem = read_problem(SMALL)
+    rows = unit(problem, "C1", "P1", 0, "D8", zone="N")
+    foreign = make_roster(*(a.model_copy(update={"employee_id": "C9", "zone": "X"}) for a in rows))
+    roster = tmp_path / "roster.xlsx"
+    foreign = Roster(assignments=foreign.assignments)
+    write_roster_workbook(roster, problem, evaluate(problem, foreign), roster=foreign)
+    calls = _log(tmp_path / "calls.csv", ["2026-03-02T09:05,N,adult"])
+    out = tmp_path / "report.xlsx"
+    args = ["simulate", str(roster), "--inputs", str(SMALL), "--calls", str(calls)]
+    result = runner.invoke(app, [*args, "--replications", "2", "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "Assignments!H2 (employee_id): employee 'C9' is not in Staff" in result.stderr
+    assert "Assignments!F2 (zone): zone 'X' is not in Zones" in result.stderr
+    assert not out.exists()
+    book = openpyxl.load_workbook(_small_roster_workbook(tmp_path))
+    book["Assignments"]["A2"] = "garbage"
+    book.save(roster)
+    result = runner.invoke(app, [*args, "--replications", "2"])
+    assert result.exit_code == 2, result.output
+    assert "Assignments!A2 (date): date 'garbage' is not a date" in result.stderr
