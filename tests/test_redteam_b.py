@@ -158,3 +158,17 @@ def test_simulate_refuses_a_roster_of_another_program(tmp_path: Path) -> None:
     result = runner.invoke(app, [*args, "--replications", "2"])
     assert result.exit_code == 2, result.output
     assert "Assignments!A2 (date): date 'garbage' is not a date" in result.stderr
+
+
+def test_simulate_rates_with_one_slot_twice_are_refused(tmp_path: Path) -> None:
+    # Before: the second row's 5 calls an hour silently replaced the first's 0.5.
+    from tests.test_simulate import _rates_workbook
+
+    roster = _small_roster_workbook(tmp_path)
+    rates = _rates_workbook(
+        tmp_path, [("Mon", 9, "N", "adult", 0.5, 60), ("Mon", 9, "N", "adult", 5, 60)]
+    )
+    args = ["simulate", str(roster), "--inputs", str(SMALL), "--rates", str(rates)]
+    result = runner.invoke(app, [*args, "--replications", "2"])
+    assert result.exit_code == 2, result.output
+    assert "Rates!A3 (weekday): Mon 09:00 N adult is also on row 2; keep one" in result.stderr
