@@ -172,3 +172,30 @@ def test_simulate_rates_with_one_slot_twice_are_refused(tmp_path: Path) -> None:
     result = runner.invoke(app, [*args, "--replications", "2"])
     assert result.exit_code == 2, result.output
     assert "Rates!A3 (weekday): Mon 09:00 N adult is also on row 2; keep one" in result.stderr
+
+
+def test_plan_never_deletes_what_no_plan_wrote_in_a_rosters_folder(tmp_path: Path) -> None:
+    # Before: `plan --out old_rosters/inner.xlsx` was written inside an earlier plan's
+    # rosters folder, and the earlier plan's next run replaced that folder as a whole,
+    # deleting inner.xlsx, inner_rosters/ and anything else kept there.
+    from tests.test_plan_cli import tiny_program
+
+    program = tiny_program(tmp_path / "tiny")
+    (tmp_path / "old.xlsx").write_bytes(b"a plan")
+    rosters = tmp_path / "old_rosters"
+    rosters.mkdir()
+    (rosters / "as-is.xlsx").write_bytes(b"a roster")
+    args = ["plan", str(program), "--time-limit", "1", "-q", "--out"]
+    result = runner.invoke(app, [*args, str(rosters / "inner.xlsx")])
+    assert result.exit_code == 2, result.output
+    assert "is inside the rosters folder of the plan old.xlsx" in result.stderr
+    assert sorted(p.name for p in rosters.iterdir()) == ["as-is.xlsx"]
+    (rosters / "kept").mkdir()
+    (rosters / "notes.txt").write_text("mine")
+    result = runner.invoke(app, [*args, str(tmp_path / "old.xlsx")])
+    assert result.exit_code == 2, result.output
+    assert "its rosters folder old_rosters/ holds kept, notes.txt, which no plan wrote" in (
+        result.stderr
+    )
+    assert (rosters / "notes.txt").read_text() == "mine"
+    assert (tmp_path / "old.xlsx").read_bytes() == b"a plan"
