@@ -199,3 +199,26 @@ def test_plan_never_deletes_what_no_plan_wrote_in_a_rosters_folder(tmp_path: Pat
     )
     assert (rosters / "notes.txt").read_text() == "mine"
     assert (tmp_path / "old.xlsx").read_bytes() == b"a plan"
+
+
+def test_plan_names_the_hiring_file_whose_rows_are_bad(tmp_path: Path) -> None:
+    # Before: "Cannot use tiny: ... Hiring!B2 (role)" sent the user to the program's own
+    # (good) Hiring sheet, not to the --hiring file that held the bad row.
+    from tests.test_plan_cli import tiny_program
+
+    program = tiny_program(tmp_path / "tiny")
+    hiring = tmp_path / "hires.csv"
+    hiring.write_text(
+        "hire_id,role,teams,home_zone,min_hours_per_week,max_hours_per_week,annual_cost,"
+        "hourly_rate,max_count\nX,wizard,adult,N,0,40,50000,30,1\n"
+    )
+    out = tmp_path / "plan.xlsx"
+    result = runner.invoke(
+        app, ["plan", str(program), "--hiring", str(hiring), "--out", str(out), "-q"]
+    )
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines()[-2:] == [
+        f"Cannot use {hiring}: 1 problem(s) found.",
+        "Hiring!B2 (role): role 'wizard' is not one of clinician, peer",
+    ]
+    assert not out.exists()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from scheduler.app.common import (
     Outcome,
+    Refused,
     Report,
     bad_option,
     outcome_fields,
@@ -303,7 +304,17 @@ def _program(program: Path | Problem, hiring: Path | None, report: Report) -> Lo
     try:
         read = load_problem_for_plan(program, hiring)
     except InputError as error:
-        raise refused(program, error) from None
+        if hiring is None:
+            raise refused(program, error) from None
+        # The Hiring rows came from --hiring: their issues are that file's, not the program's.
+        lines: list[str] = []
+        for source, own in (
+            (hiring, [i for i in error.issues if i.sheet.lower() == "hiring"]),
+            (program, [i for i in error.issues if i.sheet.lower() != "hiring"]),
+        ):
+            if own:
+                lines += refused(source, InputError(own)).lines
+        raise Refused(error.issues, lines) from None
     for warning in read.warnings:
         report.warn(warning)
     return read
