@@ -222,3 +222,63 @@ def test_plan_names_the_hiring_file_whose_rows_are_bad(tmp_path: Path) -> None:
         "Hiring!B2 (role): role 'wizard' is not one of clinician, peer",
     ]
     assert not out.exists()
+
+
+CURTOIS_TINY = Path(__file__).parent / "data" / "curtois" / "tiny.txt"
+
+
+def _instance(tmp_path: Path, old: str, new: str) -> Path:
+    text = CURTOIS_TINY.read_text()
+    assert old in text
+    path = tmp_path / "edited.txt"
+    path.write_text(text.replace(old, new, 1))
+    return path
+
+
+def _bench(instance: Path, out: Path) -> tuple[int, str, str]:
+    args = ["bench", "curtois", str(instance), "--out", str(out), "--time-limit", "2", "-q"]
+    result = runner.invoke(app, args)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_curtois_numbers_beyond_what_a_program_holds_are_located(tmp_path: Path) -> None:
+    # Before: a horizon of 70,000,000 days (whole weeks) and a shift of 99,999,999,999
+    # minutes were tracebacks (exit 1); a cover weight of 10^10 for 10^12 people
+    # overflowed the solver into "no_solution" (exit 3).
+    out = tmp_path / "solution.csv"
+    cases = [
+        (
+            ("SECTION_HORIZON\n14\n", "SECTION_HORIZON\n70000000\n"),
+            "edited.txt!4 (SECTION_HORIZON.Days): Days 70000000 is too large; expected 364 or less",
+        ),
+        (
+            ("E,480,", "E,99999999999,"),
+            "edited.txt!8 (SECTION_SHIFTS.LengthMinutes): LengthMinutes 99999999999 is too "
+            "large; expected 1,440 or less",
+        ),
+        (
+            ("0,E,1,10,2", "0,E,1,10000000000,2"),
+            "edited.txt!35 (SECTION_COVER.WeightUnder): WeightUnder 10000000000 is too large; "
+            "expected 1,000,000 or less",
+        ),
+        (
+            ("A,E=5|L=3,3700,3000", "A,E=5|L=3,3700,3800"),
+            "edited.txt!13 (SECTION_STAFF.MinTotalMinutes): MinTotalMinutes 3800 is above "
+            "MaxTotalMinutes 3700",
+        ),
+    ]
+    for (old, new), message in cases:
+        code, _, stderr = _bench(_instance(tmp_path, old, new), out)
+        assert (code, stderr.splitlines()[-1]) == (2, message)
+        assert not out.exists()
+
+
+def test_curtois_without_a_solution_does_not_claim_a_file(tmp_path: Path) -> None:
+    # Before: "infeasible, ..., checked NO -> solution.csv": no file was written and
+    # nothing was checked (exit 3 is "no solution", exit 1 a check that disagrees).
+    out = tmp_path / "solution.csv"
+    code, stdout, _ = _bench(_instance(tmp_path, "A,E=5|L=3,3700,3000", "A,E=5|L=3,3700,3690"), out)
+    assert code == 3
+    assert ", infeasible, " in stdout
+    assert stdout.rstrip().endswith("no solution written")
+    assert not out.exists()

@@ -80,7 +80,11 @@ def bench_curtois(
             f"best known {run.best_known}, gap "
             f"{'-' if run.gap_pct is None else f'{run.gap_pct:.2f}%'}, {run.status}, "
             f"{run.seconds:.1f} s (best at {run.seconds_to_best or 0:.1f} s), "
-            f"checked {'yes' if run.checked else 'NO'} -> {solution}"
+            + (  # no solution: nothing was written, nothing checked
+                f"checked {'yes' if run.checked else 'NO'} -> {solution}"
+                if run.check is not None
+                else "no solution written"
+            )
         )
         run_lines.append(line)
         if on_run is not None:
