@@ -282,3 +282,29 @@ def test_curtois_without_a_solution_does_not_claim_a_file(tmp_path: Path) -> Non
     assert ", infeasible, " in stdout
     assert stdout.rstrip().endswith("no solution written")
     assert not out.exists()
+
+
+def test_curtois_all_reads_every_instance_before_solving_any(tmp_path: Path) -> None:
+    # Before: a.txt was solved and a.csv written, then b.txt refused (exit 2): half a set
+    # of files and no results.csv. A folder named x.txt made the whole folder "no
+    # instance file found"; a folder given as the instance said the same.
+    folder = tmp_path / "instances"
+    folder.mkdir()
+    (folder / "a.txt").write_text(CURTOIS_TINY.read_text())
+    (folder / "b.txt").write_text(CURTOIS_TINY.read_text().replace("E,480,", "E,-480,"))
+    out = tmp_path / "results"
+    args = ["bench", "curtois", "--all", str(folder), "--out", str(out), "--time-limit", "2"]
+    result = runner.invoke(app, [*args, "-q"])
+    assert result.exit_code == 2, result.output
+    assert f"Cannot use {folder / 'b.txt'}: 1 problem(s) found." in result.stderr
+    assert not out.exists() or not any(out.iterdir())
+    (folder / "b.txt").unlink()
+    (folder / "x.txt").mkdir()
+    result = runner.invoke(app, [*args, "-q"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["a.csv", "results.csv", "results.md"]
+    result = runner.invoke(app, ["bench", "curtois", str(folder), "--out", str(tmp_path / "s.csv")])
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (
+        2,
+        f"{folder} is a folder: give one instance file, or --all {folder}",
+    )
