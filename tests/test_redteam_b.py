@@ -308,3 +308,18 @@ def test_curtois_all_reads_every_instance_before_solving_any(tmp_path: Path) -> 
         2,
         f"{folder} is a folder: give one instance file, or --all {folder}",
     )
+
+
+def test_a_seed_beyond_the_solvers_32_bits_is_an_option_error(tmp_path: Path) -> None:
+    # Before: plan (and solve, bench) died with OR-Tools' "TypeError: incompatible
+    # function arguments" for --seed 3000000000, exit 1.
+    from tests.test_plan_cli import tiny_program
+
+    program = tiny_program(tmp_path / "tiny")
+    out = tmp_path / "plan.xlsx"
+    result = runner.invoke(
+        app, ["plan", str(program), "--seed", "3000000000", "--out", str(out), "-q"]
+    )
+    assert result.exit_code == 2
+    assert "Invalid value for '--seed'" in result.stderr
+    assert not out.exists()
