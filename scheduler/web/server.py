@@ -51,6 +51,10 @@ class WebSettings:
     parallel: int | None = None  # jobs at once; None: one per 2 cores
     sample: Path = SAMPLE_FOLDER
     run_jobs: bool = True  # False in tests that look at queued jobs only
+    # Host names a request may be addressed to (any port); None: any. `serve` sets them
+    # without a token: a page of another site whose name resolves to 127.0.0.1 (DNS
+    # rebinding) is then refused, so it cannot read the rosters from the browser.
+    allowed_hosts: frozenset[str] | None = None
 
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:
@@ -85,7 +89,17 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         """With a token configured, every page and download requires it (a cookie set
-        by the login form); security headers on every answer."""
+        by the login form); without one, only requests addressed to this computer's
+        own names (no DNS rebinding); security headers on every answer."""
+        if settings.allowed_hosts is not None:
+            named = request.headers.get("host", "").rsplit(":", 1)[0].strip("[]").lower()
+            if named not in settings.allowed_hosts:
+                return Response(
+                    "This address is not the roster app's: open http://127.0.0.1/ with "
+                    "its port instead.",
+                    status_code=421,
+                    media_type="text/plain",
+                )
         if settings.token is not None and request.url.path not in ("/login",):
             given = request.cookies.get(TOKEN_COOKIE, "")
             if not hmac.compare_digest(given.encode(), settings.token.encode()):

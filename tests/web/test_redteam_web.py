@@ -66,3 +66,39 @@ def test_a_form_the_pages_never_send_is_a_page_not_json(tmp_path: Path) -> None:
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("text/html")
     assert "This form could not be read (file): reload the page and try again." in response.text
+
+
+def test_without_a_token_only_this_computers_names_are_served(tmp_path: Path) -> None:
+    # Before: a request addressed to any host name was served, so a web page of a site
+    # whose name resolves to 127.0.0.1 (DNS rebinding) could read every roster.
+    from scheduler.web import settings_for
+
+    settings = settings_for("127.0.0.1", tmp_path, None)
+    local = TestClient(create_app(settings), base_url="http://127.0.0.1:8000")
+    assert local.get("/").status_code == 200
+    assert local.get("/", headers={"host": "localhost:8000"}).status_code == 200
+    refused = local.get("/", headers={"host": "evil.example:8000"})
+    assert refused.status_code == 421
+    assert "not the roster app's" in refused.text
+    assert local.get("/static/style.css", headers={"host": "evil.example"}).status_code == 421
+    # With a token (another --host) the token guards every page instead.
+    assert settings_for("0.0.0.0", tmp_path, "a-long-enough-token").allowed_hosts is None
+
+
+def test_serve_refuses_a_port_it_cannot_listen_on(tmp_path: Path) -> None:
+    # Before: --port 99999 was a traceback (exit 1); a port in use printed "Crisis
+    # roster is at ..." then uvicorn's error, exit 3 ("the hard rules cannot all hold").
+    import socket
+
+    import pytest
+
+    from scheduler.web import RefusedToStart, check_address
+
+    with pytest.raises(RefusedToStart, match="--port 99999: expected a port from 1 to 65535"):
+        check_address("127.0.0.1", 99999)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(RefusedToStart, match=f"cannot listen on 127.0.0.1 port {port}"):
+            check_address("127.0.0.1", port)
