@@ -121,6 +121,8 @@ def test_demand_beyond_what_can_be_read_back_is_said_of_the_log(tmp_path: Path) 
         2,
         "--busy-minutes 1441: expected minutes above 0 and at most 1440",
     )
+    code, stderr, _ = _demand(tmp_path / "units", "--min-units", "1001")
+    assert (code, stderr.splitlines()[-1]) == (2, "--min-units 1001: expected at most 1000 units")
     code, stderr, _ = _demand(tmp_path / "inf", "--growth", "inf")  # before: a traceback
     assert (code, stderr.splitlines()[-1]) == (
         2,

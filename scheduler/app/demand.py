@@ -47,6 +47,7 @@ def demand_settings(
     `--team-zone juvenile=Central`); a value that cannot be used raises `InputError`."""
     from scheduler.demand.calls import MAX_BUSY_MINUTES, parse_team_zones
     from scheduler.io.read_cells import CellError, parse_hours
+    from scheduler.io.read_workbook import MAX_UNITS
 
     try:
         pooled = parse_team_zones(list(team_zones))
@@ -56,6 +57,8 @@ def demand_settings(
         raise bad_option(
             f"--service-level {service_level:g}: expected a share between 0 and 1, e.g. 0.9"
         )
+    if min_units > MAX_UNITS:  # else blamed on the log when the Demand is sized
+        raise bad_option(f"--min-units {min_units}: expected at most {MAX_UNITS} units")
     if not math.isfinite(growth):
         raise bad_option(f"--growth {growth:g}: expected a finite factor, e.g. 1.1")
     if busy_minutes is not None and not 0 < busy_minutes <= MAX_BUSY_MINUTES:
