@@ -53,7 +53,8 @@ JobSeconds = Annotated[
     float, typer.Option(help="Seconds for the whole solve (all stages).", min=0.1)
 ]
 Workers = Annotated[int, typer.Option(help="Parallel search workers.", min=1)]
-Seed = Annotated[int, typer.Option(help="Random seed of the search.")]
+#: The solver's seed is a 32-bit number: a larger one was a TypeError from OR-Tools.
+Seed = Annotated[int, typer.Option(help="Random seed of the search.", min=-(2**31), max=2**31 - 1)]
 Deterministic = Annotated[
     bool,
     typer.Option(

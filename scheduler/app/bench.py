@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from scheduler.app.common import Outcome, Report, bad_option, outcome_fields, refused
-from scheduler.errors import EXIT_INFEASIBLE, EXIT_OK, EXIT_VIOLATIONS, InputError
+from scheduler.app.common import Outcome, Refused, Report, bad_option, outcome_fields, refused
+from scheduler.errors import EXIT_INFEASIBLE, EXIT_OK, EXIT_VIOLATIONS, InputError, InputIssue
 from scheduler.io.output_paths import guard_output_file, guard_output_folder
 from scheduler.model.result import SolveParams
 
@@ -43,11 +43,14 @@ def bench_curtois(
         solve_instance,
         write_results,
     )
+    from scheduler.curtois.format import read_curtois
 
     if (instance is None) == (all_in is None):
         raise bad_option("Give one instance file, or --all FOLDER.")
     folder = all_in if all_in is not None else instance.parent  # type: ignore[union-attr]
     paths = instance_files(folder) if all_in is not None else [instance]
+    if instance is not None and instance.is_dir():
+        raise bad_option(f"{instance} is a folder: give one instance file, or --all {instance}")
     if not paths or not all(p is not None and p.is_file() for p in paths):
         raise bad_option(f"No instance file found: {all_in or instance}")
     report = Report()
@@ -58,6 +61,19 @@ def bench_curtois(
         out_folder.mkdir(parents=True, exist_ok=True)
     elif out is not None:
         guard_output_file("--out", out, [folder, *paths], what="a file name, e.g. Instance1.csv")
+    # Every instance is read before any is solved: a bad file among good ones would
+    # leave some solutions written and no results.csv (and waste their solves).
+    lines: list[str] = []
+    issues: list[InputIssue] = []
+    for path in paths:
+        assert path is not None
+        try:
+            read_curtois(path)
+        except InputError as error:
+            issues += error.issues
+            lines += refused(path, error).lines
+    if issues:
+        raise Refused(issues, lines)
     best = read_best_known(folder)
     runs = []
     run_lines = []
@@ -80,7 +96,11 @@ def bench_curtois(
             f"best known {run.best_known}, gap "
             f"{'-' if run.gap_pct is None else f'{run.gap_pct:.2f}%'}, {run.status}, "
             f"{run.seconds:.1f} s (best at {run.seconds_to_best or 0:.1f} s), "
-            f"checked {'yes' if run.checked else 'NO'} -> {solution}"
+            + (  # no solution: nothing was written, nothing checked
+                f"checked {'yes' if run.checked else 'NO'} -> {solution}"
+                if run.check is not None
+                else "no solution written"
+            )
         )
         run_lines.append(line)
         if on_run is not None:

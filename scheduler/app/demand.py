@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,8 +45,9 @@ def demand_settings(
 ) -> DemandSettings:
     """`DemandSettings` from the command line's words (`--hours 08-22`,
     `--team-zone juvenile=Central`); a value that cannot be used raises `InputError`."""
-    from scheduler.demand.calls import parse_team_zones
+    from scheduler.demand.calls import MAX_BUSY_MINUTES, parse_team_zones
     from scheduler.io.read_cells import CellError, parse_hours
+    from scheduler.io.read_workbook import MAX_UNITS
 
     try:
         pooled = parse_team_zones(list(team_zones))
@@ -55,8 +57,15 @@ def demand_settings(
         raise bad_option(
             f"--service-level {service_level:g}: expected a share between 0 and 1, e.g. 0.9"
         )
-    if busy_minutes is not None and busy_minutes <= 0:
-        raise bad_option(f"--busy-minutes {busy_minutes:g}: expected minutes > 0")
+    if min_units > MAX_UNITS:  # else blamed on the log when the Demand is sized
+        raise bad_option(f"--min-units {min_units}: expected at most {MAX_UNITS} units")
+    if not math.isfinite(growth):
+        raise bad_option(f"--growth {growth:g}: expected a finite factor, e.g. 1.1")
+    if busy_minutes is not None and not 0 < busy_minutes <= MAX_BUSY_MINUTES:
+        raise bad_option(
+            f"--busy-minutes {busy_minutes:g}: expected minutes above 0 and at most "
+            f"{MAX_BUSY_MINUTES:g}"
+        )
     try:
         operating = None if hours is None else parse_hours(hours, "--hours")
     except CellError as error:

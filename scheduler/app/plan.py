@@ -3,6 +3,7 @@ with a budget, the most coverage for the money), checked rosters and PLAN.xlsx."
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -11,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from scheduler.app.common import (
     Outcome,
+    Refused,
     Report,
     bad_option,
     outcome_fields,
@@ -18,7 +20,7 @@ from scheduler.app.common import (
     unlocated,
 )
 from scheduler.errors import EXIT_OK, EXIT_VIOLATIONS, InputError
-from scheduler.io.output_paths import guard_output_file, guard_output_folder
+from scheduler.io.output_paths import OutputPathError, guard_output_file, guard_output_folder
 from scheduler.model.loaded import Loaded
 from scheduler.model.problem import Problem
 from scheduler.model.result import SolveParams
@@ -230,6 +232,44 @@ def plan(
     )
 
 
+#: The names a plan writes in its rosters folder (`plan.workbook.file_name` + .xlsx).
+ROSTER_FILE_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\.xlsx")
+
+
+def _guard_replaced_rosters(out: Path, rosters: Path) -> None:
+    """The rosters folder is replaced as a whole: refuse, before any solve, when that
+    would delete what no plan wrote there (a folder, another file, an Excel lock file),
+    or when `out` itself lies in another plan's rosters folder (which that plan's next
+    run would delete)."""
+    if rosters.is_dir():
+        foreign = sorted(
+            entry.name
+            for entry in rosters.iterdir()
+            if not (entry.is_file() and ROSTER_FILE_NAME.fullmatch(entry.name))
+        )
+        if foreign:
+            shown = ", ".join(foreign[:5]) + (
+                f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+            )
+            raise OutputPathError(
+                "--out",
+                out,
+                f"its rosters folder {rosters.name}/ holds {shown}, which no plan wrote; the "
+                "plan replaces that folder as a whole, so move them away (or close them in "
+                "Excel) first",
+            )
+    parent = out.resolve().parent
+    if parent.name.endswith("_rosters") and len(parent.name) > len("_rosters"):
+        owner = parent.with_name(parent.name.removesuffix("_rosters") + ".xlsx")
+        if owner.is_file():
+            raise OutputPathError(
+                "--out",
+                out,
+                f"is inside the rosters folder of the plan {owner.name}, which that plan "
+                "replaces as a whole when it runs again; give a path outside it",
+            )
+
+
 def _check_options(
     program: Path | Problem,
     settings: PlanSettings,
@@ -240,7 +280,10 @@ def _check_options(
 ) -> None:
     given = [p for p in (program, scenarios, calls, hiring) if isinstance(p, Path)]
     guard_output_file("--out", out, given, what="the plan workbook's file name, e.g. plan.xlsx")
-    guard_output_folder("--out", out.with_name(f"{out.stem}_rosters"), given, replaced_whole=True)
+    rosters = guard_output_folder(
+        "--out", out.with_name(f"{out.stem}_rosters"), given, replaced_whole=True
+    )
+    _guard_replaced_rosters(out, rosters)
     budget = settings.budget
     if budget is not None and not 0 <= budget <= MAX_BUDGET:  # also nan and inf
         raise bad_option(f"--budget {budget:g}: expected an amount from 0 to {MAX_BUDGET:,}")
@@ -261,7 +304,17 @@ def _program(program: Path | Problem, hiring: Path | None, report: Report) -> Lo
     try:
         read = load_problem_for_plan(program, hiring)
     except InputError as error:
-        raise refused(program, error) from None
+        if hiring is None:
+            raise refused(program, error) from None
+        # The Hiring rows came from --hiring: their issues are that file's, not the program's.
+        lines: list[str] = []
+        for source, own in (
+            (hiring, [i for i in error.issues if i.sheet.lower() == "hiring"]),
+            (program, [i for i in error.issues if i.sheet.lower() != "hiring"]),
+        ):
+            if own:
+                lines += refused(source, InputError(own)).lines
+        raise Refused(error.issues, lines) from None
     for warning in read.warnings:
         report.warn(warning)
     return read

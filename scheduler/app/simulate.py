@@ -50,7 +50,7 @@ def simulate(
     `rates` of a `demand` workbook (exactly one); with `out`, the report workbook."""
     from scheduler.demand.calls import mean_busy_minutes, read_calls
     from scheduler.io.simulation_report import read_rates, write_simulation_report
-    from scheduler.simulate import ALL, LoggedCall, headline, replay
+    from scheduler.simulate import ALL, LoggedCall, headline, replay, roster_issues
     from scheduler.simulate import simulate as run_simulation
 
     if (calls is None) == (rates is None):
@@ -60,9 +60,13 @@ def simulate(
     report = Report()
     problem = program_of(program, report).value
     simulated = roster_of(roster, report).value
+    if isinstance(roster, Path):  # a roster of another program would simulate silently
+        foreign = roster_issues(problem, simulated)
+        if foreign:
+            raise refused(roster, InputError(foreign))
     if calls is not None:
         try:
-            logged = read_calls(calls, problem)
+            logged = read_calls(calls, problem, averaged=False)  # replayed, not averaged
         except InputError as error:
             raise refused(calls, error) from None
         mean_busy = mean_busy_minutes(logged, None)

@@ -145,7 +145,7 @@ def instance_files(folder: Path) -> list[Path]:
         digits = re.search(r"(\d+)$", path.stem)
         return (path.stem.rstrip("0123456789"), int(digits.group(1)) if digits else 0)
 
-    return sorted(folder.glob("*.txt"), key=key)
+    return sorted((path for path in folder.glob("*.txt") if path.is_file()), key=key)
 
 
 def write_results(runs: Iterable[CurtoisRun], csv_path: Path, markdown_path: Path) -> None:

@@ -50,6 +50,13 @@ SECTION_FIELDS: dict[str, tuple[str, ...]] = {
 }
 SECTION_PREFIX = "SECTION_"
 DAYS_PER_WEEK = 7
+#: The longest horizon a program may have (366 days), in whole weeks.
+MAX_HORIZON_DAYS = 366 // DAYS_PER_WEEK * DAYS_PER_WEEK
+#: A shift starts at 00:00 and must end within the next day's start.
+MAX_SHIFT_MINUTES = 24 * 60
+#: Every other number: far above the published instances (minutes of a year, weights
+#: in the hundreds), low enough that no sum of the objective leaves the solver's range.
+MAX_NUMBER = 1_000_000
 
 #: The solution CSV: one row per shift worked, day 0-based.
 SOLUTION_HEADER = ("employee", "day", "shift")
@@ -279,7 +286,7 @@ class _Builder:
         rows = list(self._rows(HORIZON))
         if not rows:
             return None
-        days = rows[0].count(0, minimum=1)
+        days = rows[0].count(0, minimum=1, maximum=MAX_HORIZON_DAYS)
         if days is not None and days % DAYS_PER_WEEK:
             rows[0].issue(
                 0, f"{days} days is not a whole number of weeks; expected a multiple of 7"
@@ -294,7 +301,7 @@ class _Builder:
         defined: set[str] = set()
         for row in self._rows(SHIFTS):
             shift_id = row.new_id(0, defined)
-            length = row.count(1, minimum=1)
+            length = row.count(1, minimum=1, maximum=MAX_SHIFT_MINUTES)
             forbidden_next = row.shift_list(2)
             if shift_id is not None and length is not None and forbidden_next is not None:
                 shift_types.append(ShiftType(shift_id, length, forbidden_next))
@@ -314,6 +321,16 @@ class _Builder:
             max_total, min_total, max_consecutive, min_consecutive, min_days_off, max_weekends = (
                 limits
             )
+            if min_total > max_total:  # no roster could hold: said, not solved to "infeasible"
+                row.issue(3, f"MinTotalMinutes {min_total} is above MaxTotalMinutes {max_total}")
+                continue
+            if min_consecutive > max_consecutive:
+                row.issue(
+                    5,
+                    f"MinConsecutiveShifts {min_consecutive} is above MaxConsecutiveShifts "
+                    f"{max_consecutive}",
+                )
+                continue
             staff.append(
                 Employee(
                     id=employee_id,
@@ -398,11 +415,13 @@ class _Row:
         column = f"{self.section}.{self.field_name(index)}"
         self.builder.issue(self.line.number, column, message)
 
-    def count(self, index: int, minimum: int = 0) -> int | None:
-        """A whole number of at least `minimum`, written as digits only."""
-        return self._whole_number(index, self.line.fields[index], minimum)
+    def count(self, index: int, minimum: int = 0, maximum: int = MAX_NUMBER) -> int | None:
+        """A whole number from `minimum` to `maximum`, written as digits only."""
+        return self._whole_number(index, self.line.fields[index], minimum, maximum)
 
-    def _whole_number(self, index: int, text: str, minimum: int) -> int | None:
+    def _whole_number(
+        self, index: int, text: str, minimum: int, maximum: int = MAX_NUMBER
+    ) -> int | None:
         if not _WHOLE_NUMBER.fullmatch(text):
             self.issue(index, f"{self.field_name(index)} '{text}' is not a whole number 0 or more")
             return None
@@ -410,6 +429,10 @@ class _Row:
         if number < minimum:
             name = self.field_name(index)
             self.issue(index, f"{name} {number} is too small; expected {minimum} or more")
+            return None
+        if number > maximum:
+            name = self.field_name(index)
+            self.issue(index, f"{name} {number} is too large; expected {maximum:,} or less")
             return None
         return number
 

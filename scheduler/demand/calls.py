@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import itertools
 import math
 import sys
 from collections import Counter
@@ -24,6 +25,8 @@ from openpyxl.utils import get_column_letter
 from scheduler.demand.erlang import service_level, units_needed
 from scheduler.errors import InputError, InputIssue
 from scheduler.io.read_cells import FIRST_DATE, LAST_DATE
+from scheduler.io.read_workbook import MAX_UNITS
+from scheduler.io.simulation_report import MAX_CALLS_PER_HOUR
 from scheduler.io.tables import CsvFileError, read_csv_rows
 from scheduler.model.calendar import Clock
 from scheduler.model.problem import WEEKDAYS, Problem, Team
@@ -33,6 +36,9 @@ JUVENILE_BELOW_AGE = 18
 HOURS_PER_DAY = 24
 MAX_CALL_LOG_BYTES = 50 * 1024 * 1024
 MAX_BUSY_MINUTES = 24 * 60  # more would overflow the Erlang sums, or make them crawl
+#: Rates are averaged over the log's whole span: a longer stretch without a single call
+#: (a mistyped year, two logs pasted together) would dilute every rate, so it is refused.
+MAX_CALL_GAP_DAYS = 28
 
 _Issue = Callable[[str, str], None]  # records an issue: (column, message)
 
@@ -93,8 +99,10 @@ def _missing_columns(header: Sequence[str]) -> list[str]:
     ]
 
 
-def read_calls(path: str | Path, problem: Problem) -> list[Call]:
-    """Read and check a call log; every bad cell is reported at once (file, row, column)."""
+def read_calls(path: str | Path, problem: Problem, *, averaged: bool = True) -> list[Call]:
+    """Read and check a call log; every bad cell is reported at once (file, row, column).
+    `averaged`: its rates are averaged over its span, which a long gap would dilute, so
+    one is refused (a replay of the log's own calls passes False)."""
     source = Path(path)
     sheet = source.name
     if not source.is_file():
@@ -113,7 +121,21 @@ def read_calls(path: str | Path, problem: Problem) -> list[Call]:
     for warning in warnings:  # read_calls returns calls only; the CLI prints warnings so
         print(f"warning: {warning}", file=sys.stderr)
     header = [name.strip().lower() for name in rows[0]] if rows else []
-    columns = {name: position for position, name in enumerate(header) if name}
+    columns: dict[str, int] = {}
+    for position, name in enumerate(header):
+        if name in columns:  # as the workbook reader says: which value counts is unknown
+            first, again = get_column_letter(columns[name] + 1), get_column_letter(position + 1)
+            raise InputError(
+                InputIssue(
+                    sheet=sheet,
+                    row=1,
+                    column=name,
+                    column_letter=again,
+                    message=f"column '{name}' appears twice ({first} and {again}); keep one",
+                )
+            )
+        if name:
+            columns[name] = position
     missing = _missing_columns(header)
     if missing:
         # A title row above the header: name where the header is, not what is missing.
@@ -138,6 +160,9 @@ def read_calls(path: str | Path, problem: Problem) -> list[Call]:
             zone_of_neighborhood.setdefault(neighborhood.strip().lower(), zone.zone_id)
     issues: list[InputIssue] = []
     calls: list[Call] = []
+    call_rows: list[int] = []
+    first_row_of: dict[tuple[tuple[str, str], ...], int] = {}
+    repeats: list[tuple[int, int]] = []  # (row, the earlier row it repeats)
     with_offset = without_offset = 0
     for number, values in enumerate(rows[1:], start=2):
         cells = {
@@ -147,6 +172,9 @@ def read_calls(path: str | Path, problem: Problem) -> list[Call]:
         }
         if not cells:
             continue  # blank rows are ignored, as in the workbook
+        earlier = first_row_of.setdefault(tuple(sorted(cells.items())), number)
+        if earlier != number:
+            repeats.append((number, earlier))
 
         def issue(column: str, message: str, row: int = number) -> None:
             issues.append(
@@ -183,13 +211,47 @@ def read_calls(path: str | Path, problem: Problem) -> list[Call]:
         if len(issues) == before:
             assert received_at is not None and zone_id is not None and team is not None
             calls.append(Call(received_at, zone_id, team, busy))
+            call_rows.append(number)
     if issues:
         raise InputError(issues)
     if not calls:
         raise InputError(InputIssue(sheet=sheet, message="the call log has no calls"))
+    if averaged:
+        _refuse_a_long_gap(sheet, calls, call_rows, columns)
+    if repeats:
+        row, earlier = repeats[0]
+        print(
+            f"warning: {sheet}: {len(repeats)} row(s) repeat an earlier row exactly (row {row} "
+            f"is row {earlier}); each is counted as a call: remove them if the log was "
+            "pasted in twice",
+            file=sys.stderr,
+        )
     for warning in offset_warnings(problem, with_offset, without_offset):
         print(f"warning: {sheet}: {warning}", file=sys.stderr)
     return calls
+
+
+def _refuse_a_long_gap(
+    sheet: str, calls: list[Call], rows: list[int], columns: dict[str, int]
+) -> None:
+    """Refuse a log with more than MAX_CALL_GAP_DAYS between two calls, naming both rows."""
+    order = sorted(range(len(calls)), key=lambda i: calls[i].received_at)
+    for before, after in itertools.pairwise(order):
+        gap = calls[after].received_at - calls[before].received_at
+        if gap > dt.timedelta(days=MAX_CALL_GAP_DAYS):
+            raise InputError(
+                InputIssue(
+                    sheet=sheet,
+                    row=rows[after],
+                    column="received_at",
+                    column_letter=get_column_letter(columns["received_at"] + 1),
+                    message=f"no call for {gap.days} days between row {rows[before]} "
+                    f"({calls[before].received_at:%Y-%m-%d}) and row {rows[after]} "
+                    f"({calls[after].received_at:%Y-%m-%d}): rates are averaged over the "
+                    f"log's whole span, so a gap over {MAX_CALL_GAP_DAYS} days would make "
+                    "every rate too low; correct the date, or give one stretch of calls",
+                )
+            )
 
 
 def offset_warnings(problem: Problem, with_offset: int, without_offset: int) -> list[str]:
@@ -353,6 +415,8 @@ def hourly_needs(calls: list[Call], problem: Problem, settings: DemandSettings) 
                     count = counts[(weekday, hour, zone.zone_id, team)]
                     days = occurrences[weekday]
                     rate = count / days * settings.growth if days else 0.0
+                    if not rate <= MAX_CALLS_PER_HOUR:  # NaN too: sized in O(units)
+                        raise _too_much(weekday, hour, zone.zone_id, team, settings, rate=rate)
                     if settings.operating_hours is None:
                         operating = rate > 0
                     else:
@@ -363,6 +427,8 @@ def hourly_needs(calls: list[Call], problem: Problem, settings: DemandSettings) 
                         units = units_needed(rate, busy, wait, settings.service_level)
                     if operating:
                         units = max(units, settings.min_units)
+                    if units > MAX_UNITS:
+                        raise _too_much(weekday, hour, zone.zone_id, team, settings, units=units)
                     load = rate * busy / 60.0
                     level = service_level(load, units, wait, busy) if rate > 0 else 1.0
                     needs.append(
@@ -371,6 +437,33 @@ def hourly_needs(calls: list[Call], problem: Problem, settings: DemandSettings) 
                         )
                     )
     return needs
+
+
+def _too_much(
+    weekday: int,
+    hour: int,
+    zone: str,
+    team: Team,
+    settings: DemandSettings,
+    *,
+    rate: float | None = None,
+    units: int | None = None,
+) -> InputError:
+    """Rates or units that `solve` and `simulate` would refuse to read: said here, of the
+    log, rather than as a bad cell of a Demand sheet the user never wrote."""
+    where = f"{WEEKDAYS[weekday]} {hour:02d}:00 {zone} {team.value}"
+    growth = f" (--growth {settings.growth:g})" if settings.growth != 1 else ""
+    if rate is not None:
+        found = f"comes to {rate:g} calls an hour{growth}, above the {MAX_CALLS_PER_HOUR}"
+    else:
+        found = f"needs {units} units{growth}, above the {MAX_UNITS}"
+    return InputError(
+        InputIssue(
+            sheet="Demand",
+            message=f"{where} {found} a Demand can be sized for; check the call log for rows "
+            "repeated or misdated" + (", or lower --growth" if growth else ""),
+        )
+    )
 
 
 def _citywide_zones(problem: Problem, settings: DemandSettings) -> dict[Team, str]:

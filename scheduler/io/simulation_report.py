@@ -139,13 +139,12 @@ def read_rates(path: Path, problem: Problem) -> tuple[Rates, dict[RateKey, float
     if table is None:
         raise InputError(InputIssue(sheet=RATES_SHEET, message=tables.where_missing(RATES_SHEET)))
     missing = [c for c in RATES_REQUIRED if c not in table.columns]
-    if missing:
-        raise InputError(
-            InputIssue(sheet=table.sheet, row=1, message=f"missing column(s): {', '.join(missing)}")
-        )
+    if missing:  # a title row above the header is named, as every other reader does
+        raise InputError(table.missing_columns(missing, RATES_REQUIRED, RATES_REQUIRED))
     zones = {zone.zone_id for zone in problem.zones}
     rates: Rates = {}
     busy: dict[RateKey, float] = {}
+    row_of: dict[RateKey, int] = {}
     issues: list[InputIssue] = []
     for row in table.rows:
 
@@ -189,6 +188,14 @@ def read_rates(path: Path, problem: Problem) -> tuple[Rates, dict[RateKey, float
             assert isinstance(hour, int | float) and isinstance(rate, int | float)
             assert isinstance(minutes, int | float)
             key = (WEEKDAYS.index(weekday_text), int(hour), zone, Team(team_text.lower()))
+            if key in row_of:  # which of two rates holds is unknown: neither is taken
+                issue(
+                    "weekday",
+                    f"{weekday_text} {int(hour):02d}:00 {zone} {key[3].value} is also on row "
+                    f"{row_of[key]}; keep one",
+                )
+                continue
+            row_of[key] = row.number
             rates[key] = float(rate)
             busy[key] = float(minutes)
     if issues:

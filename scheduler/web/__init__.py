@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import socket
 import threading
 import webbrowser
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 from scheduler.web.server import WebSettings, create_app
 
 TOKEN_VARIABLE = "CRISIS_ROSTER_TOKEN"
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
 
 class RefusedToStart(Exception):
@@ -31,6 +33,26 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def check_address(host: str, port: int) -> None:
+    """Refuse, before saying where the app is, a port out of range or an address it
+    cannot listen on (in use, not this computer's): uvicorn would print a traceback
+    or exit 3, the code of "the hard rules cannot all hold"."""
+    if not 1 <= port <= 65535:
+        raise RefusedToStart(f"--port {port}: expected a port from 1 to 65535, e.g. 8000")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        family, kind, proto, _, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+            probe.bind(address)
+    except OSError as error:  # gaierror included
+        reason = error.strerror or str(error)
+        raise RefusedToStart(
+            f"cannot listen on {host} port {port} ({reason}); give another --port, or "
+            "stop the program that uses it"
+        ) from None
+
+
 def settings_for(host: str, workspace: Path, token: str | None) -> WebSettings:
     """The app's settings; a non-loopback host without an access token is refused."""
     token = token or os.environ.get(TOKEN_VARIABLE) or None
@@ -42,7 +64,9 @@ def settings_for(host: str, workspace: Path, token: str | None) -> WebSettings:
         )
     if token is not None and len(token) < 12:
         raise RefusedToStart("the access token must have at least 12 characters")
-    return WebSettings(workspace=workspace, token=token)
+    # Without a token the names of this computer only (see WebSettings.allowed_hosts).
+    hosts = None if token is not None else frozenset({host.lower(), *LOOPBACK_NAMES})
+    return WebSettings(workspace=workspace, token=token, allowed_hosts=hosts)
 
 
 def serve(
@@ -56,6 +80,7 @@ def serve(
     import uvicorn
 
     settings = settings_for(host, workspace, token)
+    check_address(host, port)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     if open_browser:
@@ -64,4 +89,12 @@ def serve(
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
-__all__ = ["RefusedToStart", "WebSettings", "create_app", "is_loopback", "serve", "settings_for"]
+__all__ = [
+    "RefusedToStart",
+    "WebSettings",
+    "check_address",
+    "create_app",
+    "is_loopback",
+    "serve",
+    "settings_for",
+]

@@ -6,6 +6,7 @@ import datetime as dt
 import hmac
 import json
 import logging
+import math
 import pickle
 import secrets
 import shutil
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Form, HTTPException, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -35,6 +37,8 @@ HERE = Path(__file__).parent
 #: own limit is the same 20 MB a file).
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_ZIP_MEMBERS = 50
+#: A solve's seed is the solver's, a 32-bit number.
+MIN_SEED, MAX_SEED = 0, 2**31 - 1
 CSRF_COOKIE, TOKEN_COOKIE = "roster_csrf", "roster_token"
 #: The sample program's CSV folder (in the repository beside the package).
 SAMPLE_FOLDER = Path(__file__).resolve().parents[2] / "inputs" / "hartford"
@@ -47,6 +51,10 @@ class WebSettings:
     parallel: int | None = None  # jobs at once; None: one per 2 cores
     sample: Path = SAMPLE_FOLDER
     run_jobs: bool = True  # False in tests that look at queued jobs only
+    # Host names a request may be addressed to (any port); None: any. `serve` sets them
+    # without a token: a page of another site whose name resolves to 127.0.0.1 (DNS
+    # rebinding) is then refused, so it cannot read the rosters from the browser.
+    allowed_hosts: frozenset[str] | None = None
 
 
 def create_app(settings: WebSettings | None = None) -> FastAPI:
@@ -81,7 +89,17 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         """With a token configured, every page and download requires it (a cookie set
-        by the login form); security headers on every answer."""
+        by the login form); without one, only requests addressed to this computer's
+        own names (no DNS rebinding); security headers on every answer."""
+        if settings.allowed_hosts is not None:
+            named = request.headers.get("host", "").rsplit(":", 1)[0].strip("[]").lower()
+            if named not in settings.allowed_hosts:
+                return Response(
+                    "This address is not the roster app's: open http://127.0.0.1/ with "
+                    "its port instead.",
+                    status_code=421,
+                    media_type="text/plain",
+                )
         if settings.token is not None and request.url.path not in ("/login",):
             given = request.cookies.get(TOKEN_COOKIE, "")
             if not hmac.compare_digest(given.encode(), settings.token.encode()):
@@ -105,6 +123,19 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     @web.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> Response:
         return page(request, "error.html", error.status_code, message=error.detail)
+
+    @web.exception_handler(RequestValidationError)
+    async def bad_form(request: Request, error: RequestValidationError) -> Response:
+        """A form the pages never send (a field missing or of the wrong kind): a page
+        that says so, not the framework's JSON."""
+        fields = sorted({str(e["loc"][-1]) for e in error.errors() if e.get("loc")})
+        named = f" ({', '.join(fields)})" if fields else ""
+        return page(
+            request,
+            "error.html",
+            422,
+            message=f"This form could not be read{named}: reload the page and try again.",
+        )
 
     @web.exception_handler(Exception)
     async def server_error(request: Request, error: Exception) -> Response:
@@ -236,7 +267,9 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
     ) -> Response:
         check_csrf(request, csrf)
         item = item_or_404(item_id, "program")
-        time_limit = min(max(time_limit, 1.0), 3600.0)
+        time_limit = seconds(time_limit)
+        if not MIN_SEED <= seed <= MAX_SEED:
+            raise HTTPException(400, f"Seed {seed}: expected a whole number from 0 to {MAX_SEED}.")
         job = store.add(
             "solve",
             f"Roster for {item.title}",
@@ -473,7 +506,7 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
                 "unavailable": [callout],
                 "now": now,
                 "roster_file": ROSTER,
-                "time_limit": min(max(time_limit, 1.0), 3600.0),
+                "time_limit": seconds(time_limit),
             },
         )
         return RedirectResponse(f"/jobs/{job}", status_code=303)
@@ -503,12 +536,26 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         item = item_or_404(item_id, "program")
         job = new_id()
         params: dict[str, Any] = {
-            "time_limit": min(max(time_limit, 1.0), 3600.0),
+            "time_limit": seconds(time_limit),
             "frontier": frontier,
         }
         if scenarios is not None and scenarios.filename:
             store.folder(job).mkdir()
-            received = await receive(scenarios, store.folder(job), (".csv", ".xlsx"), "scenarios")
+            try:
+                received = await receive(
+                    scenarios, store.folder(job), (".csv", ".xlsx"), "scenarios"
+                )
+            except InputError as error:  # a 400 page with the message, nothing kept
+                shutil.rmtree(store.folder(job))
+                return page(
+                    request,
+                    "plan.html",
+                    400,
+                    item=item,
+                    issues=error.issues,
+                    filename=scenarios.filename,
+                    plans=[i for i in store.items("plan") if i.program_id == item_id],
+                )
             params["scenarios_file"] = received.name
         if hiring is not None and hiring.filename:
             store.folder(job).mkdir(exist_ok=True)
@@ -639,6 +686,14 @@ def unzip_csvs(archive: Path, folder: Path) -> Path:
                         raise refuse("the zip's files unpack to more than 20 MB")
                     out.write(chunk)
     return folder
+
+
+def seconds(time_limit: float) -> float:
+    """A form's time limit, from 1 s to an hour; not a number at all is refused (NaN
+    passes through min and max)."""
+    if not math.isfinite(time_limit):
+        raise HTTPException(400, "Time limit: expected a number of seconds, e.g. 30.")
+    return min(max(time_limit, 1.0), 3600.0)
 
 
 def frontier_chart(points: list[dict[str, Any]]) -> dict[str, Any]:
