@@ -539,12 +539,16 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
             "time_limit": seconds(time_limit),
             "frontier": frontier,
         }
-        if scenarios is not None and scenarios.filename:
-            store.folder(job).mkdir()
+        uploads = (
+            (scenarios, (".csv", ".xlsx"), "scenarios"),
+            (hiring, (".csv",), "hiring"),
+        )
+        for upload, suffixes, stem in uploads:
+            if upload is None or not upload.filename:
+                continue
+            store.folder(job).mkdir(exist_ok=True)
             try:
-                received = await receive(
-                    scenarios, store.folder(job), (".csv", ".xlsx"), "scenarios"
-                )
+                received = await receive(upload, store.folder(job), suffixes, stem)
             except InputError as error:  # a 400 page with the message, nothing kept
                 shutil.rmtree(store.folder(job))
                 return page(
@@ -553,14 +557,10 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
                     400,
                     item=item,
                     issues=error.issues,
-                    filename=scenarios.filename,
+                    filename=upload.filename,
                     plans=[i for i in store.items("plan") if i.program_id == item_id],
                 )
-            params["scenarios_file"] = received.name
-        if hiring is not None and hiring.filename:
-            store.folder(job).mkdir(exist_ok=True)
-            received = await receive(hiring, store.folder(job), (".csv",), "hiring")
-            params["hiring_file"] = received.name
+            params[f"{stem}_file"] = received.name
         store.add(
             "plan", f"Hiring plan for {item.title}", item_id=job, program_id=item_id, params=params
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from scheduler.web import WebSettings, create_app
@@ -26,16 +27,21 @@ def _kinds(client: TestClient) -> list[str]:
     return sorted(item.kind for item in store.items())
 
 
-def test_a_scenarios_upload_of_the_wrong_kind_is_a_400_page(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("field", "expected"), [("scenarios", "a .csv or .xlsx file"), ("hiring", "a .csv file")]
+)
+def test_a_plan_upload_of_the_wrong_kind_is_a_400_page(
+    tmp_path: Path, field: str, expected: str
+) -> None:
     # Before: 500 "Something went wrong on the server", and an empty job folder left.
     client, csrf, program = _app(tmp_path)
     folders = {p.name for p in tmp_path.iterdir()}
     response = client.post(
-        f"/plan/{program}", data={"csrf": csrf}, files={"scenarios": ("what-if.txt", b"x")}
+        f"/plan/{program}", data={"csrf": csrf}, files={field: ("what-if.txt", b"x")}
     )
     assert response.status_code == 400
     assert "what-if.txt cannot be used" in response.text
-    assert "expected a .csv or .xlsx file, not &#39;what-if.txt&#39;" in response.text
+    assert f"expected {expected}, not &#39;what-if.txt&#39;" in response.text
     assert _kinds(client) == ["program"]
     assert {p.name for p in tmp_path.iterdir()} == folders
 
