@@ -296,7 +296,7 @@ def simulate(
         ),
     ] = None,
     replications: Annotated[
-        int, typer.Option(help="Runs with seeds seed, seed+1, ...", min=2)
+        int, typer.Option(help="Runs with seeds seed, seed+1, ... (2 to 1,000).", min=2, max=1000)
     ] = 30,
     seed: Annotated[int, typer.Option(help="Seed of the first run.")] = 1,
     target_minutes: Target = 10.0,

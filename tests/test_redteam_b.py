@@ -325,3 +325,12 @@ def test_a_seed_beyond_the_solvers_32_bits_is_an_option_error(tmp_path: Path) ->
     assert result.exit_code == 2
     assert "Invalid value for '--seed'" in result.stderr
     assert not out.exists()
+
+
+def test_simulate_refuses_more_replications_than_it_can_run_in_reason(tmp_path: Path) -> None:
+    # Before: --replications 100000 ran for minutes with no progress shown.
+    roster = _small_roster_workbook(tmp_path)
+    args = ["simulate", str(roster), "--inputs", str(SMALL), "--replications", "100000"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2 and "replications" in result.output
+    assert not (tmp_path / "simulation.xlsx").exists()
