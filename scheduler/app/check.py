@@ -8,7 +8,10 @@ from typing import Literal
 
 from scheduler.app.common import (
     Outcome,
+    PathLike,
     Report,
+    as_input,
+    as_path,
     outcome_fields,
     paths_of,
     program_of,
@@ -36,17 +39,20 @@ class CheckOutcome(Outcome, _TablesOfRoster):
 
 
 def check(
-    roster: Path | Roster,
-    program: Path | Problem,
+    roster: PathLike | Roster,
+    program: PathLike | Problem,
     *,
-    out: Path | None = None,
+    out: PathLike | None = None,
     report_format: ReportFormat = "text",
     max_findings: int = FINDINGS_PER_KIND,
 ) -> CheckOutcome:
     """Check `roster`: hard rules, coverage gaps, hours; with `out`, the HR report
     workbook. Exit 0 when no hard rule is broken, 1 when one is."""
+    roster, program = as_input(roster), as_input(program)
+    out = None if out is None else as_path(out)
     if out is not None:
-        guard_output_file("--out", out, paths_of(roster, program), what="a file name, e.g. hr.xlsx")
+        inputs = paths_of(roster, program)
+        guard_output_file("--out", out, inputs, what="a file name, e.g. hr.xlsx", suffix=".xlsx")
     from scheduler.evaluate import evaluate
     from scheduler.report_text import render_json, render_text
 

@@ -3,10 +3,13 @@ or computed, so a bad path costs nothing and destroys nothing.
 
 A file output is refused (`OutputPathError`, exit 2) when it is a folder, not a regular
 file (a FIFO, a device, a socket), under `/proc`, `/sys` or `/dev`, under a file (a
-parent that is not a folder), inside a folder this process cannot write, or the same
-file as any input of the
+parent that is not a folder), inside a folder this process cannot write, a file that
+is read-only (no write permission for anyone, or none for this process: a file made
+read-only to keep it is never replaced), or the same file as any input of the
 command: compared after resolving links and by device and inode (a hard link is the
-same file), with every CSV file of an input folder counted as an input. Missing folders on the way
+same file), with every CSV file of an input folder counted as an input. A workbook
+output (`suffix=".xlsx"`) must be named so: `roster.csv` would be a workbook no
+program, this one included, opens as what its name says. Missing folders on the way
 are made (like `mkdir -p`) when the nearest existing one is a folder that can be
 written: `--out outputs/week12/roster.xlsx` works on a fresh checkout.
 
@@ -41,6 +44,9 @@ from scheduler.errors import EXIT_BAD_INPUT, EXIT_CANNOT_WRITE, SchedulerError
 #: Kernel file systems: a "file" there is an interface, never an output.
 SYSTEM_FOLDERS = (Path("/proc"), Path("/sys"), Path("/dev"))
 CSV_SUFFIX = ".csv"
+WORKBOOK_SUFFIX = ".xlsx"
+#: Write permission for owner, group or others: a file with none is read-only.
+WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
 
 Params = ParamSpec("Params")
 Returned = TypeVar("Returned")
@@ -134,9 +140,12 @@ def guard_output_file(
     inputs: Iterable[Path | None] = (),
     *,
     what: str = "a file name, e.g. roster.xlsx",
+    suffix: str | None = None,
 ) -> Path:
     """Refuse a file output that cannot or must not be written; return the path to write
-    (the target of a symbolic link)."""
+    (the target of a symbolic link). With `suffix` (`.xlsx`), a name that does not end
+    in it is refused too: a workbook named `roster.csv` is a file no program opens as
+    what its name says (and the readers refuse it)."""
     target = path.resolve()
     if _is_under(target, SYSTEM_FOLDERS):
         raise OutputPathError(option, path, "is a system path; give a file in a folder of yours")
@@ -148,6 +157,12 @@ def guard_output_file(
             raise OutputPathError(option, path, f"is {_kind(mode)}; give {what}")
         if not os.access(target, os.W_OK) and not os.access(target.parent, os.W_OK):
             raise OutputPathError(option, path, "cannot be written")
+        # A file made read-only was made so to keep it: the rename that replaces it
+        # needs only the folder's permission (and root needs none), so it is refused.
+        if not os.access(target, os.W_OK) or not mode & WRITE_BITS:
+            raise OutputPathError(
+                option, path, "is read-only; make it writable or give another file"
+            )
     for source in input_files(inputs):
         if _same_file(target, source):
             raise OutputPathError(
@@ -156,6 +171,10 @@ def guard_output_file(
                 f"would overwrite an input of this command ({source}); give another file",
             )
     _check_parent(option, path, target)
+    if suffix is not None and path.suffix.lower() != suffix:
+        raise OutputPathError(
+            option, path, f"does not end in {suffix}: the file written is a workbook; give {what}"
+        )
     return target
 
 
@@ -243,6 +262,6 @@ def infeasible_path(roster: Path) -> Path:
 def guard_roster_output(option: str, path: Path, inputs: Iterable[Path | None]) -> Path:
     """A roster output and the explanation file beside it, both checked."""
     given = list(inputs)
-    target = guard_output_file(option, path, given)
-    guard_output_file(option, infeasible_path(path), given)
+    target = guard_output_file(option, path, given, suffix=WORKBOOK_SUFFIX)
+    guard_output_file(option, infeasible_path(path), given, suffix=WORKBOOK_SUFFIX)
     return target

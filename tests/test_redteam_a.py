@@ -1,0 +1,178 @@
+"""What a red-team pass over solve, check, repair, publish, template, sample and the
+Python API found (issue 17 item 8), each pinned by a test that failed before its fix.
+
+Every test here reads a tiny program and, except where a roster must be made, stops
+before any solver runs (the guards and option checks come first)."""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+import scheduler
+from scheduler.cli import app
+from scheduler.io.output_paths import OutputPathError
+
+runner = CliRunner()
+DATA = Path(__file__).parent / "data"
+SMALL = DATA / "valid" / "small"
+ROSTER = DATA / "edited" / "small_solved.xlsx"
+
+
+@pytest.fixture
+def work(tmp_path: Path) -> Path:
+    """The small program as a workbook and as CSVs, and a roster of it."""
+    shutil.copytree(SMALL, tmp_path / "program")
+    shutil.copy(ROSTER, tmp_path / "roster.xlsx")
+    assert runner.invoke(app, ["sample", str(tmp_path / "program"), "--out",
+                               str(tmp_path / "program.xlsx")]).exit_code == 0  # fmt: skip
+    return tmp_path
+
+
+# --- The Python API takes text paths as it takes Paths -----------------------------
+
+
+def test_a_text_input_counts_for_the_output_guard(work: Path) -> None:
+    # Text inputs were not counted as inputs: check and solve replaced the program
+    # workbook with their output, repair the roster it repaired.
+    program, roster = str(work / "program.xlsx"), str(work / "roster.xlsx")
+    before = (work / "program.xlsx").read_bytes(), (work / "roster.xlsx").read_bytes()
+    with pytest.raises(OutputPathError, match="would overwrite an input"):
+        scheduler.check(roster, program, out=Path(program))
+    with pytest.raises(OutputPathError, match="would overwrite an input"):
+        scheduler.solve(program, out=Path(program))
+    with pytest.raises(OutputPathError, match="would overwrite an input"):
+        scheduler.repair(roster, program, [], out=Path(roster))
+    assert ((work / "program.xlsx").read_bytes(), (work / "roster.xlsx").read_bytes()) == before
+
+
+def test_text_paths_are_taken_everywhere(work: Path) -> None:
+    # `out` as text was an AttributeError ('str' object has no attribute 'resolve').
+    checked = scheduler.check(str(work / "roster.xlsx"), str(work / "program"),
+                              out=str(work / "hr.xlsx"))  # fmt: skip
+    assert checked.written == (work / "hr.xlsx",)
+    published = scheduler.publish(str(work / "roster.xlsx"), None, str(work / "pub"))
+    assert published.schedules == work / "pub" / "schedules.xlsx"
+    assert scheduler.write_template(str(work / "t.xlsx")).path == work / "t.xlsx"
+    assert scheduler.build_sample(str(work / "program")).path == work / "program" / "program.xlsx"
+
+
+def test_a_leading_tilde_is_the_home_folder(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A quoted '~/x.xlsx' (a script, Windows, the API) made a folder named `~` here.
+    monkeypatch.setenv("HOME", str(work / "home"))
+    monkeypatch.chdir(work)
+    (work / "home").mkdir()
+    result = runner.invoke(app, ["template", "~/blank.xlsx"])
+    assert result.exit_code == 0, result.output
+    assert (work / "home" / "blank.xlsx").is_file()
+    assert not (work / "~").exists()
+
+
+# --- Options no search can run with --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        (scheduler.SolveSettings(time_limit=0), "--time-limit 0: expected a finite number"),
+        (scheduler.SolveSettings(time_limit=math.nan), "--time-limit nan"),
+        (scheduler.SolveSettings(time_limit=math.inf), "--time-limit inf"),
+        (scheduler.SolveSettings(workers=0), "--workers 0: expected a whole number, 1 or more"),
+        (scheduler.SolveSettings(seed=2**31), "--seed 2147483648: expected a whole number"),
+        (scheduler.SolveSettings(method="fast"), "--method fast: expected one of whole"),  # type: ignore[arg-type]
+    ],
+)
+def test_settings_no_search_can_run_with_are_refused(
+    work: Path, settings: scheduler.SolveSettings, message: str
+) -> None:
+    # Before: a 0, negative or NaN limit gave a 0.5 s roster without a word, an unknown
+    # method ran as auto, workers=0 went to CP-SAT; a seed of 2**31 was a TypeError.
+    problem = scheduler.read_problem(work / "program")
+    with pytest.raises(scheduler.InputError, match=message):
+        scheduler.solve(problem, settings)
+    with pytest.raises(scheduler.InputError, match=message):
+        scheduler.repair(work / "roster.xlsx", problem, [], settings=settings)
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [["--time-limit", "inf"], ["--seed", "2147483648"], ["--seed", "99999999999999999999"]],
+)
+def test_the_command_line_refuses_them_with_exit_2(work: Path, arguments: list[str]) -> None:
+    # Before: --time-limit inf stopped after seconds with a 99% gap and a blank limit in
+    # Summary; a seed past 32 bits was an OR-Tools traceback, exit 1.
+    out = work / "roster_new.xlsx"
+    result = runner.invoke(app, ["solve", str(work / "program"), "--out", str(out), "-q",
+                                 *arguments])  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert arguments[0] in result.output and "Traceback" not in result.output
+    assert not out.exists()
+
+
+# --- Output names ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["roster.csv", "roster", "roster.xls"])
+@pytest.mark.parametrize("command", ["solve", "check", "repair", "template"])
+def test_a_workbook_output_must_be_named_xlsx(work: Path, command: str, name: str) -> None:
+    # Before: an .xlsx workbook was written as roster.csv (which `check` then refuses as
+    # "one CSV file"), as roster.xls or with no extension at all.
+    out = str(work / name)
+    arguments = {
+        "solve": ["solve", str(work / "program"), "--out", out, "-q"],
+        "check": ["check", str(work / "roster.xlsx"), "-i", str(work / "program"), "-o", out],
+        "repair": ["repair", str(work / "roster.xlsx"), "-i", str(work / "program"), "-o", out],
+        "template": ["template", out],
+    }[command]
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 2, result.output
+    assert f"{out}: does not end in .xlsx" in result.output
+    assert not Path(out).exists()
+
+
+def test_an_upper_case_xlsx_name_is_a_workbook_name(work: Path) -> None:
+    assert runner.invoke(app, ["template", str(work / "BLANK.XLSX")]).exit_code == 0
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
+def test_a_read_only_out_is_never_replaced(work: Path) -> None:
+    # Before: the rename that replaces a file needs only the folder's permission, so a
+    # roster made read-only to keep it was replaced (by any user, not only root).
+    kept = work / "kept.xlsx"
+    shutil.copy(ROSTER, kept)
+    kept.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    before = kept.read_bytes()
+    for arguments in (
+        ["check", str(work / "roster.xlsx"), "-i", str(work / "program"), "-o", str(kept)],
+        ["template", str(kept)],
+    ):
+        result = runner.invoke(app, arguments)
+        assert result.exit_code == 2, result.output
+        assert f"{kept}: is read-only; make it writable or give another file" in result.output
+    assert kept.read_bytes() == before
+
+
+def test_sample_of_a_workbook_says_it_is_no_folder(work: Path) -> None:
+    # Before: "--out <workbook>/<workbook>.xlsx: ... is a file, not a folder", naming an
+    # --out that was never given.
+    result = runner.invoke(app, ["sample", str(work / "program.xlsx")])
+    assert result.exit_code == 2, result.output
+    assert "not a folder" in result.output and "folder of CSV files" in result.output
+    assert "--out" not in result.output
+
+
+def test_sample_of_the_current_folder_is_named_after_it(
+    work: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before: `sample .` wrote a hidden `./.xlsx`.
+    monkeypatch.chdir(work / "program")
+    result = runner.invoke(app, ["sample", "."])
+    assert result.exit_code == 0, result.output
+    assert openpyxl.load_workbook(work / "program" / "program.xlsx", read_only=True)
