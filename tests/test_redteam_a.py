@@ -6,6 +6,7 @@ before any solver runs (the guards and option checks come first)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import shutil
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from icalendar import Calendar
 from typer.testing import CliRunner
 
 import scheduler
@@ -176,3 +178,74 @@ def test_sample_of_the_current_folder_is_named_after_it(
     result = runner.invoke(app, ["sample", "."])
     assert result.exit_code == 0, result.output
     assert openpyxl.load_workbook(work / "program" / "program.xlsx", read_only=True)
+
+
+# --- Publishing next week's roster into this week's folder --------------------------
+
+
+def _week_later(source: Path, target: Path) -> None:
+    """The roster moved on by 7 days (dates, starts, ends and unit ids)."""
+    book = openpyxl.load_workbook(source)
+    sheet = book["Assignments"]
+    header = [cell.value for cell in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        for name in ("date", "start", "end"):
+            cell = row[header.index(name)]
+            moment = dt.datetime.fromisoformat(str(cell.value)) + dt.timedelta(days=7)
+            cell.value = moment.strftime("%Y-%m-%d" if name == "date" else "%Y-%m-%dT%H:%M")
+        unit_cell = row[header.index("unit_id")]
+        unit_cell.value = f"next-{unit_cell.value}"
+    book.save(target)
+
+
+def _statuses(folder: Path) -> dict[str, str]:
+    """UID -> STATUS of every event of every calendar in `folder`."""
+    found = {}
+    for path in folder.glob("*.ics"):
+        for event in Calendar.from_ical(path.read_bytes()).walk("VEVENT"):
+            found[str(event["uid"])] = str(event["status"])
+    return found
+
+
+@pytest.mark.parametrize("with_inputs", [False, True])
+def test_publishing_next_week_keeps_this_weeks_shifts(work: Path, with_inputs: bool) -> None:
+    # Before: every shift of this week became STATUS:CANCELLED in every calendar when
+    # next week's roster was published into the same folder (mid-week, people's
+    # remaining shifts of the week showed as cancelled).
+    _week_later(work / "roster.xlsx", work / "next.xlsx")
+    next_program = work / "next_program"
+    shutil.copytree(work / "program", next_program)
+    text = (next_program / "Program.csv").read_text(encoding="utf-8")
+    (next_program / "Program.csv").write_text(text.replace("2026-03-02", "2026-03-09"))
+    for dated in ("Pins.csv", "TimeOff.csv"):  # this week's dates
+        (next_program / dated).unlink(missing_ok=True)
+    this_week = ["-i", str(work / "program")] if with_inputs else []
+    next_week = ["-i", str(next_program)] if with_inputs else []
+    pub = work / "pub"
+    first = runner.invoke(app, ["publish", str(work / "roster.xlsx"), "-o", str(pub), *this_week])
+    assert first.exit_code == 0, first.output
+    published = _statuses(pub)
+    second = runner.invoke(app, ["publish", str(work / "next.xlsx"), "-o", str(pub), *next_week])
+    assert second.exit_code == 0, second.output
+    statuses = _statuses(pub)
+    assert {uid: statuses[uid] for uid in published} == published  # all CONFIRMED still
+    assert set(published.values()) == {"CONFIRMED"}
+    assert len(statuses) == 2 * len(published)  # and next week's beside them
+
+
+def test_republishing_the_same_week_without_inputs_still_cancels(work: Path) -> None:
+    # The week without --inputs is its first to last shift's day: a shift dropped from
+    # inside it is cancelled as with the program's horizon.
+    pub = work / "pub"
+    assert runner.invoke(app, ["publish", str(work / "roster.xlsx"), "-o", str(pub)]).exit_code == 0
+    book = openpyxl.load_workbook(work / "roster.xlsx")
+    sheet = book["Assignments"]
+    dropped = [cell.value for cell in sheet[3]]
+    assert (
+        dropped[0] == "2026-03-02" and sheet.cell(row=sheet.max_row, column=1).value > "2026-03-02"
+    )
+    sheet.delete_rows(3)
+    book.save(work / "edited.xlsx")
+    assert runner.invoke(app, ["publish", str(work / "edited.xlsx"), "-o", str(pub)]).exit_code == 0
+    cancelled = [uid for uid, status in _statuses(pub).items() if status == "CANCELLED"]
+    assert len(cancelled) == 1 and dropped[7] in cancelled[0]
