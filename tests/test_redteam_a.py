@@ -7,11 +7,16 @@ before any solver runs (the guards and option checks come first)."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import gc
+import io
 import math
 import os
 import shutil
 import stat
+import sys
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -249,3 +254,92 @@ def test_republishing_the_same_week_without_inputs_still_cancels(work: Path) -> 
     assert runner.invoke(app, ["publish", str(work / "edited.xlsx"), "-o", str(pub)]).exit_code == 0
     cancelled = [uid for uid, status in _statuses(pub).items() if status == "CANCELLED"]
     assert len(cancelled) == 1 and dropped[7] in cancelled[0]
+
+
+# --- A disk that fills up midway ---------------------------------------------------
+
+
+class _FullDisk:
+    """A file on a disk with room for `room` bytes: writing past it, and flushing or
+    closing what is buffered past it, fail with ENOSPC (as on a full tmpfs)."""
+
+    def __init__(self, file: Any, room: int) -> None:
+        self.file, self.room, self.written = file, room, 0
+
+    def write(self, data: Any) -> int:
+        self.written += len(data)
+        if self.written > self.room:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return int(self.file.write(data))
+
+    def flush(self) -> None:
+        if self.written > self.room:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        self.file.flush()
+
+    def close(self) -> None:
+        if self.file.closed:
+            return
+        try:
+            self.flush()
+        finally:
+            self.file.close()
+
+    def __enter__(self) -> _FullDisk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.file, name)
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Files opened for writing under `disk/` get 2,000 bytes of room; returns what
+    Python reports as "Exception ignored" (unraisable) while the test runs."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    real_open = io.open
+
+    def open_on_disk(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        opened = real_open(file, mode, *args, **kwargs)
+        inside = isinstance(file, str | os.PathLike) and str(file).startswith(str(disk))
+        return _FullDisk(opened, 2_000) if inside and set(mode) & set("wax+") else opened
+
+    monkeypatch.setattr(io, "open", open_on_disk)
+    ignored: list[str] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda raised: ignored.append(repr(raised)))
+    return ignored
+
+
+def test_a_full_disk_gives_its_message_and_no_traceback(work: Path, full_disk: list[str]) -> None:
+    # Before: exit 4 and the right message, then "Exception ignored in: <function
+    # ZipFile.__del__> ... OSError: [Errno 28]" when openpyxl's half-written zip, left
+    # open, failed again as Python collected it.
+    disk = work / "disk"
+    previous = disk / "roster.xlsx"
+    shutil.copy(ROSTER, previous)
+    before = previous.read_bytes()
+    result = runner.invoke(app, ["template", str(previous)])
+    code, output = result.exit_code, result.output
+    del result  # its exception's frames hold what failed; now Python may collect it
+    gc.collect()
+    assert code == 4, output
+    assert "the disk is full" in output
+    assert full_disk == []
+    assert previous.read_bytes() == before
+
+
+def test_a_failed_write_leaves_no_folder_it_made(work: Path, full_disk: list[str]) -> None:
+    # Before: `--out new/week/roster.xlsx` (or publish into a new folder) on a full disk
+    # left the empty folders new/week behind.
+    disk = work / "disk"
+    for arguments in (
+        ["template", str(disk / "new" / "week" / "blank.xlsx")],
+        ["publish", str(work / "roster.xlsx"), "-o", str(disk / "new" / "week" / "pub")],
+    ):
+        result = runner.invoke(app, arguments)
+        assert result.exit_code == 4, result.output
+        assert list(disk.iterdir()) == []

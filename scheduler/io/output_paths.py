@@ -250,6 +250,23 @@ def cannot_write(path: Path) -> Iterator[None]:
         raise CannotWriteError(path, error) from error
 
 
+@contextmanager
+def folders_made_undone(folder: Path) -> Iterator[None]:
+    """The folders on the way to `folder` that do not exist yet (and that the block may
+    make, `mkdir -p`) are taken away again when the block fails: a failed write leaves
+    no empty folder behind. Only empty ones: never anything but what the block made."""
+    made = [path for path in (folder, *folder.parents) if not path.exists()]
+    try:
+        yield
+    except BaseException:
+        for path in made:  # deepest first
+            try:
+                path.rmdir()
+            except OSError:
+                break
+        raise
+
+
 #: What `solve` and `repair` write beside the roster path when they find no roster.
 INFEASIBLE_SUFFIX = ".infeasible.xlsx"
 

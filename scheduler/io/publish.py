@@ -61,7 +61,7 @@ from urllib.parse import quote
 
 from icalendar import Calendar, Component, Event
 
-from scheduler.io.output_paths import OutputPathError, cannot_write
+from scheduler.io.output_paths import OutputPathError, cannot_write, folders_made_undone
 from scheduler.io.write_workbook import replace_atomically
 from scheduler.model.problem import WEEKDAYS, Problem, Team
 from scheduler.model.roster import Assignment, Roster
@@ -463,6 +463,11 @@ def _cancel_missing(
 def _swap_in(folder: Path, writers: Mapping[str, SideWriter]) -> None:
     """Write every file into a hidden folder inside `folder`, then rename them into
     place; if a rename fails, the files already replaced are put back."""
+    with folders_made_undone(folder):
+        _swap_into(folder, writers)
+
+
+def _swap_into(folder: Path, writers: Mapping[str, SideWriter]) -> None:
     with cannot_write(folder):
         folder.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=folder, prefix=".publish-new-"))
