@@ -343,3 +343,46 @@ def test_a_failed_write_leaves_no_folder_it_made(work: Path, full_disk: list[str
         result = runner.invoke(app, arguments)
         assert result.exit_code == 4, result.output
         assert list(disk.iterdir()) == []
+
+
+# --- Inputs typed by hand ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("title", ["Assignments ", " ASSIGNMENTS"])
+def test_a_sheet_name_with_spaces_around_it_is_found(work: Path, title: str) -> None:
+    # Before: "the workbook has no sheet named Assignments" for a tab the user sees
+    # named Assignments (Excel keeps a trailing space typed when renaming a tab).
+    book = openpyxl.load_workbook(work / "roster.xlsx")
+    book["Assignments"].title = title
+    book.save(work / "renamed.xlsx")
+    result = runner.invoke(app, ["check", str(work / "renamed.xlsx"), "-i", str(work / "program")])
+    assert result.exit_code == 0, result.output
+    assert "12 rows read" in result.output
+
+
+def test_a_folder_given_as_dot_is_named(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Before: "no Program.csv in the folder " (the name of `.` is blank).
+    (work / "empty").mkdir()
+    monkeypatch.chdir(work / "empty")
+    result = runner.invoke(app, ["check", str(work / "roster.xlsx"), "-i", "."])
+    assert result.exit_code == 2, result.output
+    assert "no Program.csv in the folder empty)" in result.output
+
+
+@pytest.mark.parametrize(
+    ("sheet", "column"), [("Staff", "employee_id"), ("Zones", "zone_id"), ("Shifts", "shift_id")]
+)
+def test_ids_that_differ_only_in_case_are_refused(work: Path, sheet: str, column: str) -> None:
+    # Before: Staff rows C1 and c1 were two people (the same name rostered twice), a
+    # zone N and n two zones, a shift D8 and d8 two shifts.
+    path = work / "program" / f"{sheet}.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first = lines[1]
+    first_id = first.split(",")[0]
+    lines.append(first_id.lower() + first[len(first_id) :])
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(scheduler.InputError) as raised:
+        scheduler.read_problem(work / "program")
+    (issue,) = [issue for issue in raised.value.issues if issue.column == column]
+    assert (issue.sheet, issue.row) == (sheet, len(lines))
+    assert f"'{first_id.lower()}' differs from '{first_id}' (row 2) only in case" in issue.message

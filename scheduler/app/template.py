@@ -52,7 +52,11 @@ def build_sample(folder: PathLike, out: PathLike | None = None) -> FileOutcome:
 
     folder = as_path(folder)
     out = None if out is None else as_path(out)
-    if folder.exists() and not folder.is_dir():  # a workbook: nothing to build it from
+    report = Report()
+    for warning in load_program(folder).warnings:  # never a workbook of a broken program
+        report.warn(warning)
+    # A workbook, read first so that a broken one says what is wrong with it.
+    if folder.exists() and not folder.is_dir():
         raise refused(
             folder,
             InputError(
@@ -63,9 +67,6 @@ def build_sample(folder: PathLike, out: PathLike | None = None) -> FileOutcome:
                 )
             ),
         )
-    report = Report()
-    for warning in load_program(folder).warnings:  # never a workbook of a broken program
-        report.warn(warning)
     target = out or sample_path(folder)
     if target.suffix.lower() != ".xlsx":
         # Never a CSV of the folder itself, nor a folder.

@@ -526,11 +526,33 @@ def _check_reference(row: _Row, column: str, value: str, known: set[str] | None,
     return False
 
 
+class _Ids(dict[str, int]):
+    """The first row of each id of a sheet, which also knows the ids without case."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.folded: dict[str, str] = {}  # id.casefold() -> the id as first written
+
+
 def _duplicate(row: _Row, column: str, value: str, first_rows: dict[str, int]) -> bool:
-    """Record an issue when `value` was already used in an earlier row."""
+    """Record an issue when `value` was already used in an earlier row; for ids
+    (`_Ids`), also when an earlier id differs from it only in case: `C01` and `c01`
+    are one person typed twice far more often than two people, and a roster naming
+    `c01` would silently be the other one's."""
     if value in first_rows:
         row.error(column, f"{column} '{value}' is already used in row {first_rows[value]}")
         return True
+    if isinstance(first_rows, _Ids):
+        earlier = first_rows.folded.get(value.casefold())
+        if earlier is not None:
+            row.error(
+                column,
+                f"{column} '{value}' differs from '{earlier}' (row {first_rows[earlier]}) "
+                "only in case; ids must differ by more than case: keep one row, or give "
+                "this one another id",
+            )
+            return True
+        first_rows.folded[value.casefold()] = value
     first_rows[value] = row.number
     return False
 
@@ -701,7 +723,7 @@ class _ProblemReader(_Reader):
     def _read_zones(self) -> list[Zone]:
         table, complete = self.sheet(ZONES)
         zones: list[Zone] = []
-        first_rows: dict[str, int] = {}
+        first_rows = _Ids()
         zone_of_neighborhood: dict[str, tuple[str, int]] = {}  # casefolded -> zone, row
         for row in self.rows(table):
             zone_id = row.need("zone_id", parse_text)
@@ -777,7 +799,7 @@ class _ProblemReader(_Reader):
     def _read_staff(self) -> list[Person]:
         table, complete = self.sheet(STAFF)
         staff: list[Person] = []
-        first_rows: dict[str, int] = {}
+        first_rows = _Ids()
         for row in self.rows(table):
             employee_id = row.need("employee_id", parse_text)
             complete = complete and employee_id is not None
@@ -853,7 +875,7 @@ class _ProblemReader(_Reader):
     def _read_shifts(self) -> list[ShiftTemplate]:
         table, complete = self.sheet(SHIFTS)
         shifts: list[ShiftTemplate] = []
-        first_rows: dict[str, int] = {}
+        first_rows = _Ids()
         # Checked once every shift_id is known: a shift may name one on a later row.
         successors: list[tuple[_Row, tuple[str, ...]]] = []
         for row in self.rows(table):
@@ -1233,7 +1255,7 @@ class _ProblemReader(_Reader):
     def _read_hiring(self) -> list[Hire]:
         table, _ = self.sheet(HIRING)
         hires: list[Hire] = []
-        first_rows: dict[str, int] = {}
+        first_rows = _Ids()
         for row in self.rows(table):
             hire_id = row.need("hire_id", parse_text)
             if hire_id is not None:
