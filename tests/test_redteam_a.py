@@ -386,3 +386,38 @@ def test_ids_that_differ_only_in_case_are_refused(work: Path, sheet: str, column
     (issue,) = [issue for issue in raised.value.issues if issue.column == column]
     assert (issue.sheet, issue.row) == (sheet, len(lines))
     assert f"'{first_id.lower()}' differs from '{first_id}' (row 2) only in case" in issue.message
+
+
+# --- Names the file system will not look up ----------------------------------------
+
+TOO_LONG = "é" * 140  # 280 bytes in UTF-8: over the 255 bytes a file name may have
+
+
+@pytest.mark.parametrize("command", ["solve", "check", "repair", "publish", "template", "sample"])
+def test_an_out_name_too_long_is_refused_not_a_traceback(work: Path, command: str) -> None:
+    # Before: OSError [Errno 36] File name too long, a traceback, exit 1.
+    out = str(work / f"{TOO_LONG}.xlsx")
+    roster, program = str(work / "roster.xlsx"), str(work / "program")
+    arguments = {
+        "solve": ["solve", program, "--out", out, "-q"],
+        "check": ["check", roster, "-i", program, "-o", out],
+        "repair": ["repair", roster, "-i", program, "-o", out],
+        "publish": ["publish", roster, "-o", str(work / TOO_LONG)],
+        "template": ["template", out],
+        "sample": ["sample", program, "--out", out],
+    }[command]
+    before = sorted(p.name for p in work.iterdir())
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 2, result.output
+    assert "the name is too long for the file system" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert sorted(p.name for p in work.iterdir()) == before
+
+
+def test_an_input_name_too_long_is_a_located_refusal(work: Path) -> None:
+    result = runner.invoke(
+        app, ["solve", str(work / f"{TOO_LONG}.xlsx"), "--out", str(work / "new.xlsx"), "-q"]
+    )
+    assert result.exit_code == 2, result.output
+    assert "cannot be opened: File name too long" in result.output
+    assert "--out" not in result.output  # the input is at fault, not the output

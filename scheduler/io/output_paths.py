@@ -98,7 +98,11 @@ def input_files(inputs: Iterable[Path | None]) -> list[Path]:
     for given in inputs:
         if given is None:
             continue
-        if given.is_dir():
+        try:
+            folder = given.is_dir()
+        except OSError:  # a name too long to look up: the reader says so, of the input
+            folder = False
+        if folder:
             try:
                 files += [p for p in given.iterdir() if p.suffix.lower() == CSV_SUFFIX]
             except OSError:
@@ -146,6 +150,13 @@ def guard_output_file(
     (the target of a symbolic link). With `suffix` (`.xlsx`), a name that does not end
     in it is refused too: a workbook named `roster.csv` is a file no program opens as
     what its name says (and the readers refuse it)."""
+    with _unusable_path(option, path):
+        return _guard_output_file(option, path, inputs, what, suffix)
+
+
+def _guard_output_file(
+    option: str, path: Path, inputs: Iterable[Path | None], what: str, suffix: str | None
+) -> Path:
     target = path.resolve()
     if _is_under(target, SYSTEM_FOLDERS):
         raise OutputPathError(option, path, "is a system path; give a file in a folder of yours")
@@ -192,6 +203,18 @@ def guard_output_folder(
     or is taken by something that is not a regular file, or (`replaced_whole`: the
     command replaces the folder as a whole) when any input lies inside it. Return the
     folder's real path."""
+    with _unusable_path(option, path):
+        return _guard_output_folder(option, path, inputs, names, suffixes, replaced_whole)
+
+
+def _guard_output_folder(
+    option: str,
+    path: Path,
+    inputs: Iterable[Path | None],
+    names: Iterable[str],
+    suffixes: Iterable[str],
+    replaced_whole: bool,
+) -> Path:
     target = path.resolve()
     if _is_under(target, SYSTEM_FOLDERS):
         raise OutputPathError(option, path, "is a system path; give a folder of yours")
@@ -224,6 +247,22 @@ def guard_output_folder(
     else:
         _check_parent(option, path, target)
     return target
+
+
+@contextmanager
+def _unusable_path(option: str, path: Path) -> Iterator[None]:
+    """A path the system will not even look up (a name over 255 bytes, a path over
+    4,096, a loop of links) is refused as any other, not a traceback."""
+    try:
+        yield
+    except OSError as error:
+        why = error.strerror or str(error)
+        if error.errno == errno.ENAMETOOLONG:
+            why = (
+                "the name is too long for the file system (at most 255 bytes for one "
+                "name, 4,096 for the whole path); give a shorter one"
+            )
+        raise OutputPathError(option, path, f"cannot be used: {why}") from None
 
 
 def exits_on_output_errors(command: Callable[Params, Returned]) -> Callable[Params, Returned]:

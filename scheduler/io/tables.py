@@ -142,9 +142,13 @@ class Tables:
 def load_tables(path: str | Path, only: Collection[str] | None = None) -> Tables:
     """Read every sheet (or only those whose lower-case names are in `only`)."""
     source = Path(path)
-    if not source.exists():
+    try:
+        exists, is_folder = source.exists(), source.is_dir()
+    except OSError as error:  # a name over 255 bytes, a loop of links
+        raise _file_error(source, f"cannot be opened: {error.strerror or error}") from None
+    if not exists:
         raise _file_error(source, f"no such file or folder: {source}")
-    if source.is_dir():
+    if is_folder:
         tables = Tables(source=source, in_folder=True)
         _load_folder(tables, only)
         return tables
