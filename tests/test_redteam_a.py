@@ -421,3 +421,18 @@ def test_an_input_name_too_long_is_a_located_refusal(work: Path) -> None:
     assert result.exit_code == 2, result.output
     assert "cannot be opened: File name too long" in result.output
     assert "--out" not in result.output  # the input is at fault, not the output
+
+
+def test_write_roster_guards_its_path_as_every_out(work: Path) -> None:
+    # Before: scheduler.write_roster had no guard: it replaced a FIFO (and, as root, a
+    # device such as /dev/null: the red-team pass did so once) with a regular file.
+    problem = scheduler.read_problem(work / "program")
+    roster = scheduler.read_roster(work / "roster.xlsx")
+    fifo = work / "pipe.xlsx"
+    os.mkfifo(fifo)
+    with pytest.raises(OutputPathError, match="named pipe"):
+        scheduler.write_roster(fifo, problem, roster)
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    with pytest.raises(OutputPathError, match=r"does not end in \.xlsx"):
+        scheduler.write_roster(str(work / "roster.csv"), problem, roster)
+    assert scheduler.write_roster(str(work / "new.xlsx"), problem, roster) == work / "new.xlsx"

@@ -240,16 +240,22 @@ def search_seconds(limit: float, started: float, problem: Problem) -> float:
 
 
 def write_roster(
-    path: str | Path,
+    path: PathLike,
     problem: Problem,
     roster: Roster | SolveOutcomeLike,
     warnings: Sequence[str] = (),
 ) -> Path:
     """Write the roster workbook of `roster` (or of a job's outcome) for `problem`,
     checked by the checker, `warnings` (the reader's: `load_program`) in its Summary;
-    atomically (a failure leaves any old file as it was)."""
+    atomically (a failure leaves any old file as it was). The path is guarded as every
+    job's `--out` (`OutputPathError` for a folder, a device such as `/dev/null`, a
+    read-only file, a name not ending in .xlsx, ...)."""
     from scheduler.evaluate import evaluate
+    from scheduler.io.output_paths import guard_output_file
     from scheduler.io.write_workbook import write_roster_workbook
+
+    path = as_path(path)
+    guard_output_file("path", path, suffix=".xlsx")
 
     if isinstance(roster, Roster):
         evaluation = evaluate(problem, roster)
