@@ -436,3 +436,21 @@ def test_write_roster_guards_its_path_as_every_out(work: Path) -> None:
     with pytest.raises(OutputPathError, match=r"does not end in \.xlsx"):
         scheduler.write_roster(str(work / "roster.csv"), problem, roster)
     assert scheduler.write_roster(str(work / "new.xlsx"), problem, roster) == work / "new.xlsx"
+
+
+@pytest.mark.parametrize(("zone", "warned"), [("EST", True), ("America/New_York", False)])
+def test_a_fixed_offset_zone_that_looks_regional_is_warned(
+    work: Path, zone: str, warned: bool
+) -> None:
+    # Before: time_zone EST (a fixed UTC-5 all year) was taken without a word: an office
+    # in Hartford got no clock change on 8 March, and nights across it paid 1 h more.
+    path = work / "program" / "Program.csv"
+    path.write_text(path.read_text(encoding="utf-8") + f"time_zone,{zone}\n", encoding="utf-8")
+    loaded = scheduler.load_program(work / "program")
+    found = [w for w in loaded.warnings if "no daylight saving" in w]
+    assert bool(found) == warned
+    if warned:
+        assert found == [
+            "Program row 6: time_zone EST is a fixed offset with no daylight saving; "
+            "for US Eastern time with its clock changes write America/New_York"
+        ]

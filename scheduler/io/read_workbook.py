@@ -125,6 +125,15 @@ PROGRAM_PARSERS: dict[str, Parser[Any]] = {
     "time_zone": parse_time_zone,
 }
 PROGRAM_REQUIRED_KEYS = ("name", "start_date")
+#: Zone names that look like a region's time but are fixed offsets all year (tzdata's
+#: backward-compatible `EST`, `MST`, `GMT`): an office in Hartford that types
+#: EST gets no clock change in March. A warning, since some programs mean it.
+FIXED_ZONE_ADVICE = {
+    "EST": "for US Eastern time with its clock changes write America/New_York",
+    "MST": "for US Mountain time with its clock changes write America/Denver "
+    "(America/Phoenix keeps no daylight saving)",
+    "GMT": "for UK time with its clock changes write Europe/London",
+}
 
 _USED_SHEET_KEYS = frozenset(sheet.key for sheet in INPUT_SHEETS if sheet.used)
 #: How many known ids an "unknown reference" message lists before it stops.
@@ -673,6 +682,12 @@ class _ProblemReader(_Reader):
                 value = row.get("value", PROGRAM_PARSERS[key], label=key)
             if value is not None:
                 self.program[key] = value
+                if key == "time_zone" and value.upper() in FIXED_ZONE_ADVICE:
+                    self.warnings.append(
+                        f"{table.sheet if table else 'Program'} row {row.number}: time_zone "
+                        f"{value} is a fixed offset with no daylight saving; "
+                        f"{FIXED_ZONE_ADVICE[value.upper()]}"
+                    )
             elif not row.ok:
                 self.program.pop(key, None)  # unknown, so nothing is checked against it
         if table is None or not complete:
