@@ -454,3 +454,18 @@ def test_a_fixed_offset_zone_that_looks_regional_is_warned(
             "Program row 6: time_zone EST is a fixed offset with no daylight saving; "
             "for US Eastern time with its clock changes write America/New_York"
         ]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"report_format": "xml"}, "--format xml: expected one of text, json"),
+        ({"max_findings": -1}, "--max-findings -1: expected a whole number, 0 or more"),
+    ],
+)
+def test_check_refuses_options_it_cannot_honour(
+    work: Path, options: dict[str, Any], message: str
+) -> None:
+    # Before: format 'xml' gave the text report and -1 findings a report, silently.
+    with pytest.raises(scheduler.InputError, match=message):
+        scheduler.check(work / "roster.xlsx", work / "program", **options)

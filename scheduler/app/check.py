@@ -12,6 +12,7 @@ from scheduler.app.common import (
     Report,
     as_input,
     as_path,
+    bad_option,
     outcome_fields,
     paths_of,
     program_of,
@@ -26,6 +27,7 @@ from scheduler.model.roster import Roster
 from scheduler.report_text import FINDINGS_PER_KIND as FINDINGS_PER_KIND
 
 ReportFormat = Literal["text", "json"]
+REPORT_FORMATS: tuple[ReportFormat, ...] = ("text", "json")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,6 +50,10 @@ def check(
 ) -> CheckOutcome:
     """Check `roster`: hard rules, coverage gaps, hours; with `out`, the HR report
     workbook. Exit 0 when no hard rule is broken, 1 when one is."""
+    if report_format not in REPORT_FORMATS:
+        raise bad_option(f"--format {report_format}: expected one of {', '.join(REPORT_FORMATS)}")
+    if isinstance(max_findings, bool) or not isinstance(max_findings, int) or max_findings < 0:
+        raise bad_option(f"--max-findings {max_findings}: expected a whole number, 0 or more")
     roster, program = as_input(roster), as_input(program)
     out = None if out is None else as_path(out)
     if out is not None:
