@@ -469,3 +469,21 @@ def test_check_refuses_options_it_cannot_honour(
     # Before: format 'xml' gave the text report and -1 findings a report, silently.
     with pytest.raises(scheduler.InputError, match=message):
         scheduler.check(work / "roster.xlsx", work / "program", **options)
+
+
+def test_a_call_out_that_takes_no_shift_away_says_so(work: Path) -> None:
+    # Before: `-u C1:2026-03-02:E8` for C1, who works D8 that day, gave "Changes (0)"
+    # and exit 0 without a word: the wrong shift typed looked like a repair done.
+    from scheduler.repair import prepare_repair
+
+    problem = scheduler.read_problem(work / "program")
+    roster = scheduler.read_roster(work / "roster.xlsx")
+    request = prepare_repair(
+        problem, roster, ["C1:2026-03-02:E8", "C3:2026-03-05", "C1:2026-03-03"]
+    )
+    assert request.notes == (
+        "--unavailable C1:2026-03-02:E8: C1 is not on E8 on Mon 2026-03-02 in the roster "
+        "(they work D8 that day); nothing moves for it",
+        "--unavailable C3:2026-03-05: C3 has no shift on Thu 2026-03-05 in the roster; "
+        "nothing moves for it (they are only not called in)",
+    )
