@@ -487,3 +487,26 @@ def test_a_call_out_that_takes_no_shift_away_says_so(work: Path) -> None:
         "--unavailable C3:2026-03-05: C3 has no shift on Thu 2026-03-05 in the roster; "
         "nothing moves for it (they are only not called in)",
     )
+
+
+@pytest.mark.parametrize("year", ["9999", "0001"])
+def test_a_roster_row_dated_far_away_is_unreadable_not_a_traceback(work: Path, year: str) -> None:
+    # Before: check and publish died with "OverflowError: date value out of range" from
+    # the clock (exit 1, which check documents as "a hard rule is broken").
+    book = openpyxl.load_workbook(work / "roster.xlsx")
+    sheet = book["Assignments"]
+    sheet["A2"], sheet["C2"], sheet["D2"] = (
+        f"{year}-12-31",
+        f"{year}-12-31T08:00",
+        f"{year}-12-31T16:30",
+    )
+    book.save(work / "far.xlsx")
+    checked = runner.invoke(app, ["check", str(work / "far.xlsx"), "-i", str(work / "program")])
+    assert checked.exit_code == 1, checked.output
+    assert (
+        f"Assignments row 2     date {year}-12-31 is out of range; expected a date from 1900-01-01"
+        in checked.output
+    )
+    published = runner.invoke(app, ["publish", str(work / "far.xlsx"), "-o", str(work / "pub")])
+    assert published.exit_code == 0, published.output
+    assert "1 rows skipped" in published.output

@@ -20,6 +20,8 @@ from pydantic_core import ErrorDetails
 
 from scheduler.errors import InputError, InputIssue
 from scheduler.io.read_cells import (
+    FIRST_DATE,
+    LAST_DATE,
     CellError,
     Parser,
     at_most,
@@ -349,6 +351,18 @@ def _read_assignment(row: _Row) -> Assignment | None:
         "employee_id": row.need("employee_id", parse_text),
         "role": row.need("role", choice(Role)),
     }
+    for name in ("date", "start", "end"):
+        moment = values[name]
+        day = moment.date() if isinstance(moment, dt.datetime) else moment
+        if isinstance(day, dt.date) and not FIRST_DATE <= day <= LAST_DATE:
+            # A roster of year 9999 or 0001 is a typo, and no clock can count to it.
+            row.error(
+                name,
+                f"{name} {shown(moment)} is out of range; expected a date from "
+                f"{FIRST_DATE} to {LAST_DATE}",
+            )
+            values[name] = None
+            break  # once: the start and end of a row dated 9999 say the same
     start, end = values["start"], values["end"]
     if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
         if end <= start:
