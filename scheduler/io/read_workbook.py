@@ -351,7 +351,7 @@ def _read_assignment(row: _Row) -> Assignment | None:
         "employee_id": row.need("employee_id", parse_text),
         "role": row.need("role", choice(Role)),
     }
-    for name in ("date", "start", "end"):
+    for name in ("date", "start"):  # the end is bounded by the start (24 h at most)
         moment = values[name]
         day = moment.date() if isinstance(moment, dt.datetime) else moment
         if isinstance(day, dt.date) and not FIRST_DATE <= day <= LAST_DATE:
@@ -362,7 +362,7 @@ def _read_assignment(row: _Row) -> Assignment | None:
                 f"{FIRST_DATE} to {LAST_DATE}",
             )
             values[name] = None
-            break  # once: the start and end of a row dated 9999 say the same
+            break  # once: the start of a row dated 9999 says the same
     start, end = values["start"], values["end"]
     if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
         if end <= start:
