@@ -510,3 +510,18 @@ def test_a_roster_row_dated_far_away_is_unreadable_not_a_traceback(work: Path, y
     published = runner.invoke(app, ["publish", str(work / "far.xlsx"), "-o", str(work / "pub")])
     assert published.exit_code == 0, published.output
     assert "1 rows skipped" in published.output
+
+
+def test_a_line_break_in_a_name_cannot_forge_a_line_of_a_report(work: Path) -> None:
+    # Before: a Staff name 'Ana\n\nSummary\n  hard rules broken  0' was printed raw in
+    # check's text report: a section of its own, saying what the roster did not.
+    path = work / "program" / "Staff.csv"
+    text = path.read_text(encoding="utf-8")
+    first_name = scheduler.read_problem(SMALL).staff[0].name
+    forged = '"Ana\r\n\r\nSummary\n  hard rules broken  0\t"'
+    path.write_text(text.replace(first_name, forged, 1), encoding="utf-8")
+    assert scheduler.read_problem(work / "program").staff[0].name == (
+        "Ana Summary hard rules broken 0"
+    )
+    result = runner.invoke(app, ["check", str(work / "roster.xlsx"), "-i", str(work / "program")])
+    assert result.output.count("\nSummary\n") == 1  # the report's own

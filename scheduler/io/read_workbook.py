@@ -37,6 +37,7 @@ from scheduler.io.read_cells import (
     parse_int,
     parse_list,
     parse_minute_of_day,
+    parse_name,
     parse_number,
     parse_start_date,
     parse_text,
@@ -119,7 +120,7 @@ RULE_MAXIMA: dict[str, float] = {  # the others have their bounds in the model
     "max_weekends": MAX_DAYS,
 }
 PROGRAM_PARSERS: dict[str, Parser[Any]] = {
-    "name": parse_text,
+    "name": parse_name,
     "start_date": parse_start_date,
     "days": bounded(parse_int, 1, MAX_DAYS),
     "slot_minutes": one_of(parse_int, SLOT_MINUTES_ALLOWED),
@@ -759,7 +760,7 @@ class _ProblemReader(_Reader):
             complete = complete and zone_id is not None
             if zone_id is not None and _duplicate(row, "zone_id", zone_id, first_rows):
                 zone_id = None  # the first row with this id is the one others refer to
-            name = row.get("name", parse_text)
+            name = row.get("name", parse_name)
             neighborhoods = row.get("neighborhoods", parse_list) or ()
             for neighborhood in neighborhoods:
                 # A call from a neighborhood goes to one zone: in two, which is a guess.
@@ -860,7 +861,7 @@ class _ProblemReader(_Reader):
             )
             skills = tuple(skill.lower() for skill in row.get("skills", parse_list) or ())
             overtime_eligible = row.get("overtime_eligible", parse_bool)
-            name = row.get("name", parse_text)
+            name = row.get("name", parse_name)
             overrides = {
                 rule: value
                 for rule in PERSON_RULE_NAMES
