@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from scheduler.errors import InputError, InputIssue
+from scheduler.io.read_cells import FIRST_DATE, LAST_DATE
 from scheduler.model.calendar import ShiftInstance, date_text, instance, time_off_applies
 
 # The change log is model data, so the writer (`io.changes_sheet`) need not import this module.
@@ -88,6 +89,10 @@ def parse_now(text: str, problem: Problem | None = None) -> dt.datetime:
         raise _argument_error(
             f"--now {text}", "expected a date-time YYYY-MM-DDTHH:MM (or a date)"
         ) from None
+    if not FIRST_DATE <= moment.date() <= LAST_DATE:  # no clock counts to year 9999
+        raise _argument_error(
+            f"--now {text}", f"out of range; expected a date from {FIRST_DATE} to {LAST_DATE}"
+        )
     if moment.tzinfo is None:
         return moment
     if problem is None or problem.time_zone is None:

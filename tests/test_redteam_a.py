@@ -525,3 +525,17 @@ def test_a_line_break_in_a_name_cannot_forge_a_line_of_a_report(work: Path) -> N
     )
     result = runner.invoke(app, ["check", str(work / "roster.xlsx"), "-i", str(work / "program")])
     assert result.output.count("\nSummary\n") == 1  # the report's own
+
+
+@pytest.mark.parametrize("now", ["9999-12-31T23:59", "0001-01-01T00:00"])
+def test_now_far_away_is_a_located_refusal(work: Path, now: str) -> None:
+    # Before: --now 9999-12-31T23:59 died with "OverflowError: date value out of range".
+    from scheduler.repair import prepare_repair
+
+    problem = scheduler.read_problem(work / "program")
+    roster = scheduler.read_roster(work / "roster.xlsx")
+    with pytest.raises(scheduler.InputError) as raised:
+        prepare_repair(problem, roster, ["C1:2026-03-02"], now)
+    assert str(raised.value) == (
+        f"--now {now}: out of range; expected a date from 1900-01-01 to 2999-12-31"
+    )
