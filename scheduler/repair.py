@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from scheduler.errors import InputError, InputIssue
+from scheduler.io.read_cells import FIRST_DATE, LAST_DATE
 from scheduler.model.calendar import ShiftInstance, date_text, instance, time_off_applies
 
 # The change log is model data, so the writer (`io.changes_sheet`) need not import this module.
@@ -88,6 +89,10 @@ def parse_now(text: str, problem: Problem | None = None) -> dt.datetime:
         raise _argument_error(
             f"--now {text}", "expected a date-time YYYY-MM-DDTHH:MM (or a date)"
         ) from None
+    if not FIRST_DATE <= moment.date() <= LAST_DATE:  # no clock counts to year 9999
+        raise _argument_error(
+            f"--now {text}", f"out of range; expected a date from {FIRST_DATE} to {LAST_DATE}"
+        )
     if moment.tzinfo is None:
         return moment
     if problem is None or problem.time_zone is None:
@@ -131,6 +136,9 @@ def prepare_repair(
     notes: list[str] = []
     rows: list[tuple[TimeOff, CallOut]] = []
     for call_out in dict.fromkeys(parsed):  # the same argument twice is one call-out
+        unmatched = _nothing_to_move(problem, baseline, call_out)
+        if unmatched:
+            notes.append(unmatched)
         row, note = _call_out_row(problem, call_out, frozen)
         if note:
             notes.append(note)
@@ -229,6 +237,35 @@ def _frozen(problem: Problem, baseline: Roster, before: dt.datetime | None) -> l
         return []
     cutoff = problem.minute_of(before)
     return [a for a in baseline.assignments if _shift_of(problem, a).start < cutoff]
+
+
+def _nothing_to_move(problem: Problem, baseline: Roster, call_out: CallOut) -> str:
+    """A note when the roster has no shift the call-out takes away (a wrong shift typed,
+    a day off): nothing moves for it, which the change log alone would not explain."""
+    first = dt.datetime.combine(call_out.date, dt.time())
+    row = TimeOff(
+        employee_id=call_out.employee_id,
+        start=first,
+        end=first + dt.timedelta(days=1),
+        whole_days=True,
+        kind=TimeOffKind.UNAVAILABLE,
+        shift_id=call_out.shift_id,
+    )
+    theirs = [a for a in baseline.assignments if a.employee_id == call_out.employee_id]
+    if any(time_off_applies(problem, row, _shift_of(problem, a)) for a in theirs):
+        return ""
+    worked = [a.shift_id for a in theirs if a.date == call_out.date]
+    day = date_text(call_out.date)
+    if call_out.shift_id is None:
+        return (
+            f"--unavailable {call_out.argument}: {call_out.employee_id} has no shift on "
+            f"{day} in the roster; nothing moves for it (they are only not called in)"
+        )
+    works = f"they work {', '.join(worked)} that day" if worked else "no shift that day"
+    return (
+        f"--unavailable {call_out.argument}: {call_out.employee_id} is not on "
+        f"{call_out.shift_id} on {day} in the roster ({works}); nothing moves for it"
+    )
 
 
 def _call_out_row(

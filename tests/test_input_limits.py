@@ -336,7 +336,7 @@ def test_every_command_refuses_a_bad_workbook_and_writes_nothing(
     tmp_path: Path, small_roster: Path, make_bad: Callable[[Path], tuple[Path, str]]
 ) -> None:
     bad, message = make_bad(tmp_path)
-    out = tmp_path / "out"
+    out = tmp_path / "out.xlsx"  # a workbook name (publish takes it as a folder's)
     for name, arguments in _commands(bad, small_roster, out).items():
         result = runner.invoke(app, arguments)
         assert result.exit_code == EXIT_BAD_INPUT, (name, result.output)

@@ -239,8 +239,11 @@ def test_a_failed_write_leaves_the_old_file(
     target = tmp_path / "template.xlsx"
     target.write_bytes(b"old contents")
 
-    def broken_save(self: Any, filename: str) -> None:
-        Path(filename).write_bytes(b"half")
+    def broken_save(self: Any, target: Any) -> None:
+        if isinstance(target, str | Path):
+            Path(target).write_bytes(b"half")
+        else:  # the workbook is zipped in memory first (save_workbook)
+            target.write(b"half")
         raise OSError("disk full")
 
     monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)

@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import openpyxl
 import pytest
@@ -432,8 +432,11 @@ def test_creates_missing_folders(tmp_path: Path) -> None:
 def test_failed_save_keeps_previous_file(written: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = written.read_bytes()
 
-    def save_half_then_fail(self: Workbook, filename: str | Path) -> None:
-        Path(filename).write_bytes(b"PK half a workbook")
+    def save_half_then_fail(self: Workbook, target: str | Path | BinaryIO) -> None:
+        if isinstance(target, str | Path):
+            Path(target).write_bytes(b"PK half a workbook")
+        else:  # the workbook is zipped in memory first (save_workbook)
+            target.write(b"PK half a workbook")
         raise OSError("disk full")
 
     monkeypatch.setattr(Workbook, "save", save_half_then_fail)

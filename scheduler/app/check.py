@@ -8,7 +8,11 @@ from typing import Literal
 
 from scheduler.app.common import (
     Outcome,
+    PathLike,
     Report,
+    as_input,
+    as_path,
+    bad_option,
     outcome_fields,
     paths_of,
     program_of,
@@ -23,6 +27,7 @@ from scheduler.model.roster import Roster
 from scheduler.report_text import FINDINGS_PER_KIND as FINDINGS_PER_KIND
 
 ReportFormat = Literal["text", "json"]
+REPORT_FORMATS: tuple[ReportFormat, ...] = ("text", "json")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,17 +41,24 @@ class CheckOutcome(Outcome, _TablesOfRoster):
 
 
 def check(
-    roster: Path | Roster,
-    program: Path | Problem,
+    roster: PathLike | Roster,
+    program: PathLike | Problem,
     *,
-    out: Path | None = None,
+    out: PathLike | None = None,
     report_format: ReportFormat = "text",
     max_findings: int = FINDINGS_PER_KIND,
 ) -> CheckOutcome:
     """Check `roster`: hard rules, coverage gaps, hours; with `out`, the HR report
     workbook. Exit 0 when no hard rule is broken, 1 when one is."""
+    if report_format not in REPORT_FORMATS:
+        raise bad_option(f"--format {report_format}: expected one of {', '.join(REPORT_FORMATS)}")
+    if isinstance(max_findings, bool) or not isinstance(max_findings, int) or max_findings < 0:
+        raise bad_option(f"--max-findings {max_findings}: expected a whole number, 0 or more")
+    roster, program = as_input(roster), as_input(program)
+    out = None if out is None else as_path(out)
     if out is not None:
-        guard_output_file("--out", out, paths_of(roster, program), what="a file name, e.g. hr.xlsx")
+        inputs = paths_of(roster, program)
+        guard_output_file("--out", out, inputs, what="a file name, e.g. hr.xlsx", suffix=".xlsx")
     from scheduler.evaluate import evaluate
     from scheduler.report_text import render_json, render_text
 

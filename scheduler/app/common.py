@@ -8,6 +8,8 @@ each at once, so warnings come before the progress of a long solve).
 
 from __future__ import annotations
 
+import math
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +31,23 @@ Value = TypeVar("Value")
 
 #: Receives each stderr line of a job as it happens (warnings as "warning: ...").
 NoteHandler = Callable[[str], None]
+
+#: A file or folder as the jobs take it: a `Path`, or text (`"inputs/hartford"`).
+PathLike = str | os.PathLike[str]
+
+
+def as_path(given: PathLike) -> Path:
+    """A path argument as a `Path`: text is a path too (Python callers pass both), and a
+    leading `~` is the home folder (as a shell would make it, also when it did not:
+    a quoted `'~/roster.xlsx'`, a script, Windows), never a folder named `~`."""
+    return Path(os.fspath(given)).expanduser()
+
+
+def as_input(given: PathLike | Value) -> Path | Value:
+    """`as_path` for a path; an in-memory input (`Problem`, `Roster`) as it is."""
+    if isinstance(given, str | os.PathLike):
+        return as_path(given)
+    return given
 
 
 class Refused(InputError):
@@ -112,15 +131,15 @@ def _read(source: Path, reader: Callable[[Path], Value]) -> Value:
         raise refused(source, error) from None
 
 
-def load_program(source: str | Path) -> Loaded[Problem]:
+def load_program(source: PathLike) -> Loaded[Problem]:
     """Read and validate a program (input workbook or CSV folder), its reader's warnings
     beside it; bad input raises `InputError` naming every sheet, row and column at fault."""
     from scheduler.io.read_workbook import load_problem
 
-    return _read(Path(source), load_problem)
+    return _read(as_path(source), load_problem)
 
 
-def load_roster(source: str | Path, problem: Problem | None = None) -> Loaded[Roster]:
+def load_roster(source: PathLike, problem: Problem | None = None) -> Loaded[Roster]:
     """Read a roster's `Assignments` (workbook or CSV folder), its reader's warnings
     beside it; with `problem`, only its rows before the program's start date, checked
     as History rows are (a previous roster, for `--previous`)."""
@@ -128,22 +147,22 @@ def load_roster(source: str | Path, problem: Problem | None = None) -> Loaded[Ro
     from scheduler.io.read_workbook import load_roster as load
 
     if problem is None:
-        return _read(Path(source), load)
-    return _read(Path(source), lambda path: load_previous_roster(path, problem))
+        return _read(as_path(source), load)
+    return _read(as_path(source), lambda path: load_previous_roster(path, problem))
 
 
-def read_problem(path: str | Path) -> Problem:
+def read_problem(path: PathLike) -> Problem:
     """The program at `path` (its warnings: `load_program`)."""
     return load_program(path).value
 
 
-def read_roster(path: str | Path, problem: Problem | None = None) -> Roster:
+def read_roster(path: PathLike, problem: Problem | None = None) -> Roster:
     """The roster at `path` (its warnings: `load_roster`); with `problem`, only its rows
     before the program's start date (a previous roster, for `--previous`)."""
     return load_roster(path, problem).value
 
 
-def program_of(program: Path | Problem, report: Report) -> Loaded[Problem]:
+def program_of(program: PathLike | Problem, report: Report) -> Loaded[Problem]:
     """An in-memory program as it is (no reader, no warnings); a path read, its
     warnings reported. The warnings come back too, for the Summary sheets."""
     if isinstance(program, Problem):
@@ -155,7 +174,7 @@ def program_of(program: Path | Problem, report: Report) -> Loaded[Problem]:
     return loaded
 
 
-def roster_of(roster: Path | Roster, report: Report) -> Loaded[Roster]:
+def roster_of(roster: PathLike | Roster, report: Report) -> Loaded[Roster]:
     """As `program_of`, for a roster."""
     if isinstance(roster, Roster):
         return Loaded(roster)
@@ -165,14 +184,36 @@ def roster_of(roster: Path | Roster, report: Report) -> Loaded[Roster]:
     return loaded
 
 
-def paths_of(*inputs: Path | Problem | Roster | None) -> list[Path]:
-    """The inputs given as files (in-memory inputs are no file), for the output guard."""
-    return [p for p in inputs if isinstance(p, Path)]
+def paths_of(*inputs: object) -> list[Path]:
+    """The inputs given as files, as paths (in-memory inputs are no file), for the
+    output guard: text counts as a path."""
+    return [as_path(p) for p in inputs if isinstance(p, str | os.PathLike)]
 
 
-def same_file(a: Path, *others: Path | Problem | Roster | None) -> bool:
+def same_file(a: Path, *others: object) -> bool:
     """Whether `a` is one of the paths among `others` (in-memory inputs are no file)."""
-    return a.resolve() in {p.resolve() for p in others if isinstance(p, Path)}
+    return a.resolve() in {p.resolve() for p in paths_of(*others)}
+
+
+#: CP-SAT's random seed is a 32-bit signed whole number.
+SEED_RANGE = (-(2**31), 2**31 - 1)
+
+
+def check_search_options(time_limit: float, workers: int, seed: int) -> None:
+    """Refuse (exit 2, `InputError` from Python) what no search can run with: a time
+    limit that is not a finite number of seconds above 0, fewer than 1 worker, a seed
+    that CP-SAT cannot take. The command line's own bounds only cover the command line."""
+    problems = []
+    if not (isinstance(time_limit, int | float) and math.isfinite(time_limit) and time_limit > 0):
+        problems.append(f"--time-limit {time_limit}: expected a finite number of seconds above 0")
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        problems.append(f"--workers {workers}: expected a whole number, 1 or more")
+    low, high = SEED_RANGE
+    if isinstance(seed, bool) or not isinstance(seed, int) or not low <= seed <= high:
+        problems.append(f"--seed {seed}: expected a whole number from {low:,} to {high:,}")
+    if problems:
+        issues = [InputIssue(sheet="options", message=message) for message in problems]
+        raise Refused(issues, problems)
 
 
 def data_frame(table: Table) -> pd.DataFrame:
@@ -199,16 +240,22 @@ def search_seconds(limit: float, started: float, problem: Problem) -> float:
 
 
 def write_roster(
-    path: str | Path,
+    path: PathLike,
     problem: Problem,
     roster: Roster | SolveOutcomeLike,
     warnings: Sequence[str] = (),
 ) -> Path:
     """Write the roster workbook of `roster` (or of a job's outcome) for `problem`,
     checked by the checker, `warnings` (the reader's: `load_program`) in its Summary;
-    atomically (a failure leaves any old file as it was)."""
+    atomically (a failure leaves any old file as it was). The path is guarded as every
+    job's `--out` (`OutputPathError` for a folder, a device such as `/dev/null`, a
+    read-only file, a name not ending in .xlsx, ...)."""
     from scheduler.evaluate import evaluate
+    from scheduler.io.output_paths import guard_output_file
     from scheduler.io.write_workbook import write_roster_workbook
+
+    path = as_path(path)
+    guard_output_file("path", path, suffix=".xlsx")
 
     if isinstance(roster, Roster):
         evaluation = evaluate(problem, roster)

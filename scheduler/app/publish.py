@@ -8,7 +8,10 @@ from pathlib import Path
 
 from scheduler.app.common import (
     Outcome,
+    PathLike,
     Report,
+    as_input,
+    as_path,
     outcome_fields,
     paths_of,
     program_of,
@@ -26,9 +29,13 @@ class PublishOutcome(Outcome):
     schedules: Path
 
 
-def publish(roster: Path | Roster, program: Path | Problem | None, out_dir: Path) -> PublishOutcome:
+def publish(
+    roster: PathLike | Roster, program: PathLike | Problem | None, out_dir: PathLike
+) -> PublishOutcome:
     """Write the calendars and schedules of `roster` to `out_dir` (names of people and
     zones, and pages for staff without a shift, from `program` when given)."""
+    roster, out_dir = as_input(roster), as_path(out_dir)
+    program = None if program is None else as_input(program)
     from scheduler.io.publish import publish_folder
     from scheduler.io.schedule_sheet import SCHEDULE_WORKBOOK, write_schedule_workbook
 

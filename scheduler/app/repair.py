@@ -10,8 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scheduler.app.common import (
+    PathLike,
     Refused,
     Report,
+    as_input,
+    as_path,
     paths_of,
     program_of,
     roster_of,
@@ -23,6 +26,7 @@ from scheduler.app.solve import (
     SolveOutcome,
     SolveSettings,
     _outcome,
+    check_settings,
     finish,
 )
 from scheduler.errors import InputError
@@ -55,19 +59,20 @@ class RepairOutcome(SolveOutcome):
         return data_frame(changes_table(self.problem, self.changes_made))
 
 
-def repaired_path(roster: Path) -> Path:
+def repaired_path(roster: PathLike) -> Path:
     """Where a repair goes by default: `<roster>_repaired.xlsx` next to it."""
-    return roster.with_name(f"{roster.stem}_repaired.xlsx")
+    path = as_path(roster)
+    return path.with_name(f"{path.stem}_repaired.xlsx")
 
 
 def repair(
-    roster: Path | Roster,
-    program: Path | Problem,
+    roster: PathLike | Roster,
+    program: PathLike | Problem,
     unavailable: Sequence[str],
     *,
     now: str | dt.datetime | None = None,
     settings: SolveSettings = DEFAULT_SOLVE,
-    out: Path | None = None,
+    out: PathLike | None = None,
     on_progress: ProgressHandler | None = None,
     stop: StopToken | None = None,
     on_note: NoteHandler | None = None,
@@ -76,6 +81,9 @@ def repair(
     stay, the rest moves as little as required coverage allows. With `out`, writes
     the roster workbook with a `Changes` sheet. Exit codes as `solve`'s."""
     started = time.monotonic()
+    check_settings(settings)
+    roster, program = as_input(roster), as_input(program)
+    out = None if out is None else as_path(out)
     stop = never_stopped(stop)
     report = Report(on_note)
     if out is not None:

@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING, Literal
 
 from scheduler.app.common import (
     Outcome,
+    PathLike,
     Report,
+    as_input,
+    as_path,
+    bad_option,
+    check_search_options,
     data_frame,
     load_roster,
     outcome_fields,
@@ -120,12 +125,12 @@ class SolveOutcome(Outcome, _TablesOfRoster):
 
 
 def solve(
-    program: Path | Problem,
+    program: PathLike | Problem,
     settings: SolveSettings = DEFAULT_SOLVE,
     *,
-    out: Path | None = None,
-    previous: Path | None = None,
-    calls: Path | None = None,
+    out: PathLike | None = None,
+    previous: PathLike | None = None,
+    calls: PathLike | None = None,
     on_progress: ProgressHandler | None = None,
     stop: StopToken | None = None,
     on_note: NoteHandler | None = None,
@@ -136,6 +141,9 @@ def solve(
     rule, 3 infeasible (the explanation in `explanation` and `out`'s Summary),
     130/143 when `stop` was requested. Bad input raises `InputError`."""
     started = time.monotonic()
+    check_settings(settings)
+    program = as_input(program)
+    out, previous, calls = (None if p is None else as_path(p) for p in (out, previous, calls))
     if out is not None:  # before anything is read or computed
         guard_roster_output("--out", out, paths_of(program, previous, calls))
     stop = never_stopped(stop)
@@ -188,6 +196,13 @@ def solve(
         if logged_calls
         else None,
     )
+
+
+def check_settings(settings: SolveSettings) -> None:
+    """Refuse settings no search can run with (exit 2; `InputError` from Python)."""
+    check_search_options(settings.time_limit, settings.workers, settings.seed)
+    if settings.method not in METHODS:
+        raise bad_option(f"--method {settings.method}: expected one of {', '.join(METHODS)}")
 
 
 def _read_calls(calls: Path | None, problem: Problem) -> list[Call] | None:

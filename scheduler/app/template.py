@@ -7,13 +7,15 @@ from pathlib import Path
 
 from scheduler.app.common import (
     Outcome,
+    PathLike,
     Report,
+    as_path,
     bad_option,
     load_program,
     outcome_fields,
     refused,
 )
-from scheduler.errors import EXIT_OK, InputError
+from scheduler.errors import EXIT_OK, InputError, InputIssue
 from scheduler.io.output_paths import guard_output_file
 
 
@@ -24,11 +26,12 @@ class FileOutcome(Outcome):
     path: Path
 
 
-def write_template(out: Path) -> FileOutcome:
+def write_template(out: PathLike) -> FileOutcome:
     """A blank input workbook with drop-downs, to start a new program."""
     from scheduler.io.template import write_template as write
 
-    guard_output_file("OUT", out, [], what="a file name, e.g. program.xlsx")
+    out = as_path(out)
+    guard_output_file("OUT", out, [], what="a file name, e.g. program.xlsx", suffix=".xlsx")
     report = Report()
     write(out)
     report.wrote(out)
@@ -36,19 +39,34 @@ def write_template(out: Path) -> FileOutcome:
     return FileOutcome(**outcome_fields(report, EXIT_OK), path=out)  # type: ignore[arg-type]
 
 
-def sample_path(folder: Path) -> Path:
+def sample_path(folder: PathLike) -> Path:
     """Where `build_sample` writes by default: `<folder>/<folder name>.xlsx`."""
-    return folder / f"{folder.name}.xlsx"
+    path = as_path(folder)
+    return path / f"{path.absolute().name}.xlsx"
 
 
-def build_sample(folder: Path, out: Path | None = None) -> FileOutcome:
+def build_sample(folder: PathLike, out: PathLike | None = None) -> FileOutcome:
     """The input workbook of a CSV folder (the CSVs are what git reviews), written
     only once the program validates and the workbook is built whole."""
     from scheduler.io.template import csv_folder_to_workbook
 
+    folder = as_path(folder)
+    out = None if out is None else as_path(out)
     report = Report()
     for warning in load_program(folder).warnings:  # never a workbook of a broken program
         report.warn(warning)
+    # A workbook, read first so that a broken one says what is wrong with it.
+    if folder.exists() and not folder.is_dir():
+        raise refused(
+            folder,
+            InputError(
+                InputIssue(
+                    sheet=folder.name,
+                    message=f"not a folder: {folder}; sample builds a workbook from a "
+                    "folder of CSV files named <Sheet>.csv",
+                )
+            ),
+        )
     target = out or sample_path(folder)
     if target.suffix.lower() != ".xlsx":
         # Never a CSV of the folder itself, nor a folder.

@@ -3,10 +3,13 @@ or computed, so a bad path costs nothing and destroys nothing.
 
 A file output is refused (`OutputPathError`, exit 2) when it is a folder, not a regular
 file (a FIFO, a device, a socket), under `/proc`, `/sys` or `/dev`, under a file (a
-parent that is not a folder), inside a folder this process cannot write, or the same
-file as any input of the
+parent that is not a folder), inside a folder this process cannot write, a file that
+is read-only (no write permission for anyone, or none for this process: a file made
+read-only to keep it is never replaced), or the same file as any input of the
 command: compared after resolving links and by device and inode (a hard link is the
-same file), with every CSV file of an input folder counted as an input. Missing folders on the way
+same file), with every CSV file of an input folder counted as an input. A workbook
+output (`suffix=".xlsx"`) must be named so: `roster.csv` would be a workbook no
+program, this one included, opens as what its name says. Missing folders on the way
 are made (like `mkdir -p`) when the nearest existing one is a folder that can be
 written: `--out outputs/week12/roster.xlsx` works on a fresh checkout.
 
@@ -41,6 +44,9 @@ from scheduler.errors import EXIT_BAD_INPUT, EXIT_CANNOT_WRITE, SchedulerError
 #: Kernel file systems: a "file" there is an interface, never an output.
 SYSTEM_FOLDERS = (Path("/proc"), Path("/sys"), Path("/dev"))
 CSV_SUFFIX = ".csv"
+WORKBOOK_SUFFIX = ".xlsx"
+#: Write permission for owner, group or others: a file with none is read-only.
+WRITE_BITS = stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH
 
 Params = ParamSpec("Params")
 Returned = TypeVar("Returned")
@@ -92,7 +98,11 @@ def input_files(inputs: Iterable[Path | None]) -> list[Path]:
     for given in inputs:
         if given is None:
             continue
-        if given.is_dir():
+        try:
+            folder = given.is_dir()
+        except OSError:  # a name too long to look up: the reader says so, of the input
+            folder = False
+        if folder:
             try:
                 files += [p for p in given.iterdir() if p.suffix.lower() == CSV_SUFFIX]
             except OSError:
@@ -134,9 +144,19 @@ def guard_output_file(
     inputs: Iterable[Path | None] = (),
     *,
     what: str = "a file name, e.g. roster.xlsx",
+    suffix: str | None = None,
 ) -> Path:
     """Refuse a file output that cannot or must not be written; return the path to write
-    (the target of a symbolic link)."""
+    (the target of a symbolic link). With `suffix` (`.xlsx`), a name that does not end
+    in it is refused too: a workbook named `roster.csv` is a file no program opens as
+    what its name says (and the readers refuse it)."""
+    with _unusable_path(option, path):
+        return _guard_output_file(option, path, inputs, what, suffix)
+
+
+def _guard_output_file(
+    option: str, path: Path, inputs: Iterable[Path | None], what: str, suffix: str | None
+) -> Path:
     target = path.resolve()
     if _is_under(target, SYSTEM_FOLDERS):
         raise OutputPathError(option, path, "is a system path; give a file in a folder of yours")
@@ -148,6 +168,12 @@ def guard_output_file(
             raise OutputPathError(option, path, f"is {_kind(mode)}; give {what}")
         if not os.access(target, os.W_OK) and not os.access(target.parent, os.W_OK):
             raise OutputPathError(option, path, "cannot be written")
+        # A file made read-only was made so to keep it: the rename that replaces it
+        # needs only the folder's permission (and root needs none), so it is refused.
+        if not os.access(target, os.W_OK) or not mode & WRITE_BITS:
+            raise OutputPathError(
+                option, path, "is read-only; make it writable or give another file"
+            )
     for source in input_files(inputs):
         if _same_file(target, source):
             raise OutputPathError(
@@ -156,6 +182,10 @@ def guard_output_file(
                 f"would overwrite an input of this command ({source}); give another file",
             )
     _check_parent(option, path, target)
+    if suffix is not None and path.suffix.lower() != suffix:
+        raise OutputPathError(
+            option, path, f"does not end in {suffix}: the file written is a workbook; give {what}"
+        )
     return target
 
 
@@ -173,6 +203,18 @@ def guard_output_folder(
     or is taken by something that is not a regular file, or (`replaced_whole`: the
     command replaces the folder as a whole) when any input lies inside it. Return the
     folder's real path."""
+    with _unusable_path(option, path):
+        return _guard_output_folder(option, path, inputs, names, suffixes, replaced_whole)
+
+
+def _guard_output_folder(
+    option: str,
+    path: Path,
+    inputs: Iterable[Path | None],
+    names: Iterable[str],
+    suffixes: Iterable[str],
+    replaced_whole: bool,
+) -> Path:
     target = path.resolve()
     if _is_under(target, SYSTEM_FOLDERS):
         raise OutputPathError(option, path, "is a system path; give a folder of yours")
@@ -207,6 +249,22 @@ def guard_output_folder(
     return target
 
 
+@contextmanager
+def _unusable_path(option: str, path: Path) -> Iterator[None]:
+    """A path the system will not even look up (a name over 255 bytes, a path over
+    4,096, a loop of links) is refused as any other, not a traceback."""
+    try:
+        yield
+    except OSError as error:
+        why = error.strerror or str(error)
+        if error.errno == errno.ENAMETOOLONG:
+            why = (
+                "the name is too long for the file system (at most 255 bytes for one "
+                "name, 4,096 for the whole path); give a shorter one"
+            )
+        raise OutputPathError(option, path, f"cannot be used: {why}") from None
+
+
 def exits_on_output_errors(command: Callable[Params, Returned]) -> Callable[Params, Returned]:
     """A command decorator: a refused output path (exit 2) or a failed write (exit 4)
     is printed as one message on stderr, never as a traceback."""
@@ -231,6 +289,23 @@ def cannot_write(path: Path) -> Iterator[None]:
         raise CannotWriteError(path, error) from error
 
 
+@contextmanager
+def folders_made_undone(folder: Path) -> Iterator[None]:
+    """The folders on the way to `folder` that do not exist yet (and that the block may
+    make, `mkdir -p`) are taken away again when the block fails: a failed write leaves
+    no empty folder behind. Only empty ones: never anything but what the block made."""
+    made = [path for path in (folder, *folder.parents) if not path.exists()]
+    try:
+        yield
+    except BaseException:
+        for path in made:  # deepest first
+            try:
+                path.rmdir()
+            except OSError:
+                break
+        raise
+
+
 #: What `solve` and `repair` write beside the roster path when they find no roster.
 INFEASIBLE_SUFFIX = ".infeasible.xlsx"
 
@@ -243,6 +318,6 @@ def infeasible_path(roster: Path) -> Path:
 def guard_roster_output(option: str, path: Path, inputs: Iterable[Path | None]) -> Path:
     """A roster output and the explanation file beside it, both checked."""
     given = list(inputs)
-    target = guard_output_file(option, path, given)
-    guard_output_file(option, infeasible_path(path), given)
+    target = guard_output_file(option, path, given, suffix=WORKBOOK_SUFFIX)
+    guard_output_file(option, infeasible_path(path), given, suffix=WORKBOOK_SUFFIX)
     return target

@@ -29,11 +29,14 @@ rename and put back if one fails. A full disk or a name taken by a folder change
 nothing.
 
 Publishing again into the same folder keeps calendars that import or subscribe true:
-an event of the previous calendar (same file, same UID) that the new roster no longer
-has is written again with `STATUS:CANCELLED` and a higher `SEQUENCE`, so a calendar
-application that imported the old file drops or strikes it; a person no longer on the
-roster keeps a file that holds only their cancelled shifts (a deleted file would leave
-a subscribed calendar showing its last copy). Only files this tool wrote (our PRODID)
+an event of the previous calendar (same file, same UID) on a day of the new roster
+(the program's horizon; without the program, its first to last shift's day) that the
+new roster no longer has is written again with `STATUS:CANCELLED` and a higher
+`SEQUENCE`, so a calendar application that imported the old file drops or strikes it;
+a person no longer on the roster keeps a file that holds only their cancelled shifts
+(a deleted file would leave a subscribed calendar showing its last copy). Events on
+other days are another roster's (last week's, when next week's is published into the
+same folder) and are kept as they were. Only files this tool wrote (our PRODID)
 are read or replaced; other files in the folder are left alone.
 
 Text from the input (names, ids, zones) goes into TEXT properties with every control
@@ -56,9 +59,9 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import quote
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Component, Event
 
-from scheduler.io.output_paths import OutputPathError, cannot_write
+from scheduler.io.output_paths import OutputPathError, cannot_write, folders_made_undone
 from scheduler.io.write_workbook import replace_atomically
 from scheduler.model.problem import WEEKDAYS, Problem, Team
 from scheduler.model.roster import Assignment, Roster
@@ -365,10 +368,11 @@ def publish_folder(
     calendars: dict[str, Calendar] = {
         file_names[s.employee_id]: person_calendar(problem, s, stamp) for s in schedules
     }
+    dates = roster_dates(roster, problem)
     for name, old in previous.items():
         if name not in calendars:  # no longer on the roster: a calendar of cancellations
             calendars[name] = _empty_like(old)
-        _cancel_missing(calendars[name], old, stamp)
+        _cancel_missing(calendars[name], old, stamp, dates)
     contents = {name: calendar.to_ical() for name, calendar in calendars.items()}
     for name in [*contents, *(side_files or {})]:
         taken = folder / name
@@ -409,11 +413,42 @@ def _empty_like(old: Calendar) -> Calendar:
     return calendar
 
 
-def _cancel_missing(calendar: Calendar, old: Calendar, stamp: dt.datetime) -> None:
-    """Each event of `old` whose UID `calendar` lacks, added back as cancelled."""
+def roster_dates(roster: Roster, problem: Problem | None) -> tuple[dt.date, dt.date] | None:
+    """The first and last day the roster speaks for: the program's horizon, or without
+    the program the days of its shifts (None: a roster without shifts or program)."""
+    if problem is not None:
+        return problem.start_date, problem.start_date + dt.timedelta(days=problem.days - 1)
+    days = [a.date for a in roster.assignments]
+    return (min(days), max(days)) if days else None
+
+
+def _start_date(event: Component) -> dt.date | None:
+    """The local date an event starts on (its TZID's, or floating), None when unreadable."""
+    try:
+        start = event.decoded("dtstart")
+    except (KeyError, ValueError):
+        return None
+    return start.date() if isinstance(start, dt.datetime) else start
+
+
+def _cancel_missing(
+    calendar: Calendar,
+    old: Calendar,
+    stamp: dt.datetime,
+    dates: tuple[dt.date, dt.date] | None,
+) -> None:
+    """Each event of `old` whose UID `calendar` lacks, added back: cancelled when it
+    starts within `dates` (the new roster dropped it), as it was when it starts on
+    another day (another roster's shift: last week's, published into the same folder,
+    is not cancelled by next week's)."""
     present = {str(event["uid"]) for event in calendar.walk("VEVENT")}
     for event in old.walk("VEVENT"):
         if str(event.get("uid")) in present:
+            continue
+        start = _start_date(event)
+        outside = dates is None or start is None or not dates[0] <= start <= dates[1]
+        if outside:
+            calendar.add_component(event)
             continue
         if str(event.get("status", "")).upper() != "CANCELLED":
             event["status"] = "CANCELLED"
@@ -428,6 +463,11 @@ def _cancel_missing(calendar: Calendar, old: Calendar, stamp: dt.datetime) -> No
 def _swap_in(folder: Path, writers: Mapping[str, SideWriter]) -> None:
     """Write every file into a hidden folder inside `folder`, then rename them into
     place; if a rename fails, the files already replaced are put back."""
+    with folders_made_undone(folder):
+        _swap_into(folder, writers)
+
+
+def _swap_into(folder: Path, writers: Mapping[str, SideWriter]) -> None:
     with cannot_write(folder):
         folder.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=folder, prefix=".publish-new-"))

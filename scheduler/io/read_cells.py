@@ -94,6 +94,21 @@ def parse_text(value: CellValue, label: str) -> str:
     return str(value).strip()
 
 
+_BREAKS = frozenset({"Cc", "Zl", "Zp"})  # control characters, line and paragraph breaks
+
+
+def parse_name(value: CellValue, label: str) -> str:
+    """A name (a person's, a zone's, the program's) on one line: line breaks (Alt+Enter
+    in Excel), tabs and other control characters become one space. A name is printed
+    on one line of every report: kept raw, a line break would start a line of its own
+    (`Summary` / `hard rules broken 0` typed into a name reads as the report's)."""
+    text = parse_text(value, label)
+    if not any(unicodedata.category(c) in _BREAKS for c in text):
+        return text
+    cleaned = "".join(" " if unicodedata.category(c) in _BREAKS else c for c in text)
+    return " ".join(cleaned.split())
+
+
 def parse_int(value: CellValue, label: str) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value

@@ -20,6 +20,8 @@ from pydantic_core import ErrorDetails
 
 from scheduler.errors import InputError, InputIssue
 from scheduler.io.read_cells import (
+    FIRST_DATE,
+    LAST_DATE,
     CellError,
     Parser,
     at_most,
@@ -35,6 +37,7 @@ from scheduler.io.read_cells import (
     parse_int,
     parse_list,
     parse_minute_of_day,
+    parse_name,
     parse_number,
     parse_start_date,
     parse_text,
@@ -117,7 +120,7 @@ RULE_MAXIMA: dict[str, float] = {  # the others have their bounds in the model
     "max_weekends": MAX_DAYS,
 }
 PROGRAM_PARSERS: dict[str, Parser[Any]] = {
-    "name": parse_text,
+    "name": parse_name,
     "start_date": parse_start_date,
     "days": bounded(parse_int, 1, MAX_DAYS),
     "slot_minutes": one_of(parse_int, SLOT_MINUTES_ALLOWED),
@@ -125,6 +128,15 @@ PROGRAM_PARSERS: dict[str, Parser[Any]] = {
     "time_zone": parse_time_zone,
 }
 PROGRAM_REQUIRED_KEYS = ("name", "start_date")
+#: Zone names that look like a region's time but are fixed offsets all year (tzdata's
+#: backward-compatible `EST`, `MST`, `GMT`): an office in Hartford that types
+#: EST gets no clock change in March. A warning, since some programs mean it.
+FIXED_ZONE_ADVICE = {
+    "EST": "for US Eastern time with its clock changes write America/New_York",
+    "MST": "for US Mountain time with its clock changes write America/Denver "
+    "(America/Phoenix keeps no daylight saving)",
+    "GMT": "for UK time with its clock changes write Europe/London",
+}
 
 _USED_SHEET_KEYS = frozenset(sheet.key for sheet in INPUT_SHEETS if sheet.used)
 #: How many known ids an "unknown reference" message lists before it stops.
@@ -340,6 +352,18 @@ def _read_assignment(row: _Row) -> Assignment | None:
         "employee_id": row.need("employee_id", parse_text),
         "role": row.need("role", choice(Role)),
     }
+    for name in ("date", "start"):  # the end is bounded by the start (24 h at most)
+        moment = values[name]
+        day = moment.date() if isinstance(moment, dt.datetime) else moment
+        if isinstance(day, dt.date) and not FIRST_DATE <= day <= LAST_DATE:
+            # A roster of year 9999 or 0001 is a typo, and no clock can count to it.
+            row.error(
+                name,
+                f"{name} {shown(moment)} is out of range; expected a date from "
+                f"{FIRST_DATE} to {LAST_DATE}",
+            )
+            values[name] = None
+            break  # once: the start of a row dated 9999 says the same
     start, end = values["start"], values["end"]
     if isinstance(start, dt.datetime) and isinstance(end, dt.datetime):
         if end <= start:
@@ -526,11 +550,33 @@ def _check_reference(row: _Row, column: str, value: str, known: set[str] | None,
     return False
 
 
+class _Ids(dict[str, int]):
+    """The first row of each id of a sheet, which also knows the ids without case."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.folded: dict[str, str] = {}  # id.casefold() -> the id as first written
+
+
 def _duplicate(row: _Row, column: str, value: str, first_rows: dict[str, int]) -> bool:
-    """Record an issue when `value` was already used in an earlier row."""
+    """Record an issue when `value` was already used in an earlier row; for ids
+    (`_Ids`), also when an earlier id differs from it only in case: `C01` and `c01`
+    are one person typed twice far more often than two people, and a roster naming
+    `c01` would silently be the other one's."""
     if value in first_rows:
         row.error(column, f"{column} '{value}' is already used in row {first_rows[value]}")
         return True
+    if isinstance(first_rows, _Ids):
+        earlier = first_rows.folded.get(value.casefold())
+        if earlier is not None:
+            row.error(
+                column,
+                f"{column} '{value}' differs from '{earlier}' (row {first_rows[earlier]}) "
+                "only in case; ids must differ by more than case: keep one row, or give "
+                "this one another id",
+            )
+            return True
+        first_rows.folded[value.casefold()] = value
     first_rows[value] = row.number
     return False
 
@@ -651,6 +697,12 @@ class _ProblemReader(_Reader):
                 value = row.get("value", PROGRAM_PARSERS[key], label=key)
             if value is not None:
                 self.program[key] = value
+                if key == "time_zone" and value.upper() in FIXED_ZONE_ADVICE:
+                    self.warnings.append(
+                        f"{table.sheet if table else 'Program'} row {row.number}: time_zone "
+                        f"{value} is a fixed offset with no daylight saving; "
+                        f"{FIXED_ZONE_ADVICE[value.upper()]}"
+                    )
             elif not row.ok:
                 self.program.pop(key, None)  # unknown, so nothing is checked against it
         if table is None or not complete:
@@ -701,14 +753,14 @@ class _ProblemReader(_Reader):
     def _read_zones(self) -> list[Zone]:
         table, complete = self.sheet(ZONES)
         zones: list[Zone] = []
-        first_rows: dict[str, int] = {}
+        first_rows = _Ids()
         zone_of_neighborhood: dict[str, tuple[str, int]] = {}  # casefolded -> zone, row
         for row in self.rows(table):
             zone_id = row.need("zone_id", parse_text)
             complete = complete and zone_id is not None
             if zone_id is not None and _duplicate(row, "zone_id", zone_id, first_rows):
                 zone_id = None  # the first row with this id is the one others refer to
-            name = row.get("name", parse_text)
+            name = row.get("name", parse_name)
             neighborhoods = row.get("neighborhoods", parse_list) or ()
             for neighborhood in neighborhoods:
                 # A call from a neighborhood goes to one zone: in two, which is a guess.
@@ -777,7 +829,7 @@ class _ProblemReader(_Reader):
     def _read_staff(self) -> list[Person]:
         table, complete = self.sheet(STAFF)
         staff: list[Person] = []
-        first_rows: dict[str, int] = {}
+        first_rows = _Ids()
         for row in self.rows(table):
             employee_id = row.need("employee_id", parse_text)
             complete = complete and employee_id is not None
@@ -809,7 +861,7 @@ class _ProblemReader(_Reader):
             )
             skills = tuple(skill.lower() for skill in row.get("skills", parse_list) or ())
             overtime_eligible = row.get("overtime_eligible", parse_bool)
-            name = row.get("name", parse_text)
+            name = row.get("name", parse_name)
             overrides = {
                 rule: value
                 for rule in PERSON_RULE_NAMES
@@ -853,7 +905,7 @@ class _ProblemReader(_Reader):
     def _read_shifts(self) -> list[ShiftTemplate]:
         table, complete = self.sheet(SHIFTS)
         shifts: list[ShiftTemplate] = []
-        first_rows: dict[str, int] = {}
+        first_rows = _Ids()
         # Checked once every shift_id is known: a shift may name one on a later row.
         successors: list[tuple[_Row, tuple[str, ...]]] = []
         for row in self.rows(table):
@@ -1233,7 +1285,7 @@ class _ProblemReader(_Reader):
     def _read_hiring(self) -> list[Hire]:
         table, _ = self.sheet(HIRING)
         hires: list[Hire] = []
-        first_rows: dict[str, int] = {}
+        first_rows = _Ids()
         for row in self.rows(table):
             hire_id = row.need("hire_id", parse_text)
             if hire_id is not None:

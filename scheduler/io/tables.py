@@ -134,16 +134,21 @@ class Tables:
 
     def where_missing(self, sheet: str) -> str:
         if self.in_folder:
-            return f"no {sheet}{CSV_SUFFIX} in the folder {self.source.name}"
+            # `.` has no name of its own: the folder's real one.
+            return f"no {sheet}{CSV_SUFFIX} in the folder {self.source.absolute().name}"
         return f"the workbook has no sheet named {sheet}"
 
 
 def load_tables(path: str | Path, only: Collection[str] | None = None) -> Tables:
     """Read every sheet (or only those whose lower-case names are in `only`)."""
     source = Path(path)
-    if not source.exists():
+    try:
+        exists, is_folder = source.exists(), source.is_dir()
+    except OSError as error:  # a name over 255 bytes, a loop of links
+        raise _file_error(source, f"cannot be opened: {error.strerror or error}") from None
+    if not exists:
         raise _file_error(source, f"no such file or folder: {source}")
-    if source.is_dir():
+    if is_folder:
         tables = Tables(source=source, in_folder=True)
         _load_folder(tables, only)
         return tables
@@ -304,7 +309,7 @@ def _load_folder(tables: Tables, only: Collection[str] | None) -> None:
     files = sorted(p for p in tables.source.iterdir() if p.suffix.lower() == CSV_SUFFIX)
     seen: dict[str, Path] = {}
     for file in files:
-        key = file.stem.lower()
+        key = sheet_key(file.stem)
         if only is not None and key not in only:
             continue
         if key in seen:
@@ -414,7 +419,7 @@ def _load_workbook(tables: Tables, only: Collection[str] | None) -> None:
         raise _file_error(tables.source, _not_a_workbook(error)) from None
     try:
         for sheet in book.worksheets:
-            if only is not None and sheet.title.lower() not in only:
+            if only is not None and sheet_key(sheet.title) not in only:
                 continue
             try:
                 _add_table(tables, sheet.title, _sheet_values(sheet))
@@ -559,8 +564,15 @@ def _too_many(row_number: int, scanned_cells: int) -> str | None:
     return None
 
 
+def sheet_key(name: str) -> str:
+    """How a sheet (or a folder's `<Sheet>.csv`) is looked up: its name without case and
+    without the spaces around it, as headers are (a tab renamed `Assignments ` is the
+    Assignments sheet, not a missing one)."""
+    return name.strip().lower()
+
+
 def _add_table(tables: Tables, sheet: str, rows: Iterable[Sequence[CellValue | _BadCell]]) -> None:
-    key = sheet.lower()
+    key = sheet_key(sheet)
     if key in tables.by_key or key in tables.failed:
         _sheet_failed(tables, sheet, f"two sheets are named {sheet}; keep one")
         return

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import os
 import stat
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
+from functools import partial
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -25,7 +27,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from scheduler.io.output_paths import cannot_write, infeasible_path
+from scheduler.io.output_paths import cannot_write, folders_made_undone, infeasible_path
 from scheduler.io.safe_cells import CellValue, write_cell
 from scheduler.model.calendar import clock_summary, clock_warnings, instance, weeks
 from scheduler.model.objective import STAGE2_WEIGHTS, stage2_total
@@ -393,7 +395,18 @@ def fit_widths(sheet: Worksheet) -> None:
 
 def save_atomically(workbook: Workbook, target: Path) -> Path:
     """Save the workbook next to `target`, then rename it over `target`."""
-    return replace_atomically(target, workbook.save, suffix=".xlsx")
+    return replace_atomically(target, partial(save_workbook, workbook), suffix=".xlsx")
+
+
+def save_workbook(workbook: Workbook, path: Path) -> None:
+    """The workbook, zipped in memory first, then written to `path` in one go: when the
+    disk fills up, the error comes from this write, and no half-written zip archive of
+    openpyxl's is left open to fail again when Python collects it (which printed
+    "Exception ignored ... Traceback" after the message of a full disk)."""
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with path.open("wb") as file:
+        file.write(buffer.getbuffer())
 
 
 def write_csv_atomically(
@@ -418,7 +431,7 @@ def replace_atomically(target: Path, write: Callable[[Path], object], suffix: st
     link is written through: its target is replaced and returned, the link stays."""
     if target.is_symlink():
         target = target.resolve()
-    with cannot_write(target):
+    with folders_made_undone(target.parent), cannot_write(target):
         target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(
             dir=target.parent, prefix=f".{target.name}.", suffix=suffix, delete=False
