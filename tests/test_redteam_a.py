@@ -332,6 +332,30 @@ def test_a_full_disk_gives_its_message_and_no_traceback(work: Path, full_disk: l
     assert previous.read_bytes() == before
 
 
+def test_demand_on_a_full_disk_gives_its_message_and_no_traceback(
+    work: Path, full_disk: list[str]
+) -> None:
+    # Before: demand saved with openpyxl straight to the file, so its half-written
+    # zip failed again as Python collected it ("Exception ignored ... Traceback").
+    hartford = Path(__file__).parent.parent / "inputs" / "hartford"
+    out = work / "disk" / "demand.xlsx"
+    arguments = [
+        "demand",
+        "--inputs",
+        str(hartford),
+        "--calls",
+        str(hartford / "calls" / "calls.csv"),
+    ]
+    result = runner.invoke(app, [*arguments, "--out", str(out)])
+    code, output = result.exit_code, result.output
+    del result
+    gc.collect()
+    assert code == 4, output
+    assert "the disk is full" in output
+    assert full_disk == []
+    assert not out.exists()
+
+
 def test_a_failed_write_leaves_no_folder_it_made(work: Path, full_disk: list[str]) -> None:
     # Before: `--out new/week/roster.xlsx` (or publish into a new folder) on a full disk
     # left the empty folders new/week behind.

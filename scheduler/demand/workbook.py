@@ -23,7 +23,13 @@ from scheduler.io.read_workbook import read_problem
 from scheduler.io.safe_cells import CellValue, write_cell
 from scheduler.io.tables_spec import CALLS_BY_HOUR_SHEET, INPUT_SHEETS_BY_KEY, RATES_SHEET
 from scheduler.io.template import csv_folder_workbook
-from scheduler.io.write_workbook import BOLD, fit_widths, replace_atomically, table_sheet
+from scheduler.io.write_workbook import (
+    BOLD,
+    fit_widths,
+    replace_atomically,
+    save_workbook,
+    table_sheet,
+)
 from scheduler.model.problem import WEEKDAYS, Team
 
 DEMAND_SHEET = "Demand"
@@ -171,7 +177,7 @@ def write_demand_workbook(
     hourly.add_chart(chart, "E2")
 
     def save_checked(temporary: Path) -> None:
-        book.save(temporary)
+        save_workbook(book, temporary)
         read_problem(temporary)  # what `solve` will read; a failure here writes nothing
 
     return replace_atomically(Path(out), save_checked, suffix=".xlsx")
