@@ -189,8 +189,10 @@ def week_cost(v: RosterVariables, p: int, n_days: int) -> WeekCost:
 
 
 def relaxation_applies(v: RosterVariables) -> bool:
-    """The relaxation is for rosters of real staff (no candidate hires)."""
-    return bool(v.requirements) and all(p.hire_id is None for p in v.people)
+    """The relaxation is for rosters of real staff (no candidate hires) where someone
+    has a contract or paid overtime (else it bounds nothing: the Curtois instances)."""
+    priced = any(p.min_hours_per_week > 0 or p.overtime_rate_cents_per_hour for p in v.people)
+    return priced and bool(v.requirements) and all(p.hire_id is None for p in v.people)
 
 
 def proven_bound(solver: cp_model.CpSolver, status: cp_model.CpSolverStatus | None) -> float:
