@@ -748,7 +748,8 @@ class _Budget:
     STAGE1_SHARE = 0.45
     STAGE3_SHARE = 0.1
     PLAN_SHARE = 0.6  # of what stage 2 would get, for the plan stage (`plan` only)
-    # Of what stage 2 would get, at most, for the relaxation's bound (bounds.py).
+    # Of what stage 2 would get, at most, for the relaxation's bound (bounds.py); it
+    # stops at its root LP's bound, except in deterministic mode (the whole share).
     RELAXATION_SHARE = 0.5
 
     def __init__(
