@@ -12,12 +12,14 @@ Mon-Fri (the issue's program had 12:00-21:00).
 
 Per run: time to the first roster, time to the first roster at the final
 required shortfall (the coverage floor the run reached), status, stage-2 gap
-against the whole problem's bound, the checker's hard violations.
+against the whole problem's bound (objective and bound, stage 2's points), the
+checker's hard violations, the 1-minute load average at the end.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 from scheduler.evaluate import evaluate
@@ -36,10 +38,10 @@ def main() -> None:
         60, 60, 5, 28, True, seed=args.program_seed, juvenile_zones=3, pins=4
     )
     print(
-        "| limit s | seed | first roster s | at floor s | required short | status | gap % "
-        "| hard violations | message |"
+        "| limit s | seed | first roster s | at floor s | required short | status | objective "
+        "| bound | gap % | hard violations | load | message |"
     )
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for limit in args.limits:
         for seed in args.seeds:
             events: list[ProgressEvent] = []
@@ -65,10 +67,16 @@ def main() -> None:
             print(
                 f"| {limit:.0f} | {seed} | {result.seconds_to_first or float('nan'):.1f} | "
                 f"{at_floor if at_floor is None else round(at_floor, 1)} | {floor} | "
-                f"{result.status.value} | {'-' if gap is None else f'{100 * gap:.1f}'} | "
-                f"{len(evaluation.hard_violations)} | {result.message[:60]} ({wall:.0f} s) |",
+                f"{result.status.value} | {_number(result.objective)} | {_number(result.bound)} | "
+                f"{'-' if gap is None else f'{100 * gap:.1f}'} | "
+                f"{len(evaluation.hard_violations)} | {os.getloadavg()[0]:.1f} | "
+                f"{result.message[:60]} ({wall:.0f} s) |",
                 flush=True,
             )
+
+
+def _number(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f}"
 
 
 if __name__ == "__main__":

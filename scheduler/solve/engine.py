@@ -26,6 +26,7 @@ from scheduler.model.report import ObjectiveParts
 from scheduler.model.result import HireLimits, ProgressEvent, SolveParams, SolveResult, SolveStatus
 from scheduler.model.roster import Assignment, Roster
 from scheduler.model.stop import StopToken, never_stopped
+from scheduler.solve.bounds import build_relaxation, proven_bound, relaxation_applies
 from scheduler.solve.construct import add_hint, construct, shortfall
 from scheduler.solve.matching import MatchingResult, Pairs, match_units
 from scheduler.solve.rules import (
@@ -157,6 +158,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self.handler = handler
         self.built = built
         self.first_at: float | None = None
+        self.floor = 0.0  # a bound proven otherwise (the relaxation, bounds.py)
 
     def on_solution_callback(self) -> None:
         now = time.monotonic() - self.started
@@ -169,7 +171,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
                     self.stage,
                     now,
                     self.objective_value,
-                    self.best_objective_bound,
+                    max(self.floor, self.best_objective_bound),
                     required_shortfall=int(self.value(parts["required_shortfall"])),
                     target_shortfall=int(self.value(parts["target_shortfall"])),
                 )
@@ -350,10 +352,14 @@ def solve(
     # A repair always has a stage 1: the change count, even without demand.
     has_stage1 = bool(v.requirements) or baseline is not None
     pairs_units = problem.people_per_unit == 2
-    budget = _Budget(params, started, has_stage1, pairs_units, built.plan_objective is not None)
+    relax = _relaxes(built, v)
+    budget = _Budget(
+        params, started, has_stage1, pairs_units, built.plan_objective is not None, relax
+    )
     # Stage 1: coverage, required strictly before target (nothing to do without demand).
     solver1: cp_model.CpSolver | None = None
     stage1_value, stage1_optimal, stage1_bound = 0, True, 0.0
+    stage1_limit = 0  # what stage 2 keeps `built.stage1` at or below
     progress1 = _Progress(1, started, on_progress, built)
     if has_stage1:
         if baseline is not None:
@@ -394,6 +400,7 @@ def solve(
         # Stage 2 keeps stage 1's coverage, warm-started from its roster.
         _hint_from(model, solver1)
         model.add(built.stage1 <= stage1_value)
+        stage1_limit = stage1_value
         # Reported in coverage terms alone (the same with or without a baseline).
         stage1_value = int(solver1.value(built.coverage))
         if stage1_optimal:
@@ -406,10 +413,16 @@ def solve(
         reason = "the hard rules cannot all hold"
         return _empty(SolveStatus.INFEASIBLE, params, started, proto_size, [reason])
 
+    # Stage 2's bound from the relaxation (bounds.py), before stage 2 itself.
+    relaxed = 0.0
+    if relax and solver1 is not None:
+        relaxed = _relaxation_bound(built, params, budget.relaxation(), stage1_limit, stop)
+
     # Stage 2: cost.
     model.minimize(built.stage2)
     seconds2 = budget.stage2()
     progress2 = _Progress(2, started, on_progress, built)
+    progress2.floor = relaxed
     lns_used = _uses_lns(v, params)
     if lns_used:
         solver2, status2, lns_bound = _stage2_with_lns(built, params, seconds2, progress2, stop)
@@ -429,6 +442,8 @@ def solve(
         # With the LNS, solver2 may only hold its roster (`solver_at`): its own
         # bound is that roster's value, no bound at all; the LNS path's bound stands.
         stage2_bound = max(0.0, lns_bound if lns_used else solver2.best_objective_bound)
+        # The relaxation's bound is one of stage 2's optimum too (bounds.py).
+        stage2_bound = max(stage2_bound, relaxed)
         if stage2_optimal:
             stage2_bound = float(solver2.value(built.stage2))
     if solver1 is None and infeasible:
@@ -437,8 +452,8 @@ def solve(
     if solver is None:
         if solver1 is None:
             return _empty(SolveStatus.NO_SOLUTION, params, started, proto_size, [])
-        # no time left for stage 2: the stage-1 roster stands, unproven
-        solver, stage2_optimal, stage2_bound = solver1, False, 0.0
+        # no time left for stage 2: the stage-1 roster stands, with the relaxation's bound
+        solver, stage2_optimal, stage2_bound = solver1, False, relaxed
     stage2_value = float(solver.value(built.stage2))
     first_at = progress1.first_at if solver1 is not None else progress2.first_at
 
@@ -662,6 +677,43 @@ def _plan_stage(
     return status, status == cp_model.OPTIMAL, bound // built.target_base
 
 
+#: Bound stage 2 by the relaxation of `bounds.py` first (a switch, to measure).
+USE_RELAXATION = True
+#: The relaxation's search stops at this many bounds (presolve's, then the root LP's).
+RELAXATION_BOUNDS = 2
+#: ... and runs from this many choice variables (`x`) in the roster model.
+RELAXATION_MIN_CHOICES = 20_000
+
+
+def _relaxes(built: BuiltModel, v: RosterVariables) -> bool:
+    """The relaxation is built for the plain solve (no baseline, no plan stage) of a
+    large program: on the sample it proved 0 in 5-17 s that stage 2 needs."""
+    plain = built.stage1 is built.coverage and built.plan_objective is None
+    choices = sum(len(day_x) for person_x in v.x for day_x in person_x)
+    large = choices >= RELAXATION_MIN_CHOICES
+    return USE_RELAXATION and plain and large and relaxation_applies(v)
+
+
+def _relaxation_bound(
+    built: BuiltModel, params: SolveParams, seconds: float, stage1_limit: int, stop: StopToken
+) -> float:
+    """A lower bound of stage 2's optimum from the relaxation (bounds.py), searched
+    for at most `seconds`: it stops at its second bound (the first is presolve's,
+    the second its root LP's; later cut rounds added little, docs/benchmarks.md)."""
+    relaxation = build_relaxation(built.variables, built.target_base, stage1_limit)
+    solver = _solver(params, seconds)
+    seen: list[float] = []
+
+    def on_bound(bound: float) -> None:
+        seen.append(bound)
+        if len(seen) >= RELAXATION_BOUNDS and not params.deterministic:
+            solver.stop_search()
+
+    solver.best_bound_callback = on_bound
+    status = search_stoppably(solver, relaxation.model, stop=stop)
+    return proven_bound(solver, status)
+
+
 def _coverage_bound(built: BuiltModel, stage1_bound: float) -> float:
     """Stage 1's bound in coverage terms: with a baseline, the required shortfall it
     proves (changes and targets, at least 0, add nothing)."""
@@ -696,6 +748,9 @@ class _Budget:
     STAGE1_SHARE = 0.45
     STAGE3_SHARE = 0.1
     PLAN_SHARE = 0.6  # of what stage 2 would get, for the plan stage (`plan` only)
+    # Of what stage 2 would get, at most, for the relaxation's bound (bounds.py); it
+    # stops at its root LP's bound, except in deterministic mode (the whole share).
+    RELAXATION_SHARE = 0.5
 
     def __init__(
         self,
@@ -704,6 +759,7 @@ class _Budget:
         has_stage1: bool,
         has_stage3: bool,
         has_plan_stage: bool = False,
+        has_relaxation: bool = False,
     ) -> None:
         self.limit = params.time_limit
         self.deterministic = params.deterministic
@@ -711,6 +767,7 @@ class _Budget:
         self.STAGE1_SHARE = self.STAGE1_SHARE if has_stage1 else 0.0
         self.STAGE3_SHARE = self.STAGE3_SHARE if has_stage3 else 0.0
         self.PLAN_SHARE = self.PLAN_SHARE if has_plan_stage else 0.0
+        self.RELAXATION_SHARE = self.RELAXATION_SHARE if has_relaxation else 0.0
 
     def plan(self) -> float:
         if self.deterministic:
@@ -725,9 +782,17 @@ class _Budget:
             return self.limit * self.STAGE1_SHARE
         return self._left() * self.STAGE1_SHARE
 
+    def relaxation(self) -> float:
+        if self.deterministic:
+            return self._deterministic_stage2() * self.RELAXATION_SHARE
+        return (self._left() - self.limit * self.STAGE3_SHARE) * self.RELAXATION_SHARE
+
+    def _deterministic_stage2(self) -> float:
+        return self.limit * (1 - self.STAGE1_SHARE - self.STAGE3_SHARE) * (1 - self.PLAN_SHARE)
+
     def stage2(self) -> float:
         if self.deterministic:
-            return self.limit * (1 - self.STAGE1_SHARE - self.STAGE3_SHARE) * (1 - self.PLAN_SHARE)
+            return self._deterministic_stage2() * (1 - self.RELAXATION_SHARE)
         return self._left() - self.limit * self.STAGE3_SHARE
 
     def stage3(self) -> float:

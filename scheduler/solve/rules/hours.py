@@ -10,6 +10,7 @@ import math
 from ortools.sat.python import cp_model
 
 from scheduler.model.calendar import weeks
+from scheduler.solve.bounds import OVERTIME_WEIGHT, SHORT_WEIGHT, add_week_cuts, week_cost
 from scheduler.solve.rules import Parts, total
 from scheduler.solve.rules.hiring import hired_literal
 from scheduler.solve.variables import Group, RosterVariables
@@ -30,24 +31,47 @@ def add(v: RosterVariables) -> Parts:
             if person.max_hours_per_week is not None:
                 cap = round(person.max_hours_per_week * 60)
                 v.hard(model.add(paid <= cap), Group("max_hours_per_week", p, week.index))
+            cost: list[cp_model.LinearExprT] = []
             contract = round(person.min_hours_per_week * 60 * week.n_days / 7)
+            hired = hired_literal(v, p)
             if contract:
                 short = model.new_int_var(0, contract, f"contract_p{p}_w{week.index}")
-                hired = hired_literal(v, p)
                 # A candidate hire's contract counts only once hired (hiring.py).
                 owed = contract if hired is None else contract * hired
                 model.add(short >= owed - paid)
                 contract_terms.append(short)
+                cost.append(SHORT_WEIGHT * short)
             threshold = round(person.rules.overtime_after_hours * 60)
             rate = person.overtime_rate_cents_per_hour
             if rate and most_paid > threshold:
                 overtime = model.new_int_var(0, most_paid - threshold, f"ot_p{p}_w{week.index}")
                 model.add(overtime >= paid - threshold)
                 overtime_terms.append(rate * overtime)
+                cost.append(OVERTIME_WEIGHT * rate * overtime)
+            if cost and hired is None:
+                # Redundant: what whole shifts make this week cost at least (bounds.py).
+                add_week_cuts(
+                    model,
+                    total(cost),
+                    _by_length(v, p, week.days),
+                    week_cost(v, p, week.n_days),
+                    roster=True,
+                )
     return {
         "contract_shortfall_minutes": total(contract_terms),
         "overtime_cost_cent_minutes": total(overtime_terms),
     }
+
+
+def _by_length(v: RosterVariables, p: int, days: range) -> list[dict[int, list[cp_model.IntVar]]]:
+    """Per day, the person's shift Booleans by paid minutes."""
+    found: list[dict[int, list[cp_model.IntVar]]] = []
+    for day in days:
+        by_length: dict[int, list[cp_model.IntVar]] = {}
+        for k, var in v.x[p][day].items():
+            by_length.setdefault(v.option(k).shift.paid_minutes, []).append(var)
+        found.append(by_length)
+    return found
 
 
 #: Post the days-worked bounds implied by whole-horizon hours (a switch, to measure).
