@@ -300,7 +300,7 @@ class _Data:
         return self._line(employee_id)[3]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: tens of thousands are made for a pasted roster
 class _Finding:
     """A violation with the minute it is sorted by and, if soft, the part it adds to.
 
@@ -470,17 +470,35 @@ def _match_rows(
     shifts: list[_Shift] = []
     findings: list[_Finding] = []
     zones = frozenset(problem.zone_ids)  # once: a property that builds a tuple
+    # A roster names a few (day, shift) instances many times: each is built once.
+    instances: dict[tuple[int, str], ShiftInstance | None] = {}
+    people = problem.people_by_id
     for row in rows:
-        issues = list(_row_issues(problem, row, zones))
-        if issues:
-            findings.extend(issues)
+        day = problem.day_of(row.date)
+        key = (day, row.shift_id)
+        if key not in instances:
+            template = problem.shifts_by_id.get(row.shift_id)
+            instances[key] = None if template is None else calendar.instance(problem, day, template)
+        expected = instances[key]
+        person = people.get(row.employee_id)
+        if (
+            person is None
+            or expected is None
+            or row.zone not in zones
+            or not 0 <= day < problem.days
+            or not _times_match(problem, row, expected)
+        ):
+            findings.extend(_row_issues(problem, row, zones, expected))
             continue
-        shift = calendar.instance(problem, problem.day_of(row.date), problem.shift(row.shift_id))
-        shifts.append(_Shift(row, problem.person(row.employee_id), shift))
+        shifts.append(_Shift(row, person, expected))
     return shifts, findings
 
 
-def _row_issues(problem: Problem, row: Assignment, zones: Container[str]) -> Iterator[_Finding]:
+def _row_issues(
+    problem: Problem, row: Assignment, zones: Container[str], expected: ShiftInstance | None
+) -> Iterator[_Finding]:
+    """What is wrong with a row that does not match the program (`expected`: the
+    instance of its shift on its date, None for an unknown shift)."""
     day = problem.day_of(row.date)
     template = problem.shifts_by_id.get(row.shift_id)
     minute = calendar.wall_minute(problem, day, template.start_minute if template else 0)
@@ -494,14 +512,13 @@ def _row_issues(problem: Problem, row: Assignment, zones: Container[str]) -> Ite
     if template is None:
         detail = f"shift {row.shift_id} of {who} is not in Shifts (unit {row.unit_id}){where}"
         yield _hard(minute, "unknown_shift", who, when, detail, 1)
-    else:
-        if not _times_match(problem, row, calendar.instance(problem, day, template)):
-            detail = (
-                f"{who}'s {what} runs {row.start:%Y-%m-%d %H:%M} to {row.end:%Y-%m-%d %H:%M};"
-                f" the template runs {_clock(template.start_minute)}-{_clock(template.end_minute)}"
-                f"{where}"
-            )
-            yield _hard(minute, "shift_times", who, when, detail, 1)
+    elif expected is not None and not _times_match(problem, row, expected):
+        detail = (
+            f"{who}'s {what} runs {row.start:%Y-%m-%d %H:%M} to {row.end:%Y-%m-%d %H:%M};"
+            f" the template runs {_clock(template.start_minute)}-{_clock(template.end_minute)}"
+            f"{where}"
+        )
+        yield _hard(minute, "shift_times", who, when, detail, 1)
     if row.zone not in zones:
         detail = f"zone {row.zone} of {who}'s {what} is not in Zones{where}"
         yield _hard(minute, "unknown_zone", who, when, detail, 1)
