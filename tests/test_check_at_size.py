@@ -22,6 +22,7 @@ import scheduler
 from benchmarks.check_at_size import write_case
 from scheduler.app import check
 from scheduler.io.read_workbook import read_problem
+from scheduler.io.tables import inline_text
 from scheduler.model.roster import Roster
 from tests.factories import make_roster, unit
 
@@ -202,3 +203,24 @@ def test_check_at_the_row_limit_within_10_s_and_1_gib(tmp_path: Path) -> None:
         assert cpu < 10, (case, cpu)
         assert after.ru_maxrss < 1024 * 1024, (case, after.ru_maxrss)  # KB: 1 GiB
         assert json.loads(done.stdout)["checked"]["rows"] == 50_000
+
+
+@pytest.mark.parametrize(
+    "inner",
+    [
+        "<t>C01</t>",
+        "<t xml:space='preserve'> C01 </t>",
+        "<t/>",
+        "",
+        "<r><t>C</t></r><r><rPr><b/></rPr><t>01</t></r>",
+        "<t>C0</t><r><t>1</t></r><rPh sb='0' eb='1'><t>phonetic</t></rPh>",
+        "<r><t>a</t><t>b</t></r><t>plain</t>",
+    ],
+)
+def test_inline_text_reads_a_cell_as_openpyxl_does(inner: str) -> None:
+    from openpyxl.cell.text import Text
+    from openpyxl.xml.functions import fromstring
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    node = fromstring(f"<is xmlns='{main}'>{inner}</is>")
+    assert inline_text(node) == Text.from_tree(node).content
