@@ -22,6 +22,7 @@ what the checker found (from the JSON).
 
     .venv/bin/python -m benchmarks.check_at_size build /tmp/big
     .venv/bin/python -m benchmarks.check_at_size run /tmp/big [inputs/hartford/hartford.xlsx]
+    .venv/bin/python -m benchmarks.check_at_size web /tmp/big [20000]   # the web Check page
 """
 
 from __future__ import annotations
@@ -178,11 +179,58 @@ def run(folder: Path, program: Path = PROGRAM) -> None:
         print(f"| {case} | found: {found} | | | | | | |", flush=True)
 
 
+def web(folder: Path, count: int = 20_000) -> None:
+    """The web app's Check page (FastAPI's TestClient, in this process): the `mix` case
+    of `count` rows as an .xlsx upload, checked against the sample program opened in
+    the app; the POST (read, check, HR report, saved view) and the page, timed."""
+    from fastapi.testclient import TestClient
+
+    from scheduler.web import WebSettings, create_app
+
+    header, rows = _corpus_rows()
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Assignments")
+    sheet.append(header)
+    for row in _case_rows("mix", header, rows, count):
+        sheet.append(row)
+    folder.mkdir(parents=True, exist_ok=True)
+    upload = folder / f"mix{count}.xlsx"
+    book.save(upload)
+    with tempfile.TemporaryDirectory() as workspace:
+        client = TestClient(create_app(WebSettings(workspace=Path(workspace), run_jobs=False)))
+        client.get("/program")
+        csrf = client.cookies["roster_csrf"]
+        program = client.post("/program/sample", data={"csrf": csrf})
+        program_id = str(program.url).rstrip("/").rsplit("/", 1)[1]
+        for step in ("POST /check", "GET /check/<id>"):
+            load = os.getloadavg()[0]
+            cpu, started = time.process_time(), time.perf_counter()
+            if step == "POST /check":
+                response = client.post(
+                    "/check",
+                    data={"csrf": csrf, "program_id": program_id},
+                    files={"file": (upload.name, upload.read_bytes())},
+                    follow_redirects=False,
+                )
+                page = response.headers["location"]
+            else:
+                response = client.get(page)
+            wall = time.perf_counter() - started
+            print(
+                f"| web {count:,} rows | {step} | {response.status_code} |"
+                f" {time.process_time() - cpu:.2f} | {wall:.2f} | |"
+                f" {len(response.content) / 1e6:.2f} | {load:.1f} |",
+                flush=True,
+            )
+
+
 if __name__ == "__main__":
     if len(sys.argv) >= 3 and sys.argv[1] == "build":
         rows = int(sys.argv[3]) if len(sys.argv) > 3 else MAX_DATA_ROWS
         for path in build(Path(sys.argv[2]), rows):
             print(path)
+    elif len(sys.argv) >= 3 and sys.argv[1] == "web":
+        web(Path(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else 20_000)
     elif len(sys.argv) >= 3 and sys.argv[1] == "run":
         run(Path(sys.argv[2]), Path(sys.argv[3]) if len(sys.argv) > 3 else PROGRAM)
     else:
