@@ -22,7 +22,7 @@ import scheduler
 from benchmarks.check_at_size import write_case
 from scheduler.app import check
 from scheduler.io.read_workbook import read_problem
-from scheduler.io.tables import inline_text
+from scheduler.io.tables import inline_text, refuse_entities
 from scheduler.model.roster import Roster
 from tests.factories import make_roster, unit
 
@@ -224,3 +224,26 @@ def test_inline_text_reads_a_cell_as_openpyxl_does(inner: str) -> None:
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     node = fromstring(f"<is xmlns='{main}'>{inner}</is>")
     assert inline_text(node) == Text.from_tree(node).content
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        '<!DOCTYPE a [<!ENTITY l "lol">]><a>&l;</a>',
+        '<!DOCTYPE a [<!ENTITY x SYSTEM "file:///etc/passwd">]><a>&x;</a>',
+        '<!DOCTYPE a [<!ENTITY % p SYSTEM "http://example.com/p">%p;]><a/>',
+        '<!DOCTYPE a SYSTEM "http://example.com/a.dtd"><a/>',
+        '<?xml version="1.0"?><worksheet><sheetData/></worksheet>',
+    ],
+)
+def test_the_sheet_parser_refuses_what_defusedxml_refuses(xml: str) -> None:
+    from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
+
+    def outcome(parse: Callable[[bytes], object]) -> str:
+        try:
+            parse(xml.encode())
+        except Exception as error:
+            return type(error).__name__
+        return "read"
+
+    assert outcome(refuse_entities) == outcome(fromstring)
