@@ -36,10 +36,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 
 from scheduler.io.tables import MAX_DATA_ROWS
 
@@ -128,8 +130,81 @@ def write_case(folder: Path, case: str, count: int = MAX_DATA_ROWS) -> Path:
 
 
 def build(folder: Path, count: int = MAX_DATA_ROWS) -> list[Path]:
-    """`folder/<case>/Assignments.csv` for every case, `count` rows each."""
-    return [write_case(folder / case, case, count) for case in CASES]
+    """`folder/<case>/Assignments.csv` for every case, `count` rows each, and
+    `folder/mix.xlsx`: the `mix` rows as Excel saves a workbook (text in the shared
+    strings table, which keeps 50,000 rows under the 20 MB a sheet may unpack to)."""
+    made = [write_case(folder / case, case, count) for case in CASES]
+    header, rows = _corpus_rows()
+    made.append(
+        _excel_like_workbook(folder / "mix.xlsx", [header, *_case_rows("mix", header, rows, count)])
+    )
+    return made
+
+
+def _excel_like_workbook(path: Path, rows: list[Row]) -> Path:
+    """A one-sheet `Assignments` workbook of text cells, stored as Excel stores them
+    (`t="s"`, indexes into `xl/sharedStrings.xml`); openpyxl writes inline strings."""
+    from xml.sax.saxutils import escape
+
+    strings: dict[str, int] = {}
+    body = []
+    for number, row in enumerate(rows, start=1):
+        cells = []
+        for column, value in enumerate(row):
+            if value == "":
+                continue
+            index = strings.setdefault(value, len(strings))
+            cells.append(f'<c r="{get_column_letter(column + 1)}{number}" t="s"><v>{index}</v></c>')
+        body.append(f'<row r="{number}">{"".join(cells)}</row>')
+    last = f"{get_column_letter(max(len(row) for row in rows))}{len(rows)}"
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    relations = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006"
+    office = "application/vnd.openxmlformats"
+    sheetml = f"{office}-officedocument.spreadsheetml"
+    parts = {
+        "[Content_Types].xml": (
+            f'<Types xmlns="{package}/content-types">'
+            f'<Default Extension="rels" ContentType="{office}-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{sheetml}.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml"'
+            f' ContentType="{sheetml}.worksheet+xml"/>'
+            '<Override PartName="/xl/sharedStrings.xml"'
+            f' ContentType="{sheetml}.sharedStrings+xml"/>'
+            "</Types>"
+        ),
+        "_rels/.rels": (
+            f'<Relationships xmlns="{package}/relationships">'
+            f'<Relationship Id="rId1" Type="{relations}/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{main}" xmlns:r="{relations}"><sheets>'
+            '<sheet name="Assignments" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{package}/relationships">'
+            f'<Relationship Id="rId1" Type="{relations}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{relations}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<worksheet xmlns="{main}"><dimension ref="A1:{last}"/>'
+            f"<sheetData>{''.join(body)}</sheetData></worksheet>"
+        ),
+        "xl/sharedStrings.xml": (
+            f'<sst xmlns="{main}" count="{len(strings)}" uniqueCount="{len(strings)}">'
+            + "".join(f"<si><t>{escape(text)}</t></si>" for text in strings)
+            + "</sst>"
+        ),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(
+                name, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + text
+            )
+    return path
 
 
 def _timed(command: list[str], stdout: Path) -> tuple[int, float, float, float]:
@@ -147,7 +222,7 @@ def run(folder: Path, program: Path = PROGRAM) -> None:
     print(f"{time.strftime('%Y-%m-%d %H:%M %Z')}, {os.cpu_count()} CPUs, program {program}")
     print("| case | output | exit | CPU s | wall s | max RSS MB | output MB | load (1 min) |")
     print("|---|---|---|---|---|---|---|---|")
-    for case in CASES:
+    for case in (*CASES, "mix.xlsx"):
         roster = folder / case
         found = ""
         for mode, options in MODES.items():
