@@ -247,3 +247,20 @@ def test_the_sheet_parser_refuses_what_defusedxml_refuses(xml: str) -> None:
         return "read"
 
     assert outcome(refuse_entities) == outcome(fromstring)
+
+
+def test_a_pickled_clock_leaves_its_remembered_conversions_behind() -> None:
+    """A saved web view pickles the program: the clock's memory of a big roster's
+    times must not go with it."""
+    import datetime as dt
+    import pickle
+
+    from scheduler.model.clock import Clock, time_zone_of
+
+    fresh = Clock(dt.date(2026, 3, 2), time_zone_of("America/New_York"))
+    used = Clock(dt.date(2026, 3, 2), time_zone_of("America/New_York"))
+    for minute in range(0, 10_000, 7):
+        used.day_minute(minute // 1440, minute % 1440)
+        used.minute_of(dt.datetime(2026, 3, 2) + dt.timedelta(minutes=minute))
+    assert len(pickle.dumps(used)) == len(pickle.dumps(fresh))
+    assert pickle.loads(pickle.dumps(used)).day_minute(6, 180) == used.day_minute(6, 180)

@@ -27,6 +27,10 @@ class Clock:
     start_date: dt.date
     zone: ZoneInfo | None = None
 
+    def __reduce__(self) -> tuple[type[Clock], tuple[dt.date, ZoneInfo | None]]:
+        """Pickled (a saved web view) without the conversions remembered so far."""
+        return (Clock, (self.start_date, self.zone))
+
     @cached_property
     def _origin(self) -> dt.datetime:
         """The horizon's start: naive local midnight, or that instant in UTC."""
