@@ -61,12 +61,9 @@ def _corpus_rows() -> tuple[list[str], list[Row]]:
     source = openpyxl.load_workbook(CORPUS, read_only=True)["Assignments"]
     header, *data = [tuple(r) for r in source.iter_rows(values_only=True)]
     keep = [i for i, name in enumerate(header) if name != "note"]
-    rows = [
-        ["" if r[i] is None else str(r[i]) for i in keep]
-        for r in data
-        if any(v is not None for v in r)
-    ]
-    return [str(header[i]) for i in keep], rows
+    cells = [["" if r[i] is None else str(r[i]) for i in keep] for r in data]
+    # Rows with only a note are blank without it: not rows of the roster.
+    return [str(header[i]) for i in keep], [r for r in cells if any(v.strip() for v in r)]
 
 
 def _shifted(text: str, days: int, minutes: int) -> str:
