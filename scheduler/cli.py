@@ -125,7 +125,9 @@ def check(
     max_findings: Annotated[
         int,
         typer.Option(
-            help="Findings listed per rule (and gaps); totals always whole; 0: all.", min=0
+            help="Findings listed per rule (and gaps) in the report and the HR report's"
+            " sheets; totals always whole; 0: all.",
+            min=0,
         ),
     ] = jobs.FINDINGS_PER_KIND,
 ) -> None:

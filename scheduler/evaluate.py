@@ -227,6 +227,11 @@ class _Data:
     _timeline: dict[str, tuple[list[_Shift], list[int], int, frozenset[int]]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # (weekend day, evening, night) per shift instance seen so far: a roster pasted
+    # together repeats the same few instances thousands of times (`_Burden.of`).
+    shift_kinds: dict[ShiftInstance, tuple[bool, bool, bool]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @classmethod
     def build(cls, problem: Problem, shifts: list[_Shift]) -> _Data:
@@ -295,7 +300,7 @@ class _Data:
         return self._line(employee_id)[3]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: tens of thousands are made for a pasted roster
 class _Finding:
     """A violation with the minute it is sorted by and, if soft, the part it adds to.
 
@@ -388,8 +393,13 @@ def _week_span(problem: Problem, week: Week) -> str:
 
 def _shift_text(problem: Problem, shift: _Shift) -> str:
     """`D8 Tue 08:00-16:30`."""
-    end = _moment(problem.start_date, shift.end)
-    return f"{shift.row.shift_id} {_clock_text(problem, shift.start)}-{end:%H:%M}"
+    return _shift_words(problem.start_date, shift.row.shift_id, shift.start, shift.end)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _shift_words(start_date: dt.date, shift_id: str, start: int, end: int) -> str:
+    end_moment = _moment(start_date, end)
+    return f"{shift_id} {_clock_words(start_date, start)}-{end_moment:%H:%M}"
 
 
 def _time_off_text(problem: Problem, item: TimeOff) -> str:
@@ -460,17 +470,35 @@ def _match_rows(
     shifts: list[_Shift] = []
     findings: list[_Finding] = []
     zones = frozenset(problem.zone_ids)  # once: a property that builds a tuple
+    # A roster names a few (day, shift) instances many times: each is built once.
+    instances: dict[tuple[int, str], ShiftInstance | None] = {}
+    people = problem.people_by_id
     for row in rows:
-        issues = list(_row_issues(problem, row, zones))
-        if issues:
-            findings.extend(issues)
+        day = problem.day_of(row.date)
+        key = (day, row.shift_id)
+        if key not in instances:
+            template = problem.shifts_by_id.get(row.shift_id)
+            instances[key] = None if template is None else calendar.instance(problem, day, template)
+        expected = instances[key]
+        person = people.get(row.employee_id)
+        if (
+            person is None
+            or expected is None
+            or row.zone not in zones
+            or not 0 <= day < problem.days
+            or not _times_match(problem, row, expected)
+        ):
+            findings.extend(_row_issues(problem, row, zones, expected))
             continue
-        shift = calendar.instance(problem, problem.day_of(row.date), problem.shift(row.shift_id))
-        shifts.append(_Shift(row, problem.person(row.employee_id), shift))
+        shifts.append(_Shift(row, person, expected))
     return shifts, findings
 
 
-def _row_issues(problem: Problem, row: Assignment, zones: Container[str]) -> Iterator[_Finding]:
+def _row_issues(
+    problem: Problem, row: Assignment, zones: Container[str], expected: ShiftInstance | None
+) -> Iterator[_Finding]:
+    """What is wrong with a row that does not match the program (`expected`: the
+    instance of its shift on its date, None for an unknown shift)."""
     day = problem.day_of(row.date)
     template = problem.shifts_by_id.get(row.shift_id)
     minute = calendar.wall_minute(problem, day, template.start_minute if template else 0)
@@ -484,14 +512,13 @@ def _row_issues(problem: Problem, row: Assignment, zones: Container[str]) -> Ite
     if template is None:
         detail = f"shift {row.shift_id} of {who} is not in Shifts (unit {row.unit_id}){where}"
         yield _hard(minute, "unknown_shift", who, when, detail, 1)
-    else:
-        if not _times_match(problem, row, calendar.instance(problem, day, template)):
-            detail = (
-                f"{who}'s {what} runs {row.start:%Y-%m-%d %H:%M} to {row.end:%Y-%m-%d %H:%M};"
-                f" the template runs {_clock(template.start_minute)}-{_clock(template.end_minute)}"
-                f"{where}"
-            )
-            yield _hard(minute, "shift_times", who, when, detail, 1)
+    elif expected is not None and not _times_match(problem, row, expected):
+        detail = (
+            f"{who}'s {what} runs {row.start:%Y-%m-%d %H:%M} to {row.end:%Y-%m-%d %H:%M};"
+            f" the template runs {_clock(template.start_minute)}-{_clock(template.end_minute)}"
+            f"{where}"
+        )
+        yield _hard(minute, "shift_times", who, when, detail, 1)
     if row.zone not in zones:
         detail = f"zone {row.zone} of {who}'s {what} is not in Zones{where}"
         yield _hard(minute, "unknown_zone", who, when, detail, 1)
@@ -1245,13 +1272,24 @@ class _Burden:
     night_shifts: int
 
     @classmethod
-    def of(cls, problem: Problem, shifts: Iterable[_Shift]) -> _Burden:
-        instances = [s.instance for s in shifts]
-        return cls(
-            weekend_days=len({s.day for s in instances if calendar.is_weekend_day(problem, s.day)}),
-            evening_shifts=sum(1 for s in instances if calendar.is_evening(problem, s)),
-            night_shifts=sum(1 for s in instances if calendar.is_night(problem, s)),
-        )
+    def of(cls, data: _Data, shifts: Iterable[_Shift]) -> _Burden:
+        problem, kinds = data.problem, data.shift_kinds
+        weekend_days: set[int] = set()
+        evenings = nights = 0
+        for s in shifts:
+            instance = s.instance
+            kind = kinds.get(instance)
+            if kind is None:
+                kind = kinds[instance] = (
+                    calendar.is_weekend_day(problem, instance.day),
+                    calendar.is_evening(problem, instance),
+                    calendar.is_night(problem, instance),
+                )
+            if kind[0]:
+                weekend_days.add(instance.day)
+            evenings += kind[1]
+            nights += kind[2]
+        return cls(weekend_days=len(weekend_days), evening_shifts=evenings, night_shifts=nights)
 
 
 def _person_hours(data: _Data, requests: list[_Request]) -> Iterator[PersonHours]:
@@ -1263,8 +1301,8 @@ def _person_hours(data: _Data, requests: list[_Request]) -> Iterator[PersonHours
         shifts = data.by_person[employee_id]
         weekly = data.weekly_minutes[employee_id]
         overtime = sum(_overtime_minutes(person, paid) for paid in weekly)
-        burden = _Burden.of(problem, shifts)
-        overall = _Burden.of(problem, data.with_history(employee_id))
+        burden = _Burden.of(data, shifts)
+        overall = _Burden.of(data, data.with_history(employee_id))
         yield PersonHours(
             employee_id=employee_id,
             name=person.name,
@@ -1440,7 +1478,7 @@ def _fairness(data: _Data) -> Iterator[_Finding]:
     when = f"History and {horizon_text(problem)}"
     for group, people in _fairness_groups(problem):
         burdens = {
-            p.employee_id: _Burden.of(problem, data.with_history(p.employee_id)) for p in people
+            p.employee_id: _Burden.of(data, data.with_history(p.employee_id)) for p in people
         }
         for kind, noun in _FAIRNESS_KINDS:
             counts = {employee_id: getattr(b, kind) for employee_id, b in burdens.items()}

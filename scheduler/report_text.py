@@ -8,15 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import fields
-from typing import Any, TypeVar
+from typing import Any
 
 from scheduler.model.calendar import date_text
 from scheduler.model.objective import stage2_total
 from scheduler.model.problem import Problem, Role
-from scheduler.model.report import Evaluation, Gap, PersonHours, Violation
+from scheduler.model.report import FINDINGS_PER_KIND as FINDINGS_PER_KIND
+from scheduler.model.report import Evaluation, Gap, PersonHours, Violation, capped_per_kind
 from scheduler.model.roster import Roster
 from scheduler.model.wording import count
 
@@ -37,30 +38,6 @@ HOURS_COLUMNS: tuple[tuple[str, bool], ...] = (
 )
 INDENT = "  "
 COLUMN_GAP = "  "
-
-#: Findings listed per kind (rule) in the text and JSON reports; the counts are always
-#: whole. A roster pasted together a hundred times breaks the same rule tens of
-#: thousands of times: listing them all helps no one (`check --max-findings`).
-FINDINGS_PER_KIND = 100
-
-Listed = TypeVar("Listed")
-
-
-def capped_per_kind(
-    items: Sequence[Listed], kind: Callable[[Listed], str], cap: int
-) -> tuple[list[Listed], dict[str, int]]:
-    """The first `cap` items of each kind, in their order, and how many of each kind
-    are left out (`cap` 0: every item)."""
-    if cap <= 0:
-        return list(items), {}
-    shown: list[Listed] = []
-    seen: Counter[str] = Counter()
-    for item in items:
-        key = kind(item)
-        seen[key] += 1
-        if seen[key] <= cap:
-            shown.append(item)
-    return shown, {key: n - cap for key, n in seen.items() if n > cap}
 
 
 def _left_out_lines(left_out: dict[str, int]) -> list[str]:

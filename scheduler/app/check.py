@@ -76,7 +76,13 @@ def check(
 
         written = report.wrote(
             write_hr_report(
-                out, problem, evaluation, checked, loaded_program.warnings, loaded_roster.warnings
+                out,
+                problem,
+                evaluation,
+                checked,
+                loaded_program.warnings,
+                loaded_roster.warnings,
+                max_findings,
             )
         )
         if report_format == "json":  # JSON output stays one object on stdout

@@ -36,7 +36,7 @@ from scheduler.io.write_workbook import (
     write_violations_sheet,
 )
 from scheduler.model.problem import WEEKDAYS, Problem, Team
-from scheduler.model.report import CoverageRow, Evaluation
+from scheduler.model.report import FINDINGS_PER_KIND, CoverageRow, Evaluation
 from scheduler.model.roster import Roster
 
 SHEETS = ("Summary", "Heatmap", "Daily", "Coverage", "Hours", "Gaps", "Violations")
@@ -68,12 +68,19 @@ def write_hr_report(
     roster: Roster,
     warnings: Sequence[str] = (),
     roster_warnings: Sequence[str] = (),
+    max_per_kind: int = FINDINGS_PER_KIND,
 ) -> Path:
     """Write the HR report to `path`, replacing any file there only when complete; the
-    readers' `warnings` (the program's) and `roster_warnings` are in its Summary."""
+    readers' `warnings` (the program's) and `roster_warnings` are in its Summary.
+
+    `Violations` lists at most `max_per_kind` findings of each rule and `Gaps` that
+    many gaps (0: all), like the text and JSON reports; a row per rule cut short says
+    how many more, and `Summary` gives the totals and how many are not listed."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     sheets = {name: workbook.create_sheet(name) for name in SHEETS}
+    not_listed = write_violations_sheet(sheets["Violations"], evaluation, max_per_kind)
+    gaps_not_listed = write_gaps_sheet(sheets["Gaps"], evaluation, max_per_kind)
     write_summary_sheet(
         sheets["Summary"],
         problem,
@@ -83,6 +90,11 @@ def write_hr_report(
             ("roster rows read", roster.rows_read),
             ("roster rows unreadable", len(roster.rejected_rows)),
             *(("roster warning", warning) for warning in roster_warnings),
+            ("findings listed per rule", max_per_kind or "all"),
+            ("hard violations not listed", not_listed["hard"]),
+            ("soft violations not listed", not_listed["soft"]),
+            ("coverage gaps", len(evaluation.gaps)),
+            ("coverage gaps not listed", gaps_not_listed),
         ),
         warnings=warnings,
     )
@@ -90,8 +102,6 @@ def write_hr_report(
     _daily_sheet(sheets["Daily"], problem, evaluation.coverage)
     write_coverage_sheet(sheets["Coverage"], evaluation)
     write_hours_sheet(sheets["Hours"], problem, evaluation.hours)
-    write_gaps_sheet(sheets["Gaps"], evaluation)
-    write_violations_sheet(sheets["Violations"], evaluation)
     return save_atomically(workbook, Path(path))
 
 

@@ -196,9 +196,10 @@ def load_roster(path: str | Path) -> Loaded[Roster]:
     assert table is not None  # a missing or unreadable sheet is one of those issues
     assignments: list[Assignment] = []
     rejected: list[RejectedRow] = []
+    parsed: _Parsed = {}  # a roster repeats a few dates, times and ids in every column
     for data in table.rows:
         row_issues: list[InputIssue] = []
-        assignment = _read_assignment(_Row(table, data, row_issues))
+        assignment = _read_assignment(_Row(table, data, row_issues, parsed))
         if assignment is not None:
             assignments.append(assignment)
         elif row_issues:
@@ -346,11 +347,11 @@ def _read_assignment(row: _Row) -> Assignment | None:
         "shift_id": row.need("shift_id", parse_text),
         "start": row.need("start", _parse_roster_moment),
         "end": row.need("end", _parse_roster_moment),
-        "team": row.need("team", choice(Team)),
+        "team": row.need("team", _parse_team),
         "zone": row.need("zone", parse_text),
         "unit_id": row.need("unit_id", parse_text),
         "employee_id": row.need("employee_id", parse_text),
-        "role": row.need("role", choice(Role)),
+        "role": row.need("role", _parse_role),
     }
     for name in ("date", "start"):  # the end is bounded by the start (24 h at most)
         moment = values[name]
@@ -408,26 +409,52 @@ def _parse_roster_moment(value: CellValue, label: str) -> dt.datetime:
     return parse_date_time(value if moment is None else moment, label)
 
 
+_parse_team = choice(Team)
+_parse_role = choice(Role)
+
+#: Cells already parsed, by (column, label, the raw value's type, fold and value): the
+#: parsed value, or the `CellError` message. Only for rows whose every column is always
+#: parsed the same way (`Assignments`); 1 and 1.0 and True are equal keys otherwise.
+_Parsed = dict[tuple[str, str, type, int, CellValue], tuple[Any, str | None]]
+
+
 class _Row:
     """One data row: parses its cells and records issues against them."""
 
-    def __init__(self, table: Table, data: DataRow, issues: list[InputIssue]) -> None:
+    def __init__(
+        self, table: Table, data: DataRow, issues: list[InputIssue], parsed: _Parsed | None = None
+    ) -> None:
         self.table = table
         self.number = data.number
         self.cells = data.cells
         self.issues = issues
         self.ok = True
+        self.parsed = parsed
 
     def get(self, column: str, parse: Parser[T], label: str | None = None) -> T | None:
         """The parsed cell, or None when it is blank or wrong (wrong is recorded)."""
         raw = self.cells.get(column)
         if raw is None:
             return None
-        try:
-            return parse(raw, label or column)
-        except CellError as error:
-            self.error(column, str(error))
-            return None
+        label = label or column
+        if self.parsed is None:
+            try:
+                return parse(raw, label)
+            except CellError as error:
+                self.error(column, str(error))
+                return None
+        key = (column, label, type(raw), getattr(raw, "fold", 0), raw)
+        found = self.parsed.get(key)
+        if found is None:
+            try:
+                found = (parse(raw, label), None)
+            except CellError as error:
+                found = (None, str(error))
+            self.parsed[key] = found
+        value, message = found
+        if message is not None:
+            self.error(column, message)
+        return value
 
     def need(self, column: str, parse: Parser[T], label: str | None = None) -> T | None:
         """Like `get`, but a blank cell is an issue too."""

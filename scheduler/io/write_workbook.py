@@ -32,7 +32,7 @@ from scheduler.io.safe_cells import CellValue, write_cell
 from scheduler.model.calendar import clock_summary, clock_warnings, instance, weeks
 from scheduler.model.objective import STAGE2_WEIGHTS, stage2_total
 from scheduler.model.problem import WEEKDAYS, Problem, Role, Team
-from scheduler.model.report import Evaluation, PersonHours, Violation
+from scheduler.model.report import Evaluation, PersonHours, Violation, split_per_kind
 from scheduler.model.result import SolveResult
 from scheduler.model.roster import Assignment, Roster
 
@@ -288,8 +288,18 @@ def hours_table(problem: Problem, hours: Sequence[PersonHours]) -> Table:
     return headers, rows
 
 
-def write_gaps_sheet(sheet: Worksheet, evaluation: Evaluation) -> None:
-    table_sheet(sheet, *gaps_table(evaluation))
+def write_gaps_sheet(sheet: Worksheet, evaluation: Evaluation, max_listed: int = 0) -> int:
+    """The `Gaps` table; with `max_listed`, only the first that many gaps and then one
+    row saying how many more (their `unit_slots_short` summed). Returns how many gaps
+    are not listed."""
+    headers, rows = gaps_table(evaluation)
+    shown, left_out = split_per_kind(rows, lambda row: "gaps", max_listed)
+    rest = left_out.get("gaps", [])
+    if rest:
+        short = sum(int(row[6] or 0) for row in rest)
+        shown.append((None, None, None, None, None, None, short, _not_listed(len(rest), "gaps")))
+    table_sheet(sheet, headers, shown)
+    return len(rest)
 
 
 def gaps_table(evaluation: Evaluation) -> Table:
@@ -312,12 +322,36 @@ def gaps_table(evaluation: Evaluation) -> Table:
     )
 
 
-def write_violations_sheet(sheet: Worksheet, evaluation: Evaluation) -> None:
-    """Hard violations first, then soft ones, each in the checker's order."""
-    table_sheet(
-        sheet,
-        VIOLATION_COLUMNS,
-        [_violation_row(v) for v in (*evaluation.hard_violations, *evaluation.soft_violations)],
+def write_violations_sheet(
+    sheet: Worksheet, evaluation: Evaluation, max_per_rule: int = 0
+) -> dict[str, int]:
+    """Hard violations first, then soft ones, each in the checker's order. With
+    `max_per_rule`, at most that many of each rule, then per rule cut short one row
+    saying how many more (their `amount` and `penalty` summed, so the column totals
+    stay whole). Returns how many are not listed: `{"hard": n, "soft": n}`."""
+    rows: list[Sequence[CellValue]] = []
+    not_listed: dict[str, int] = {}
+    for severity, found in (
+        ("hard", evaluation.hard_violations),
+        ("soft", evaluation.soft_violations),
+    ):
+        shown, left_out = split_per_kind(found, lambda v: v.rule, max_per_rule)
+        rows += [_violation_row(v) for v in shown]
+        for rule, rest in left_out.items():
+            amount = sum(v.amount for v in rest)
+            penalty = sum(v.penalty for v in rest)
+            detail = _not_listed(len(rest), f"{rule} findings")
+            rows.append((severity, rule, None, None, detail, amount, penalty))
+        not_listed[severity] = sum(len(rest) for rest in left_out.values())
+    table_sheet(sheet, VIOLATION_COLUMNS, rows)
+    return not_listed
+
+
+def _not_listed(count: int, what: str) -> str:
+    """The text of the row that stands for findings left out of a capped sheet."""
+    return (
+        f"... and {count:,} more {what}, not listed (check --max-findings N lists N per rule, "
+        "0 lists all)"
     )
 
 

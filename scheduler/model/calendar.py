@@ -54,12 +54,12 @@ def utc_offset_text(offset: dt.timedelta | None) -> str | None:
 
 def day_start(problem: Problem, day: int) -> int:
     """Real minute of a day's local midnight (day may be outside the horizon)."""
-    return problem.clock.wall_minute(problem.date_of(day), 0)
+    return problem.clock.day_minute(day, 0)
 
 
 def wall_minute(problem: Problem, day: int, minute_of_day: int) -> int:
     """Real minute of a local time of day on a day of the horizon."""
-    return problem.clock.wall_minute(problem.date_of(day), minute_of_day)
+    return problem.clock.day_minute(day, minute_of_day)
 
 
 def day_of_minute(problem: Problem, minute: float) -> int:

@@ -27,6 +27,10 @@ class Clock:
     start_date: dt.date
     zone: ZoneInfo | None = None
 
+    def __reduce__(self) -> tuple[type[Clock], tuple[dt.date, ZoneInfo | None]]:
+        """Pickled (a saved web view) without the conversions remembered so far."""
+        return (Clock, (self.start_date, self.zone))
+
     @cached_property
     def _origin(self) -> dt.datetime:
         """The horizon's start: naive local midnight, or that instant in UTC."""
@@ -44,7 +48,18 @@ class Clock:
 
     def minute_of(self, moment: dt.datetime) -> int:
         """Whole real minutes from the horizon's start to `moment` (negative before it)."""
-        return int(self._seconds(moment) // 60)
+        if moment.tzinfo is not None:
+            return int(self._seconds(moment) // 60)
+        key = (moment, moment.fold)  # naive datetimes compare equal across folds
+        found = self._naive_minutes.get(key)
+        if found is None:
+            found = self._naive_minutes[key] = int(self._seconds(moment) // 60)
+        return found
+
+    @cached_property
+    def _naive_minutes(self) -> dict[tuple[dt.datetime, int], int]:
+        """`minute_of`'s answers for local times so far (a roster repeats them)."""
+        return {}
 
     def elapsed(self, moment: dt.datetime) -> float:
         """`minute_of` to the second (a call logged at 14:03:27)."""
@@ -73,12 +88,28 @@ class Clock:
         """The zone's UTC offset at a real minute (None without a zone)."""
         return None if self.zone is None else self.instant(minute).utcoffset()
 
+    @cached_property
+    def _wall_minutes(self) -> dict[tuple[int, int], int]:
+        """`day_minute`'s answers so far: a roster names a few days and times of day tens
+        of thousands of times, and each conversion through the zone is slow."""
+        return {}
+
+    def day_minute(self, day: int, minute_of_day: int) -> int:
+        """Real minute of a local time of day on the day `day` days after `start_date`
+        (`fold=0` for skipped and repeated times)."""
+        key = (day, minute_of_day)
+        found = self._wall_minutes.get(key)
+        if found is None:
+            local = dt.datetime.combine(self.start_date, dt.time()) + dt.timedelta(
+                days=day, minutes=minute_of_day
+            )
+            found = self._wall_minutes[key] = self.minute_of(local)
+        return found
+
     def wall_minute(self, date: dt.date, minute_of_day: int) -> int:
         """Real minute of a local time of day on a date (`fold=0` for skipped and
         repeated times)."""
-        return self.minute_of(
-            dt.datetime.combine(date, dt.time()) + dt.timedelta(minutes=minute_of_day)
-        )
+        return self.day_minute((date - self.start_date).days, minute_of_day)
 
 
 def time_zone_of(name: str | None) -> ZoneInfo | None:

@@ -8,9 +8,49 @@ roster alone, never read from solver variables.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
+from typing import TypeVar
 
 from scheduler.model.problem import Role, Team
+
+#: Findings listed per kind (rule) in the `check` reports (text, JSON, the HR report's
+#: `Violations` and `Gaps`); the counts are always whole. A roster pasted together a
+#: hundred times breaks the same rule tens of thousands of times: listing them all
+#: helps no one (`check --max-findings`).
+FINDINGS_PER_KIND = 100
+
+Listed = TypeVar("Listed")
+
+
+def split_per_kind(
+    items: Sequence[Listed], kind: Callable[[Listed], str], cap: int
+) -> tuple[list[Listed], dict[str, list[Listed]]]:
+    """The first `cap` items of each kind, in their order, and the items left out, by
+    kind in the order each kind first comes (`cap` 0: every item, none left out)."""
+    if cap <= 0:
+        return list(items), {}
+    shown: list[Listed] = []
+    left_out: dict[str, list[Listed]] = defaultdict(list)
+    seen: Counter[str] = Counter()
+    for item in items:
+        key = kind(item)
+        seen[key] += 1
+        if seen[key] <= cap:
+            shown.append(item)
+        else:
+            left_out[key].append(item)
+    return shown, {key: left_out[key] for key in seen if key in left_out}
+
+
+def capped_per_kind(
+    items: Sequence[Listed], kind: Callable[[Listed], str], cap: int
+) -> tuple[list[Listed], dict[str, int]]:
+    """The first `cap` items of each kind, in their order, and how many of each kind
+    are left out (`cap` 0: every item)."""
+    shown, left_out = split_per_kind(items, kind, cap)
+    return shown, {key: len(rest) for key, rest in left_out.items()}
 
 
 @dataclass(frozen=True)

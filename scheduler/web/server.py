@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hmac
 import json
@@ -27,6 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from scheduler import app as jobs_app
 from scheduler.errors import InputError
+from scheduler.model.report import Violation, capped_per_kind
 from scheduler.web import views
 from scheduler.web.jobs import FINISHED, QUEUED, RUNNING, Item, Runner, Store, new_id
 from scheduler.web.work import ROSTER, load_view, program_path, roster_path
@@ -420,7 +422,10 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
                 folder.mkdir()
                 try:
                     shutil.copyfile(source, folder / "checked_roster.xlsx")
-                    outcome = jobs_app.check(
+                    # In a worker thread: a roster at the row limit takes seconds to
+                    # check, and the other pages must not wait for it.
+                    outcome = await asyncio.to_thread(
+                        jobs_app.check,
                         folder / "checked_roster.xlsx",
                         program_path(store, program_id),
                         out=folder / "hr_report.xlsx",
@@ -462,7 +467,18 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         loaded = load_view(store, item)
         assert loaded is not None
         _, roster, evaluation = loaded
-        return page(request, "check.html", item=item, evaluation=evaluation, roster=roster)
+        cap = jobs_app.FINDINGS_PER_KIND  # as the reports list them: a page stays readable
+        violations, not_listed = capped_per_kind(evaluation.hard_violations, _rule, cap)
+        return page(
+            request,
+            "check.html",
+            item=item,
+            evaluation=evaluation,
+            roster=roster,
+            violations=violations,
+            not_listed=not_listed,
+            rejected=roster.rejected_rows[:cap],
+        )
 
     # --- repair ------------------------------------------------------------------------
     @web.get("/repair/{item_id}", response_class=HTMLResponse)
@@ -621,6 +637,10 @@ def create_app(settings: WebSettings | None = None) -> FastAPI:
         return RedirectResponse(f"/jobs/{job}", status_code=303)
 
     return web
+
+
+def _rule(violation: Violation) -> str:
+    return violation.rule
 
 
 async def receive(
