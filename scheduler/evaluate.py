@@ -30,6 +30,7 @@ from itertools import combinations
 
 from scheduler.model import calendar
 from scheduler.model.calendar import ShiftInstance, Week, date_text, moment_text
+from scheduler.model.clock import Clock
 from scheduler.model.objective import STAGE2_WEIGHTS
 from scheduler.model.problem import (
     WEEKDAYS,
@@ -355,31 +356,32 @@ def _ordered(findings: list[_Finding]) -> tuple[Violation, ...]:
 
 
 @functools.lru_cache(maxsize=65_536)
-def _moment(start_date: dt.date, minute: int) -> dt.datetime:
-    """A roster pasted many times names the same moments again and again: one
-    datetime per (horizon, minute), not one per finding."""
-    return dt.datetime.combine(start_date, dt.time()) + dt.timedelta(minutes=minute)
+def _moment(clock: Clock, minute: int) -> dt.datetime:
+    """The local time of a real minute (after a clock change the wall clock is an hour
+    off the minutes counted). A roster pasted many times names the same moments again
+    and again: one datetime per (clock, minute), not one per finding."""
+    return clock.moment(minute)
 
 
 @functools.lru_cache(maxsize=65_536)
-def _moment_words(start_date: dt.date, minute: int) -> str:
-    return moment_text(_moment(start_date, minute))
+def _moment_words(clock: Clock, minute: int) -> str:
+    return moment_text(_moment(clock, minute))
 
 
 @functools.lru_cache(maxsize=65_536)
-def _clock_words(start_date: dt.date, minute: int) -> str:
-    moment = _moment(start_date, minute)
+def _clock_words(clock: Clock, minute: int) -> str:
+    moment = _moment(clock, minute)
     return f"{WEEKDAYS[moment.weekday()]} {moment:%H:%M}"
 
 
 def _moment_text(problem: Problem, minute: int) -> str:
     """`Tue 2026-03-03 20:00`."""
-    return _moment_words(problem.start_date, minute)
+    return _moment_words(problem.clock, minute)
 
 
 def _clock_text(problem: Problem, minute: int) -> str:
     """`Tue 22:00`, for details where the date is already in `when`."""
-    return _clock_words(problem.start_date, minute)
+    return _clock_words(problem.clock, minute)
 
 
 def _weekday_text(problem: Problem, day: int) -> str:
@@ -393,13 +395,13 @@ def _week_span(problem: Problem, week: Week) -> str:
 
 def _shift_text(problem: Problem, shift: _Shift) -> str:
     """`D8 Tue 08:00-16:30`."""
-    return _shift_words(problem.start_date, shift.row.shift_id, shift.start, shift.end)
+    return _shift_words(problem.clock, shift.row.shift_id, shift.start, shift.end)
 
 
 @functools.lru_cache(maxsize=65_536)
-def _shift_words(start_date: dt.date, shift_id: str, start: int, end: int) -> str:
-    end_moment = _moment(start_date, end)
-    return f"{shift_id} {_clock_words(start_date, start)}-{end_moment:%H:%M}"
+def _shift_words(clock: Clock, shift_id: str, start: int, end: int) -> str:
+    end_moment = _moment(clock, end)
+    return f"{shift_id} {_clock_words(clock, start)}-{end_moment:%H:%M}"
 
 
 def _time_off_text(problem: Problem, item: TimeOff) -> str:

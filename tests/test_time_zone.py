@@ -181,7 +181,11 @@ def test_rest_is_real_time_across_the_spring_change() -> None:
         rest = [v for v in evaluate(problem, roster).hard_violations if v.rule == "rest"]
         if broken:
             assert [v.employee_id for v in rest] == ["C01", "P01"]
-            assert rest[0].detail.startswith("rest 9.0 h between E8 ending Sat 22:00")
+            # The wall-clock times, not the horizon's start plus real minutes (07:00).
+            assert rest[0].detail.startswith(
+                "rest 9.0 h between E8 ending Sat 22:00 and D8 starting Sun 08:00"
+            )
+            assert rest[0].when == "Sun 2026-03-08 08:00"
             assert rest[0].amount == 1.0
         else:
             assert rest == []
