@@ -399,8 +399,9 @@ def solve(
         if stage1_optimal:
             stage1_bound = float(stage1_value)
 
+    most_short = None if solver1 is None else int(solver1.value(built.parts["required_shortfall"]))
     plan_found, plan_optimal, plan_bound = _plan_stage(
-        built, params, budget, started, on_progress, stop
+        built, params, budget, started, on_progress, stop, hint, most_short
     )
     if solver1 is None and plan_found == cp_model.INFEASIBLE:
         reason = "the hard rules cannot all hold"
@@ -629,6 +630,10 @@ def _hint_values(model: cp_model.CpModel, values: list[int]) -> None:
     hint.values.extend(values)
 
 
+#: Post `hiring.capacity_cuts` before the plan stage (a switch, to measure without).
+USE_CAPACITY_CUTS = True
+
+
 def _plan_stage(
     built: BuiltModel,
     params: SolveParams,
@@ -636,6 +641,8 @@ def _plan_stage(
     started: float,
     on_progress: ProgressHandler | None,
     stop: StopToken,
+    hint: Roster | None = None,
+    most_short: int | None = None,
 ) -> tuple[cp_model.CpSolverStatus | None, bool, int | None]:
     """`plan` only: minimise the plan cost keeping stage 1, then keep it for stage 2.
 
@@ -644,10 +651,18 @@ def _plan_stage(
     beyond CP-SAT's 53 exact bits. Returns the search status (None without a plan
     stage), whether it was proven optimal, and a proven lower bound of the plan cost
     (`plan_cost`'s units) for rosters as short of required coverage as stage 1's.
+    A `hint` roster (a neighbouring frontier point's plan) starts the search instead
+    of stage 1's roster when it keeps stage 1's coverage and costs less. With stage
+    1's required shortfall `most_short` (its roster's, which the model now keeps),
+    the capacity cuts of `hiring.capacity_cuts` tighten the bound.
     """
     if built.plan_objective is None:
         return None, True, None
     model = built.variables.model
+    if most_short is not None and USE_CAPACITY_CUTS:
+        hiring.capacity_cuts(built.variables, most_short)
+    if hint is not None:
+        _plan_hint(built, hint)
     model.minimize(built.plan_objective)
     solver = _solver(params, budget.plan())
     status = search_stoppably(solver, model, _Progress(2, started, on_progress, built), stop=stop)
@@ -660,6 +675,27 @@ def _plan_stage(
     _hint_from(model, solver)
     model.add(built.plan_objective <= value)
     return status, status == cp_model.OPTIMAL, bound // built.target_base
+
+
+def _plan_hint(built: BuiltModel, hint: Roster) -> None:
+    """Hint the plan stage with `hint`'s units, completed (stage 1's bound holds in the
+    model), when that costs less than the hint already there (stage 1's roster)."""
+    v, model = built.variables, built.variables.model
+    assert built.plan_objective is not None
+    hinted = model.proto.solution_hint
+    before = dict(zip(hinted.vars, hinted.values, strict=True))
+    if len(before) != len(model.proto.variables):
+        return
+    stage1_roster = solver_at(model, [before[i] for i in range(len(before))])
+    current = stage1_roster.value(built.plan_objective)
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    # Exactly the hint's units (the greedy would add people, and cost); `add_hint`
+    # completes the rest, and fails when they miss stage 1's coverage.
+    values = add_hint(v, changes.baseline_hint(v, changes.baseline_rows(v, hint)))
+    if values is not None and solver_at(model, values).value(built.plan_objective) < current:
+        _hint_values(model, values)
+    else:
+        _hint_values(model, [before[i] for i in range(len(before))])
 
 
 def _coverage_bound(built: BuiltModel, stage1_bound: float) -> float:
@@ -695,7 +731,9 @@ class _Budget:
 
     STAGE1_SHARE = 0.45
     STAGE3_SHARE = 0.1
-    PLAN_SHARE = 0.6  # of what stage 2 would get, for the plan stage (`plan` only)
+    # Of what stage 2 would get, for the plan stage (`plan` only): the plan's cost and
+    # its bound are what `plan` reports; stage 2 only polishes the roster that keeps it.
+    PLAN_SHARE = 0.8
 
     def __init__(
         self,

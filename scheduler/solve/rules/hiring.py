@@ -12,10 +12,14 @@ candidate only when hired (`hours.py` asks `hired_literal`).
 from __future__ import annotations
 
 import itertools
+import math
 from collections import defaultdict
+from fractions import Fraction
 
 from ortools.sat.python import cp_model
 
+from scheduler.model.calendar import history_units_on_duty, slots_covered, weeks
+from scheduler.model.problem import Role, Team
 from scheduler.model.result import HireLimits
 from scheduler.solve.rules import Parts, total
 from scheduler.solve.variables import RosterVariables
@@ -23,6 +27,11 @@ from scheduler.solve.variables import RosterVariables
 #: Where the `hired` literals of one model are kept: the variables container has no
 #: field for them (scheduler/solve/variables.py), so they live in its instance dict.
 _CACHE_KEY = "_hired_literals"
+
+#: Post the candidates' hours as at most `hired` times their cap, and their overtime
+#: threshold as `hired` times the threshold (`hours.py`): the same integer solutions,
+#: a far tighter LP (a switch, to measure without it: docs/planning.md).
+PERSPECTIVE = True
 
 
 def hired_literal(v: RosterVariables, p: int) -> cp_model.IntVar | None:
@@ -50,6 +59,8 @@ def add(v: RosterVariables) -> Parts:
     for literals in by_kind.values():
         for first, second in itertools.pairwise(literals):
             v.model.add_implication(second, first)
+    if PERSPECTIVE:
+        _hours_only_when_hired(v)
     return {
         "hires": total(lit for literals in by_kind.values() for lit in literals),
         "hire_cost_cents": total(
@@ -66,3 +77,104 @@ def limit(v: RosterVariables, parts: Parts, limits: HireLimits) -> None:
         v.model.add(parts["hires"] <= limits.max_hires)
     if limits.budget_cents is not None:
         v.model.add(parts["hire_cost_cents"] <= limits.budget_cents)
+
+
+def _hours_only_when_hired(v: RosterVariables) -> None:
+    """Each week, a candidate's paid minutes <= the most they can be paid x `hired`.
+
+    Valid: hired = 0 means no day worked (`hired_literal`), so nothing paid; hired = 1
+    leaves the weekly cap (or, without one, the longest shift on every day) as it
+    was. Redundant for integers, but the LP no longer buys a fraction of a person who
+    works the whole week: without it, 0.7 of a hire could be paid 48 hours (each day's
+    shift at 0.7 <= hired), and the plan's bound was half the plan's cost
+    (docs/planning.md)."""
+    for p, person in enumerate(v.people):
+        hired = hired_literal(v, p)
+        if hired is None:
+            continue
+        for week in weeks(v.problem):
+            most = sum(
+                max((v.option(k).shift.paid_minutes for k in v.x[p][day]), default=0)
+                for day in week.days
+            )
+            if person.max_hours_per_week is not None:
+                most = min(most, round(person.max_hours_per_week * 60))
+            v.model.add(v.paid_minutes(p, week.days) <= most * hired)
+
+
+def capacity_cuts(v: RosterVariables, most_short: int) -> int:
+    """`plan`'s plan stage: the fewest hires of each role that the required coverage
+    needs, for rosters leaving at most `most_short` required unit-slots short (what
+    stage 1 fixed). Returns how many constraints were posted.
+
+    Valid, per role (everyone when units are one person) and per team (and all teams
+    together): every required unit-slot met beyond `History`'s is a unit on an option
+    covering it, and a unit has one person of each role, so the people of the role
+    cover, on the team's options, at least the team's required unit-slots less
+    `most_short`. Person p covers at most U(p) of them over the horizon: each week at
+    most the best option of each day, and at most their weekly cap x the most
+    required slots an option of theirs covers per paid minute; a candidate only when
+    hired. So sum U(c) hired(c) >= needed - sum U(staff); and since every U(c) <= the
+    largest, sum hired(c) >= ceil(that / the largest U(c)): the rounding (Chvatal-Gomory)
+    the LP does not make, e.g. 0.4 of a peer hired for 16 of 40 hours."""
+    problem, model = v.problem, v.model
+    from_history = history_units_on_duty(problem)
+    need = {
+        key: req.required - from_history[key]
+        for key, req in v.requirements.items()
+        if req.required > from_history[key]
+    }
+    if not need:
+        return 0
+    covers = {
+        o.index: sum(
+            (o.team, o.zone, slot) in need
+            for slot in slots_covered(problem, o.shift.start, o.shift.end)
+        )
+        for o in v.options
+    }
+    teams = sorted({team for team, _zone, _slot in need})
+    team_sets = [{team} for team in teams] + ([set(teams)] if len(teams) > 1 else [])
+    roles: list[Role | None] = [None] if problem.people_per_unit == 1 else list(Role)
+    posted = 0
+    for role in roles:
+        people = [p for p, person in enumerate(v.people) if role is None or person.role is role]
+        for team_set in team_sets:
+            needed = sum(n for (team, _z, _s), n in need.items() if team in team_set) - most_short
+            most = {p: _most_covered(v, p, covers, team_set) for p in people}
+            hires = [(p, lit) for p in people if (lit := hired_literal(v, p)) is not None]
+            short = needed - sum(most[p] for p in people if hired_literal(v, p) is None)
+            largest = max((most[p] for p, _lit in hires), default=0)
+            if short <= 0 or largest <= 0:
+                continue
+            model.add(total(most[p] * lit for p, lit in hires) >= short)
+            model.add(total(lit for _p, lit in hires) >= -(-short // largest))
+            posted += 2
+    return posted
+
+
+def _most_covered(v: RosterVariables, p: int, covers: dict[int, int], team_set: set[Team]) -> int:
+    """An upper bound of the required unit-slots person p covers on `team_set`'s
+    options over the horizon (see `capacity_cuts`)."""
+    person, problem = v.people[p], v.problem
+    cap = None if person.max_hours_per_week is None else round(person.max_hours_per_week * 60)
+    found = 0
+    for week in weeks(problem):
+        day_best, ratio, unbounded = 0, Fraction(0), False
+        for day in week.days:
+            best = 0
+            for k in v.x[p][day]:
+                option = v.option(k)
+                if option.team not in team_set or not covers[k]:
+                    continue
+                best = max(best, covers[k])
+                paid = option.shift.paid_minutes
+                if paid:
+                    ratio = max(ratio, Fraction(covers[k], paid))
+                else:
+                    unbounded = True
+            day_best += best
+        if cap is not None and not unbounded:
+            day_best = min(day_best, math.floor(cap * ratio))
+        found += day_best
+    return found

@@ -10,7 +10,7 @@ import math
 from ortools.sat.python import cp_model
 
 from scheduler.model.calendar import weeks
-from scheduler.solve.rules import Parts, total
+from scheduler.solve.rules import Parts, hiring, total
 from scheduler.solve.rules.hiring import hired_literal
 from scheduler.solve.variables import Group, RosterVariables
 
@@ -42,7 +42,10 @@ def add(v: RosterVariables) -> Parts:
             rate = person.overtime_rate_cents_per_hour
             if rate and most_paid > threshold:
                 overtime = model.new_int_var(0, most_paid - threshold, f"ot_p{p}_w{week.index}")
-                model.add(overtime >= paid - threshold)
+                # A candidate's threshold counts only once hired: the same for integer
+                # values (not hired: nothing paid), tighter in the LP (`hiring.py`).
+                hired = hired_literal(v, p) if hiring.PERSPECTIVE else None
+                model.add(overtime >= paid - threshold * (1 if hired is None else hired))
                 overtime_terms.append(rate * overtime)
     return {
         "contract_shortfall_minutes": total(contract_terms),
