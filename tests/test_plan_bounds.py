@@ -35,6 +35,7 @@ def _lp_bound(problem: Problem, cuts: bool) -> float:
     v.model.add(built.parts["required_shortfall"] <= 0)
     if cuts:
         hiring.capacity_cuts(v, 0)
+        hiring.overtime_cuts(v, built.parts, 0)
     assert built.plan_objective is not None
     v.model.minimize(built.plan_objective)
     proto = v.model.proto
@@ -144,13 +145,50 @@ def test_a_hires_overtime_threshold_counts_once_hired() -> None:
     problem = _overtime_or_hire(30_000)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(hiring, "PERSPECTIVE", False)
-        assert _lp_bound(problem, cuts=True) == pytest.approx(30_000)
-    assert _lp_bound(problem, cuts=True) == pytest.approx(60_000)
+        assert _lp_bound(problem, cuts=False) == pytest.approx(30_000)
+    assert _lp_bound(problem, cuts=False) == pytest.approx(60_000)
 
     plan = plan_hires(problem, PARAMS)
     assert plan.hires == {"C": 1, "P": 1}
     assert plan.total_annual_cost == 60_000
     assert plan.overtime_hours == 0
+
+
+def _overtime_or_a_dear_hire() -> Problem:
+    """One unit every day 08-16 (7 D8 shifts of 8 h: 56 h per role); two clinicians and
+    two peers, each paid overtime after 24 h a week (50 x 1.5 an hour). Hires cost
+    100,000 a year each, may work 40 h and are paid overtime after the program's 40 h."""
+    staff = [
+        person(f"{role[0].upper()}{n}", role, hourly_rate=50, overtime_after_hours=24)
+        for role in ("clinician", "peer")
+        for n in (1, 2)
+    ]
+    return make_problem(
+        staff=staff,
+        demand=[demand("adult", "N", day, *DAY_UNIT, 1) for day in range(7)],
+        hires=[
+            hire("C", "clinician", 100_000, max_hours_per_week=40),
+            hire("P", "peer", 100_000, max_hours_per_week=40),
+        ],
+    )
+
+
+def test_overtime_is_owed_unless_whole_people_are_hired() -> None:
+    # Cheapest: no hire, 8 h overtime per role (56 h paid, 2 x 24 h straight), 1,200
+    # a week: 62,571.43 a year. The LP without the overtime cut hires 8/40 = 0.2 of
+    # each kind for those 8 h (1/7 of each day's shift: 2 x 20,000). With it, overtime
+    # >= 8 h x (1 - hires of the role) (a hire gives up to 40 h): the LP pays the
+    # overtime or whole hires, and the bound is the optimum.
+    problem = _overtime_or_a_dear_hire()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(hiring, "overtime_cuts", lambda *args: 0)
+        assert _lp_bound(problem, cuts=True) == pytest.approx(40_000)
+    assert _lp_bound(problem, cuts=True) == pytest.approx(1_200 * YEAR)
+
+    plan = plan_hires(problem, PARAMS)
+    assert plan.hire_count == 0
+    assert plan.total_annual_cost == pytest.approx(1_200 * YEAR)
+    assert plan.cost_gap == pytest.approx(0, abs=1e-9)
 
 
 def test_no_capacity_cut_when_staff_can_cover_it_all() -> None:

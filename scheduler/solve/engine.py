@@ -630,7 +630,8 @@ def _hint_values(model: cp_model.CpModel, values: list[int]) -> None:
     hint.values.extend(values)
 
 
-#: Post `hiring.capacity_cuts` before the plan stage (a switch, to measure without).
+#: Post `hiring.capacity_cuts` and `overtime_cuts` before the plan stage (a switch, to
+#: measure without).
 USE_CAPACITY_CUTS = True
 
 
@@ -654,13 +655,14 @@ def _plan_stage(
     A `hint` roster (a neighbouring frontier point's plan) starts the search instead
     of stage 1's roster when it keeps stage 1's coverage and costs less. With stage
     1's required shortfall `most_short` (its roster's, which the model now keeps),
-    the capacity cuts of `hiring.capacity_cuts` tighten the bound.
+    `hiring.capacity_cuts` and `overtime_cuts` tighten the bound.
     """
     if built.plan_objective is None:
         return None, True, None
     model = built.variables.model
     if most_short is not None and USE_CAPACITY_CUTS:
         hiring.capacity_cuts(built.variables, most_short)
+        hiring.overtime_cuts(built.variables, built.parts, most_short)
     if hint is not None:
         _plan_hint(built, hint)
     model.minimize(built.plan_objective)
