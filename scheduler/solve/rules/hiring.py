@@ -6,7 +6,11 @@ so "hired" means what the checker sees: rows in the roster. Within a kind the
 candidates are interchangeable, so #k+1 is hired only if #k is (symmetry
 breaking). Real staff get nothing: without candidates this family adds no
 variable at all. Lower bounds (contract hours, `min_hours_total`) hold for a
-candidate only when hired (`hours.py` asks `hired_literal`).
+candidate only when hired (`hours.py` asks `hired_literal`). A candidate's weekly
+hours are at most their cap x `hired` (and `hours.py` counts their overtime
+threshold x `hired`): the same rosters, a tighter LP. `capacity_cuts` and
+`overtime_cuts` bound the plan's cost from below for the plan stage
+(`engine._plan_bound_with_cuts`).
 """
 
 from __future__ import annotations
