@@ -5,10 +5,19 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from distributed import LocalCluster
 
 from scheduler.model.result import SolveParams
-from scheduler.plan.runner import PlanJob, PlanOutcome, run_jobs, run_plan_job
+from scheduler.plan.runner import (
+    PlanJob,
+    PlanOutcome,
+    frontier_waits,
+    run_jobs,
+    run_plan_job,
+    run_plan_jobs,
+    warm_start,
+)
 from scheduler.plan.workbook import best_so_far
 from tests.factories import demand, hire, make_problem, person
 
@@ -123,3 +132,51 @@ def test_the_scenarios_own_plan_serves_the_frontier_points_it_fits() -> None:
     own = _point(0, 2, 0, 70.0)
     best = [kept for _, kept in best_so_far(points, also=[own])]
     assert best == [points[0], points[1], own, own]
+
+
+def _hinted(job: int, neighbour: int) -> int:
+    return job * 100 + neighbour
+
+
+def test_a_job_that_waits_starts_from_the_outcome_it_waited_for() -> None:
+    # Job 2 waits for job 0 and is submitted as prepare(2, 0's outcome 9): 2*100+9.
+    results = run_jobs(_square, [3, 1, 2], processes=2, after=[None, None, 0], prepare=_hinted)
+    assert results == [9, 1, 209**2]
+    with pytest.raises(ValueError, match="earlier"):
+        run_jobs(_square, [3, 1], after=[1, None])
+
+
+def test_frontier_points_wait_for_the_point_as_many_places_below_as_run_at_once() -> None:
+    jobs = tiny_jobs()  # the plan, then points 2, 0, 1 (job order)
+    ordered = [*jobs[:1], jobs[2], jobs[3], jobs[1]]  # the plan, then points 0, 1, 2
+    # One solve at a time: each point after the one below it; the plan waits for none.
+    assert frontier_waits(ordered, 1) == [None, None, 1, 2]
+    assert frontier_waits(ordered, 2) == [None, None, None, 1]
+    # Out of order (jobs: points 2, 0, 1): point 1 waits for point 0 (an earlier job);
+    # point 2 would wait for point 1, a later job: it waits for nothing.
+    assert frontier_waits(jobs, 1) == [None, None, None, 2]
+
+
+def test_a_point_starts_from_its_neighbours_plan_only_when_it_may_hire_as_many() -> None:
+    jobs = tiny_jobs()
+    [plan] = run_jobs(run_plan_job, jobs[:1], processes=1)
+    assert plan.plan.hire_count == 1
+    one, none = jobs[3], jobs[2]  # at most 1 hire, at most 0
+    assert warm_start(one, plan).hint == plan.plan.result.roster
+    assert warm_start(none, plan).hint is None  # a 1-hire plan is no plan with 0 hires
+
+
+def test_warm_started_points_give_the_same_plans_locally_and_on_dask() -> None:
+    # Points 0, 1, 2 in order, each after the one below it: the same plans on both
+    # backends (deterministic search), and each as good as the plan it started from.
+    jobs = tiny_jobs()
+    ordered = [jobs[0], jobs[2], jobs[3], jobs[1]]
+    local = run_plan_jobs(ordered, processes=1)
+    with LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        on_dask = run_plan_jobs(ordered, scheduler=cluster.scheduler_address, processes=1)
+    assert [summary(o) for o in local] == [summary(o) for o in on_dask]
+    by_limit = {o.max_hires: o.plan for o in local[1:]}
+    assert [by_limit[n].required_shortfall for n in (0, 1, 2)] == [8, 0, 0]
+    assert by_limit[2].hires == {"peer-cheap": 1, "peer-dear": 0}

@@ -111,8 +111,7 @@ def plan(
         PlanInterrupted,
         default_processes,
         local_workers,
-        run_jobs,
-        run_plan_job,
+        run_plan_jobs,
     )
     from scheduler.plan.scenarios import BASELINE, Scenario, apply_scenarios, read_scenarios
 
@@ -192,8 +191,7 @@ def plan(
             on_progress(PlanProgress(finished[0], len(jobs), description, outcome))
 
     try:
-        outcomes = run_jobs(
-            run_plan_job,
+        outcomes = run_plan_jobs(
             jobs,
             scheduler=settings.scheduler,
             processes=processes,

@@ -24,6 +24,7 @@ from scheduler.evaluate import evaluate, hire_costs, hired_only
 from scheduler.model.problem import Hire, Person, PersonRules, Problem, Role, Team
 from scheduler.model.report import Evaluation
 from scheduler.model.result import HireLimits, SolveParams, SolveResult, SolveStatus
+from scheduler.model.roster import Roster
 from scheduler.solve.engine import solve
 
 #: How the plan's annual cost is computed, in words (shown in the plan workbook).
@@ -139,13 +140,18 @@ def plan_hires(
     *,
     max_hires: int | None = None,
     budget: float | None = None,
+    hint: Roster | None = None,
 ) -> HirePlan:
-    """Plan the hires of `problem` (see the module's modes); `budget` in currency units."""
+    """Plan the hires of `problem` (see the module's modes); `budget` in currency units.
+    A `hint` (another plan's roster of the same program, e.g. a neighbouring frontier
+    point's) warm-starts the search: stage 1 from its units, the plan stage from it
+    when it keeps stage 1's coverage for less."""
     started = time.monotonic()
     program = with_candidates(problem)
     budget_cents = None if budget is None else round(budget * 100)
     limits = HireLimits(max_hires=max_hires, budget_cents=budget_cents)
-    plan = _plan_of(program, solve(program, params, hire_limits=limits), started, limits)
+    result = solve(program, params, hire_limits=limits, hint=hint)
+    plan = _plan_of(program, result, started, limits)
     if plan.evaluation is None or plan.required_shortfall == 0:
         return plan
     short = f"{plan.required_shortfall} required unit-slots stay short"

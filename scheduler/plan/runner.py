@@ -18,11 +18,12 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor
 from concurrent.futures import wait as local_wait
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from scheduler.model.problem import Hire, Problem, Team
 from scheduler.model.result import SolveParams
+from scheduler.model.roster import Roster
 from scheduler.model.stop import StopToken, never_stopped
 from scheduler.plan.hires import HirePlan, plan_hires
 
@@ -45,6 +46,8 @@ class PlanJob:
     max_hires: int | None = None  # frontier point: at most this many hires
     budget: float | None = None
     frontier: bool = False  # a frontier point rather than the scenario's plan
+    # A warm start: a neighbouring point's roster (`run_plan_jobs` sets it).
+    hint: Roster | None = None
     # Calls per (weekday, hour, zone, team): the plan's roster is then simulated.
     rates: Rates | None = None
     busy_minutes: float = 75.0
@@ -76,7 +79,9 @@ class PlanOutcome:
 def run_plan_job(job: PlanJob) -> PlanOutcome:
     """Plan one job (and simulate its roster when call rates are given)."""
     started = time.perf_counter()
-    plan = plan_hires(job.problem, job.params, max_hires=job.max_hires, budget=job.budget)
+    plan = plan_hires(
+        job.problem, job.params, max_hires=job.max_hires, budget=job.budget, hint=job.hint
+    )
     within = None
     if job.rates is not None and plan.result.status.has_roster:
         within = simulated_share(plan.problem, plan, job)
@@ -205,21 +210,30 @@ def run_jobs(
     processes: int | None = None,
     on_done: Callable[[int, Outcome], None] | None = None,
     stop: StopToken | None = None,
+    after: Sequence[int | None] | None = None,
+    prepare: Callable[[Job, Outcome], Job] | None = None,
 ) -> list[Outcome]:
     """Run `function` on every job, in parallel; results in the order of `jobs`.
 
     `function` and the jobs must be picklable (module-level function, plain data).
     `on_done(index, outcome)` is called in this process as each job finishes. A stop
-    request on `stop` cancels what is left and raises `PlanInterrupted`.
+    request on `stop` cancels what is left and raises `PlanInterrupted`. With `after`,
+    job i waits for job `after[i]` (an earlier index, or None: no wait) and is
+    submitted as `prepare(job, that job's outcome)`.
     """
     stop = never_stopped(stop)
     if not jobs:
         return []
+    waits = list(after) if after is not None else [None] * len(jobs)
+    earlier = all(w is None or 0 <= w < i for i, w in enumerate(waits))
+    if len(waits) != len(jobs) or not earlier:
+        raise ValueError("after: each job may only wait for an earlier one")
     outcomes: dict[int, Outcome] = {}
     with _backend(scheduler, processes or local_workers()) as backend:
         index_of: dict[Any, int] = {}
         for index, job in enumerate(jobs):
-            index_of[backend.submit(function, job)] = index
+            if waits[index] is None:
+                index_of[backend.submit(function, job)] = index
         pending = set(index_of)
         while pending:
             done, pending = backend.wait(pending, POLL_SECONDS)
@@ -237,9 +251,72 @@ def run_jobs(
                     raise
                 if on_done is not None:
                     on_done(index, outcomes[index])
+                for waiting, wait_for in enumerate(waits):
+                    if wait_for == index:
+                        job = jobs[waiting]
+                        if prepare is not None:
+                            job = prepare(job, outcomes[index])
+                        future = backend.submit(function, job)
+                        index_of[future] = waiting
+                        pending.add(future)
     if stop.requested:  # after the last solve: still nothing is written
         raise PlanInterrupted(f"all {len(jobs)} solves finished, but the plan was stopped")
     return [outcomes[i] for i in range(len(jobs))]
+
+
+def frontier_waits(jobs: Sequence[PlanJob], chains: int) -> list[int | None]:
+    """Which job each frontier point waits for: the point `chains` places before it
+    in its scenario's points by hire limit (so `chains` points run side by side); the
+    others wait for nothing. Fixed by the jobs alone, never by timing: a deterministic
+    run stays deterministic on either backend."""
+    waits: list[int | None] = [None] * len(jobs)
+    points: dict[str, list[int]] = {}
+    for index, job in enumerate(jobs):
+        if job.frontier and job.max_hires is not None:
+            points.setdefault(job.scenario, []).append(index)
+    for indices in points.values():
+        # Ascending limits; an earlier index first among equal ones (run_jobs needs
+        # each job to wait for an earlier one: jobs come in limit order from `plan`).
+        ordered = sorted(indices, key=lambda i: (jobs[i].max_hires or 0, i))
+        for position, index in enumerate(ordered):
+            if position >= chains and ordered[position - chains] < index:
+                waits[index] = ordered[position - chains]
+    return waits
+
+
+def warm_start(job: PlanJob, neighbour: PlanOutcome) -> PlanJob:
+    """`job` hinted with a neighbouring point's roster, when that roster is a plan
+    the job allows (hires no more than its limit)."""
+    plan = neighbour.plan
+    if not plan.result.status.has_roster:
+        return job
+    if job.max_hires is not None and plan.hire_count > job.max_hires:
+        return job
+    return replace(job, hint=plan.result.roster)
+
+
+def run_plan_jobs(
+    jobs: Sequence[PlanJob],
+    *,
+    scheduler: str | None = None,
+    processes: int | None = None,
+    on_done: Callable[[int, PlanOutcome], None] | None = None,
+    stop: StopToken | None = None,
+) -> list[PlanOutcome]:
+    """`run_jobs` of plan jobs, frontier points warm-started from their neighbours:
+    with P solves at once (`processes`), point k waits for point k - P of its scenario
+    and starts from its plan (which hires fewer, so it is a plan point k allows)."""
+    chains = processes or local_workers()
+    return run_jobs(
+        run_plan_job,
+        jobs,
+        scheduler=scheduler,
+        processes=processes,
+        on_done=on_done,
+        stop=stop,
+        after=frontier_waits(jobs, chains),
+        prepare=warm_start,
+    )
 
 
 def run_with_progress(
@@ -251,7 +328,7 @@ def run_with_progress(
 ) -> list[PlanOutcome]:
     """`run_jobs` of plan jobs with a progress bar on stderr (jobs done of all)."""
     if not show:
-        return run_jobs(run_plan_job, jobs, scheduler=scheduler, processes=processes)
+        return run_plan_jobs(jobs, scheduler=scheduler, processes=processes)
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -272,4 +349,4 @@ def run_with_progress(
             )
             progress.advance(task)
 
-        return run_jobs(run_plan_job, jobs, scheduler=scheduler, processes=processes, on_done=done)
+        return run_plan_jobs(jobs, scheduler=scheduler, processes=processes, on_done=done)

@@ -213,13 +213,15 @@ class _Builder:
 
     # --- choosing ---------------------------------------------------------------------
 
-    def preference(self, p: int, option: Option) -> tuple[int, bool, float, int]:
-        """Smaller is better: furthest below contract, peer at home, cheaper."""
+    def preference(self, p: int, option: Option) -> tuple[bool, int, bool, float, int]:
+        """Smaller is better: staff before candidate hires (`plan`: a hire costs a year's
+        pay, so the greedy roster hires only where staff cannot go), furthest below
+        contract, peer at home, cheaper."""
         person = self.v.people[p]
         week = option.shift.day // 7
         below_contract = self.contract[p][week] - self.paid[p][week]
         away = person.role is Role.PEER and person.home_zone != option.zone
-        return (-below_contract, away, person.hourly_rate, p)
+        return (person.hire_id is not None, -below_contract, away, person.hourly_rate, p)
 
     def candidates(self, k: int, role: Role) -> list[int]:
         option = self.v.option(k)

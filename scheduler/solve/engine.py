@@ -406,8 +406,9 @@ def solve(
         if stage1_optimal:
             stage1_bound = float(stage1_value)
 
+    most_short = None if solver1 is None else int(solver1.value(built.parts["required_shortfall"]))
     plan_found, plan_optimal, plan_bound = _plan_stage(
-        built, params, budget, started, on_progress, stop
+        built, params, budget, started, on_progress, stop, hint, most_short
     )
     if solver1 is None and plan_found == cp_model.INFEASIBLE:
         reason = "the hard rules cannot all hold"
@@ -644,6 +645,11 @@ def _hint_values(model: cp_model.CpModel, values: list[int]) -> None:
     hint.values.extend(values)
 
 
+#: Post `hiring.capacity_cuts` and `overtime_cuts` before the plan stage (a switch, to
+#: measure without).
+USE_CAPACITY_CUTS = True
+
+
 def _plan_stage(
     built: BuiltModel,
     params: SolveParams,
@@ -651,6 +657,8 @@ def _plan_stage(
     started: float,
     on_progress: ProgressHandler | None,
     stop: StopToken,
+    hint: Roster | None = None,
+    most_short: int | None = None,
 ) -> tuple[cp_model.CpSolverStatus | None, bool, int | None]:
     """`plan` only: minimise the plan cost keeping stage 1, then keep it for stage 2.
 
@@ -659,12 +667,20 @@ def _plan_stage(
     beyond CP-SAT's 53 exact bits. Returns the search status (None without a plan
     stage), whether it was proven optimal, and a proven lower bound of the plan cost
     (`plan_cost`'s units) for rosters as short of required coverage as stage 1's.
+    A `hint` roster (a neighbouring frontier point's plan) starts the search instead
+    of stage 1's roster when it keeps stage 1's coverage and costs less. With stage
+    1's required shortfall `most_short` (its roster's, which the model now keeps),
+    `hiring.capacity_cuts` and `overtime_cuts` tighten the bound.
     """
     if built.plan_objective is None:
         return None, True, None
     model = built.variables.model
+    if hint is not None:
+        _plan_hint(built, hint)
     model.minimize(built.plan_objective)
-    solver = _solver(params, budget.plan())
+    cuts = most_short is not None and USE_CAPACITY_CUTS
+    seconds = budget.plan()
+    solver = _solver(params, seconds * (1 - PLAN_BOUND_SHARE) if cuts else seconds)
     status = search_stoppably(solver, model, _Progress(2, started, on_progress, built), stop=stop)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return status, False, None  # stage 2 goes on from stage 1's roster
@@ -673,6 +689,17 @@ def _plan_stage(
     # cost >= floor(bound / target_base). Every part is >= 0, so is the bound.
     bound = value if status == cp_model.OPTIMAL else max(0, int(solver.best_objective_bound))
     _hint_from(model, solver)
+    if cuts and status != cp_model.OPTIMAL and not stop.requested:
+        assert most_short is not None
+        proven, better = _plan_bound_with_cuts(
+            built, params, seconds * PLAN_BOUND_SHARE, most_short, stop
+        )
+        bound = max(bound, proven)
+        if better is not None and round(better.objective_value) < value:
+            value = round(better.objective_value)
+            _hint_from(model, better)  # the model's own variables: a roster of it
+        if bound >= value:
+            status, bound = cp_model.OPTIMAL, value
     model.add(built.plan_objective <= value)
     return status, status == cp_model.OPTIMAL, bound // built.target_base
 
@@ -714,6 +741,65 @@ def _relaxation_bound(
     return proven_bound(solver, status)
 
 
+#: Of the plan stage's time, the share for proving its bound on a copy of the model
+#: with `hiring.capacity_cuts` and `overtime_cuts` (`_plan_bound_with_cuts`).
+PLAN_BOUND_SHARE = 0.25
+
+
+def _plan_bound_with_cuts(
+    built: BuiltModel,
+    params: SolveParams,
+    seconds: float,
+    most_short: int,
+    stop: StopToken,
+) -> tuple[int, cp_model.CpSolver | None]:
+    """A lower bound of the plan objective from a copy of the model with the plan cuts
+    (and the plan found as its hint), and the solver when it found a roster.
+
+    On a copy, not in the search's model: the cuts raise the LP's bound (juvenile
+    weekends: from 100,000 to 129,875 a year), but in the model CP-SAT searched
+    they made its rosters far worse in the same time (adult 24/7: 606,191 against
+    351,247 at 20 deterministic seconds; docs/benchmarks.md). Both bounds are valid
+    for the same rosters, so the larger stands."""
+    v = built.variables
+    original = v.model
+    bounding = original.clone()
+    v.model = bounding  # the cuts post to v.model; the copy keeps every index
+    try:
+        hiring.capacity_cuts(v, most_short)
+        hiring.overtime_cuts(v, built.parts, most_short)
+    finally:
+        v.model = original
+    solver = _solver(params, seconds)
+    status = search_stoppably(solver, bounding, stop=stop)
+    if status == cp_model.OPTIMAL:
+        return round(solver.objective_value), solver
+    if status == cp_model.FEASIBLE:
+        return max(0, int(solver.best_objective_bound)), solver
+    return 0, None
+
+
+def _plan_hint(built: BuiltModel, hint: Roster) -> None:
+    """Hint the plan stage with `hint`'s units, completed (stage 1's bound holds in the
+    model), when that costs less than the hint already there (stage 1's roster)."""
+    v, model = built.variables, built.variables.model
+    assert built.plan_objective is not None
+    hinted = model.proto.solution_hint
+    before = dict(zip(hinted.vars, hinted.values, strict=True))
+    if len(before) != len(model.proto.variables):
+        return
+    stage1_roster = solver_at(model, [before[i] for i in range(len(before))])
+    current = stage1_roster.value(built.plan_objective)
+    model.clear_hints()  # type: ignore[no-untyped-call]
+    # Exactly the hint's units (the greedy would add people, and cost); `add_hint`
+    # completes the rest, and fails when they miss stage 1's coverage.
+    values = add_hint(v, changes.baseline_hint(v, changes.baseline_rows(v, hint)))
+    if values is not None and solver_at(model, values).value(built.plan_objective) < current:
+        _hint_values(model, values)
+    else:
+        _hint_values(model, [before[i] for i in range(len(before))])
+
+
 def _coverage_bound(built: BuiltModel, stage1_bound: float) -> float:
     """Stage 1's bound in coverage terms: with a baseline, the required shortfall it
     proves (changes and targets, at least 0, add nothing)."""
@@ -747,7 +833,9 @@ class _Budget:
 
     STAGE1_SHARE = 0.45
     STAGE3_SHARE = 0.1
-    PLAN_SHARE = 0.6  # of what stage 2 would get, for the plan stage (`plan` only)
+    # Of what stage 2 would get, for the plan stage (`plan` only): the plan's cost and
+    # its bound are what `plan` reports; stage 2 only polishes the roster that keeps it.
+    PLAN_SHARE = 0.8
     # Of what stage 2 would get, at most, for the relaxation's bound (bounds.py); it
     # stops at its root LP's bound, except in deterministic mode (the whole share).
     RELAXATION_SHARE = 0.5

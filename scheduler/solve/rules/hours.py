@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.model.calendar import weeks
 from scheduler.solve.bounds import OVERTIME_WEIGHT, SHORT_WEIGHT, add_week_cuts, week_cost
-from scheduler.solve.rules import Parts, total
+from scheduler.solve.rules import Parts, hiring, total
 from scheduler.solve.rules.hiring import hired_literal
 from scheduler.solve.variables import Group, RosterVariables
 
@@ -45,7 +45,10 @@ def add(v: RosterVariables) -> Parts:
             rate = person.overtime_rate_cents_per_hour
             if rate and most_paid > threshold:
                 overtime = model.new_int_var(0, most_paid - threshold, f"ot_p{p}_w{week.index}")
-                model.add(overtime >= paid - threshold)
+                # A candidate's threshold counts only once hired: the same for integer
+                # values (not hired: nothing paid), tighter in the LP (`hiring.py`).
+                counted = hired if hiring.PERSPECTIVE else None
+                model.add(overtime >= paid - threshold * (1 if counted is None else counted))
                 overtime_terms.append(rate * overtime)
                 cost.append(OVERTIME_WEIGHT * rate * overtime)
             if cost and hired is None:
