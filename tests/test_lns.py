@@ -110,6 +110,6 @@ def _bound_is_honest(result: SolveResult) -> None:
 
 @pytest.mark.usefixtures("lns_on_everything")
 def test_engine_with_lns_gives_checked_crisis_roster() -> None:
-    problem = synthetic_program(4, 4, zones=2, days=7, around_the_clock=True, seed=3)
+    problem = synthetic_program(8, 8, zones=3, days=14, around_the_clock=True, seed=3)
     result, _ = solve_checked(problem, time_limit=4)
     _bound_is_honest(result)
