@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from scheduler.errors import InputError, InputIssue
 from scheduler.io.read_cells import FIRST_DATE, LAST_DATE
+from scheduler.io.read_workbook import rows_not_of_program
 from scheduler.model.calendar import ShiftInstance, date_text, instance, time_off_applies
 
 # The change log is model data, so the writer (`io.changes_sheet`) need not import this module.
@@ -41,8 +42,6 @@ from scheduler.model.stop import StopToken
 
 if TYPE_CHECKING:
     from scheduler.solve.engine import ProgressHandler
-
-ROSTER_SHEET = "Assignments"
 
 
 @dataclass(frozen=True)
@@ -112,7 +111,7 @@ def prepare_repair(
 ) -> RepairRequest:
     """The problem to re-solve. Every issue with the arguments or the roster is collected
     into one `InputError` (sheet `Assignments` with its row, or the argument)."""
-    issues = _baseline_issues(problem, baseline)
+    issues = rows_not_of_program(problem, baseline, zones=False)
     parsed: list[CallOut] = []
     frozen_before: dt.datetime | None = None
     for text in call_outs:
@@ -186,30 +185,6 @@ def _argument_error(argument: str, message: str) -> InputError:
     return InputError(InputIssue(sheet=argument, message=message))
 
 
-def _baseline_issues(problem: Problem, baseline: Roster) -> list[InputIssue]:
-    """Rows of the roster that do not belong to this program, located like input errors."""
-
-    def located(row: int | None, column: str | None, message: str) -> InputIssue:
-        letter = baseline.cell(column)
-        return InputIssue(
-            sheet=ROSTER_SHEET, row=row, column=column, column_letter=letter, message=message
-        )
-
-    issues = [located(r.row, r.column, r.message) for r in baseline.rejected_rows]
-    last_day = problem.date_of(problem.days - 1)
-    for a in baseline.assignments:
-        if a.employee_id not in problem.people_by_id:
-            issues.append(
-                located(a.row, "employee_id", f"employee '{a.employee_id}' is not in Staff")
-            )
-        if a.shift_id not in problem.shifts_by_id:
-            issues.append(located(a.row, "shift_id", f"shift '{a.shift_id}' is not in Shifts"))
-        if not problem.start_date <= a.date <= last_day:
-            message = f"{a.date} is outside the horizon {problem.start_date} - {last_day}"
-            issues.append(located(a.row, "date", message))
-    return issues
-
-
 def _call_out_issues(problem: Problem, call_out: CallOut) -> list[InputIssue]:
     where = f"--unavailable {call_out.argument}"
     issues: list[InputIssue] = []
@@ -239,11 +214,10 @@ def _frozen(problem: Problem, baseline: Roster, before: dt.datetime | None) -> l
     return [a for a in baseline.assignments if _shift_of(problem, a).start < cutoff]
 
 
-def _nothing_to_move(problem: Problem, baseline: Roster, call_out: CallOut) -> str:
-    """A note when the roster has no shift the call-out takes away (a wrong shift typed,
-    a day off): nothing moves for it, which the change log alone would not explain."""
+def _unavailable_day(call_out: CallOut) -> TimeOff:
+    """The call-out as a whole-day `unavailable` row (of one shift when it names one)."""
     first = dt.datetime.combine(call_out.date, dt.time())
-    row = TimeOff(
+    return TimeOff(
         employee_id=call_out.employee_id,
         start=first,
         end=first + dt.timedelta(days=1),
@@ -251,6 +225,12 @@ def _nothing_to_move(problem: Problem, baseline: Roster, call_out: CallOut) -> s
         kind=TimeOffKind.UNAVAILABLE,
         shift_id=call_out.shift_id,
     )
+
+
+def _nothing_to_move(problem: Problem, baseline: Roster, call_out: CallOut) -> str:
+    """A note when the roster has no shift the call-out takes away (a wrong shift typed,
+    a day off): nothing moves for it, which the change log alone would not explain."""
+    row = _unavailable_day(call_out)
     theirs = [a for a in baseline.assignments if a.employee_id == call_out.employee_id]
     if any(time_off_applies(problem, row, _shift_of(problem, a)) for a in theirs):
         return ""
@@ -276,15 +256,7 @@ def _call_out_row(
     A frozen shift of the person that the row speaks about has already started and
     stays: the row then starts when the last such shift ends (none is left when that
     is after the row's end)."""
-    first = dt.datetime.combine(call_out.date, dt.time())
-    row = TimeOff(
-        employee_id=call_out.employee_id,
-        start=first,
-        end=first + dt.timedelta(days=1),
-        whole_days=True,
-        kind=TimeOffKind.UNAVAILABLE,
-        shift_id=call_out.shift_id,
-    )
+    row = _unavailable_day(call_out)
     started = [
         (a, shift)
         for a in frozen

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import simpy
 
 from scheduler.errors import InputIssue
+from scheduler.io.read_workbook import rows_not_of_program
 from scheduler.model.problem import Problem, Team
 from scheduler.model.roster import Roster
 from scheduler.model.simulation import (
@@ -77,26 +78,7 @@ def roster_issues(problem: Problem, roster: Roster) -> list[InputIssue]:
     """Rows of a roster read from a file that are not of this program (a person, shift or
     zone it lacks, a date outside its horizon) or could not be read: simulated anyway,
     they would give the figures of another roster, so the caller refuses them."""
-
-    def located(row: int | None, column: str, message: str) -> InputIssue:
-        return InputIssue("Assignments", message, row, column, roster.cell(column))
-
-    issues = [located(r.row, r.column or "", r.message) for r in roster.rejected_rows]
-    last_day = problem.date_of(problem.days - 1)
-    zones = set(problem.zone_ids)
-    for a in roster.assignments:
-        if a.employee_id not in problem.people_by_id:
-            issues.append(
-                located(a.row, "employee_id", f"employee '{a.employee_id}' is not in Staff")
-            )
-        if a.shift_id not in problem.shifts_by_id:
-            issues.append(located(a.row, "shift_id", f"shift '{a.shift_id}' is not in Shifts"))
-        if a.zone not in zones:
-            issues.append(located(a.row, "zone", f"zone '{a.zone}' is not in Zones"))
-        if not problem.start_date <= a.date <= last_day:
-            message = f"{a.date} is outside the horizon {problem.start_date} - {last_day}"
-            issues.append(located(a.row, "date", message))
-    return issues
+    return rows_not_of_program(problem, roster, zones=True)
 
 
 def unit_shifts(problem: Problem, roster: Roster) -> list[UnitShift]:

@@ -1493,3 +1493,29 @@ def _time_off_window(
         else dt.datetime.combine(end + dt.timedelta(days=1), midnight)
     )
     return dt.datetime.combine(start, midnight), after_end, True
+
+
+def rows_not_of_program(problem: Problem, roster: Roster, *, zones: bool) -> list[InputIssue]:
+    """Rows of a roster read from a file that could not be read or are not of this
+    program (a person or shift it lacks, a date outside its horizon, with `zones` a
+    zone it lacks), located like input errors: the jobs that take a roster refuse them."""
+
+    def located(row: int | None, column: str | None, message: str) -> InputIssue:
+        return InputIssue("Assignments", message, row, column, roster.cell(column))
+
+    issues = [located(r.row, r.column, r.message) for r in roster.rejected_rows]
+    last_day = problem.date_of(problem.days - 1)
+    known_zones = set(problem.zone_ids)
+    for a in roster.assignments:
+        if a.employee_id not in problem.people_by_id:
+            issues.append(
+                located(a.row, "employee_id", f"employee '{a.employee_id}' is not in Staff")
+            )
+        if a.shift_id not in problem.shifts_by_id:
+            issues.append(located(a.row, "shift_id", f"shift '{a.shift_id}' is not in Shifts"))
+        if zones and a.zone not in known_zones:
+            issues.append(located(a.row, "zone", f"zone '{a.zone}' is not in Zones"))
+        if not problem.start_date <= a.date <= last_day:
+            message = f"{a.date} is outside the horizon {problem.start_date} - {last_day}"
+            issues.append(located(a.row, "date", message))
+    return issues
