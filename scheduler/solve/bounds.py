@@ -41,11 +41,17 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from scheduler.model.calendar import history_units_on_duty, slots_covered, weeks
+from scheduler.model.calendar import (
+    CoverKey,
+    Requirement,
+    history_units_on_duty,
+    slots_covered,
+    weeks,
+)
 from scheduler.model.objective import STAGE2_WEIGHTS
-from scheduler.model.problem import Role, Team
+from scheduler.model.problem import Person, Problem, Role, Team
 from scheduler.solve.linear import Expr, total
-from scheduler.solve.variables import RosterVariables
+from scheduler.solve.variables import Choices, RosterVariables
 
 SHORT_WEIGHT = STAGE2_WEIGHTS["contract_shortfall_minutes"]
 OVERTIME_WEIGHT = STAGE2_WEIGHTS["overtime_cost_cent_minutes"]
@@ -175,9 +181,8 @@ def add_week_cuts(
     return posted
 
 
-def week_cost(v: RosterVariables, p: int, n_days: int) -> WeekCost:
+def week_cost(person: Person, n_days: int) -> WeekCost:
     """The person's week as `hours.py` prices it."""
-    person = v.people[p]
     threshold = round(person.rules.overtime_after_hours * 60)
     cap = None if person.max_hours_per_week is None else round(person.max_hours_per_week * 60)
     return WeekCost(
@@ -188,20 +193,12 @@ def week_cost(v: RosterVariables, p: int, n_days: int) -> WeekCost:
     )
 
 
-def relaxation_applies(v: RosterVariables) -> bool:
+def relaxation_applies(problem: Problem, requirements: Mapping[CoverKey, Requirement]) -> bool:
     """The relaxation is for rosters of real staff (no candidate hires) where someone
     has a contract or paid overtime (else it bounds nothing: the Curtois instances)."""
-    priced = any(p.min_hours_per_week > 0 or p.overtime_rate_cents_per_hour for p in v.people)
-    return priced and bool(v.requirements) and all(p.hire_id is None for p in v.people)
-
-
-def proven_bound(solver: cp_model.CpSolver, status: cp_model.CpSolverStatus | None) -> float:
-    """What a search of the relaxation proves about stage 2's optimum (0: nothing)."""
-    if status == cp_model.OPTIMAL:
-        return max(0.0, solver.objective_value)
-    if status in (cp_model.FEASIBLE, cp_model.UNKNOWN):
-        return max(0.0, solver.best_objective_bound)
-    return 0.0
+    staff = problem.staff
+    priced = any(p.min_hours_per_week > 0 or p.overtime_rate_cents_per_hour for p in staff)
+    return priced and bool(requirements) and all(p.hire_id is None for p in staff)
 
 
 @dataclass
@@ -226,10 +223,13 @@ class Relaxation:
             model.add_hint(var, solver.value(v.units[k]))
 
 
-def build_relaxation(v: RosterVariables, target_base: int, stage1_value: int) -> Relaxation:
-    """The relaxation (module docstring) of stage 2 of `v`'s roster model, which keeps
-    required shortfall x `target_base` + target shortfall <= `stage1_value`."""
-    problem = v.problem
+def build_relaxation(
+    problem: Problem, v: Choices, target_base: int, stage1_value: int
+) -> Relaxation:
+    """The relaxation (module docstring) of stage 2 of the roster model of `problem`
+    whose people may take the options `v` gives them, which keeps required shortfall
+    x `target_base` + target shortfall <= `stage1_value`. Built from the choices
+    alone, so a program too large for its roster model still gets it."""
     model = cp_model.CpModel()
     # (day, paid minutes, team) -> role -> people's Booleans
     working: dict[tuple[int, int, Team], dict[Role | None, list[cp_model.IntVar]]] = defaultdict(
@@ -245,7 +245,7 @@ def build_relaxation(v: RosterVariables, target_base: int, stage1_value: int) ->
         person_shifts: list[dict[int, list[cp_model.IntVar]]] = []
         for day in range(problem.days):
             kinds = sorted(
-                {(v.option(k).shift.paid_minutes, v.option(k).team) for k in v.x[p][day]}
+                {(v.option(k).shift.paid_minutes, v.option(k).team) for k in v.of[p][day]}
             )
             day_shifts: dict[int, list[cp_model.IntVar]] = defaultdict(list)
             day_vars = []
@@ -260,7 +260,7 @@ def build_relaxation(v: RosterVariables, target_base: int, stage1_value: int) ->
             if len(day_vars) > 1:
                 model.add_at_most_one(day_vars)
             person_shifts.append(day_shifts)
-        cost_terms.extend(_hours(model, v, p, person_shifts))
+        cost_terms.extend(_hours(model, problem, person, person_shifts))
 
     units: dict[int, cp_model.IntVar] = {}
     zones_of: dict[tuple[int, int, Team], list[cp_model.IntVar]] = defaultdict(list)
@@ -303,13 +303,12 @@ def build_relaxation(v: RosterVariables, target_base: int, stage1_value: int) ->
 
 def _hours(
     model: cp_model.CpModel,
-    v: RosterVariables,
-    p: int,
+    problem: Problem,
+    person: Person,
     person_shifts: list[dict[int, list[cp_model.IntVar]]],
 ) -> list[cp_model.LinearExprT]:
-    """Paid hours of person `p` as `hours.py` posts them: the weekly cap, horizon
+    """Paid hours of `person` as `hours.py` posts them: the weekly cap, horizon
     hours, contract shortfall, overtime, and the week cuts. Returns the cost terms."""
-    person = v.people[p]
     terms: list[cp_model.LinearExprT] = []
 
     def paid(days: range) -> Expr:
@@ -322,11 +321,11 @@ def _hours(
 
     least = round(person.min_hours_total * 60)
     if least:
-        model.add(paid(range(v.problem.days)) >= least)
+        model.add(paid(range(problem.days)) >= least)
     if person.max_hours_total is not None:
-        model.add(paid(range(v.problem.days)) <= round(person.max_hours_total * 60))
-    for week in weeks(v.problem):
-        price = week_cost(v, p, week.n_days)
+        model.add(paid(range(problem.days)) <= round(person.max_hours_total * 60))
+    for week in weeks(problem):
+        price = week_cost(person, week.n_days)
         week_paid = paid(week.days)
         most_paid = sum(max(person_shifts[day], default=0) for day in week.days)
         if price.cap is not None:

@@ -19,13 +19,23 @@ on the 60+60 24/7 program).
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from scheduler.model.calendar import CoverKey, ShiftInstance, slots_covered, weeks
+from scheduler.model.calendar import (
+    CoverKey,
+    ShiftInstance,
+    requests,
+    slots_covered,
+    time_off_applies,
+    weeks,
+)
+from scheduler.model.objective import STAGE2_WEIGHTS
 from scheduler.model.problem import MINUTES_PER_DAY, PairKind, Role
 from scheduler.model.stop import StopToken
+from scheduler.solve.bounds import week_cost
 from scheduler.solve.rules import total
 from scheduler.solve.stoppable import search_stoppably
 from scheduler.solve.variables import Option, RosterVariables
@@ -34,16 +44,37 @@ from scheduler.solve.variables import Option, RosterVariables
 Chosen = dict[tuple[int, int], int]
 
 
-def construct(v: RosterVariables, start: Chosen | None = None) -> Chosen:
+def construct(
+    v: RosterVariables,
+    start: Chosen | None = None,
+    plan: dict[int, int] | None = None,
+    first: tuple[int, ...] = (),
+) -> Chosen:
     """A roster as the option each person works per day (absent: off).
 
     With `start` (whole units of a roster found elsewhere: the zone groups'),
-    those go first, as far as the rules let them, and the greedy fills the rest."""
+    those go first, as far as the rules let them, and the greedy fills the rest.
+    With `plan` (units per option, `tiling`), the greedy first staffs the planned
+    units, day by day, then fills what is still short as usual."""
     builder = _Builder(v)
     for (p, _day), k in sorted((start or {}).items()):
         if builder.can_take(p, k):
             builder.place(p, k)
     builder.place_pins()
+    for k in first:  # options a previous try left short: staffed while everyone is free
+        unit = builder.best_unit(k)
+        if unit is not None:
+            for p in unit:
+                builder.place(p, k)
+            builder.cover(k, 1)
+    if plan:
+        builder.planned = dict(plan)
+        for k in first:
+            builder.planned[k] = builder.planned.get(k, 0) - 1
+        for required_only in (True, False):
+            for day in range(v.problem.days):
+                builder.fill_day(day, required_only)
+        builder.planned = None
     # Required coverage on every day before any target: a target met early in the
     # week would spend the hours and days that required slots later need.
     for required_only in (True, False):
@@ -52,20 +83,54 @@ def construct(v: RosterVariables, start: Chosen | None = None) -> Chosen:
     return builder.chosen
 
 
+def planned_construct(v: RosterVariables, plan: dict[int, int], tries: int = 8) -> Chosen:
+    """`construct` following `plan`; when that leaves required unit-slots short (day by
+    day, the last days can find everyone at their weekly limits), again with an option
+    covering each short slot staffed first, as long as that covers more."""
+    first: tuple[int, ...] = ()
+    best = construct(v, plan=plan)
+    best_short = shortfall(v, best)
+    chosen_short = best
+    for _ in range(tries - 1):
+        short = _short_keys(v, chosen_short)
+        if not short:
+            break
+        for key in short:
+            covering = [k for k, keys in _keys_by_option(v).items() if key in keys]
+            if covering and not set(covering) & set(first):
+                first = (*first, max(covering, key=lambda k: plan.get(k, 0)))
+        again = construct(v, plan=plan, first=first)
+        again_short = shortfall(v, again)
+        if again_short > best_short:
+            break
+        # Even: the short slots moved elsewhere; staff those first too, next time.
+        best, best_short = (again, again_short) if again_short < best_short else (best, best_short)
+        chosen_short = again
+    return best
+
+
+def _keys_by_option(v: RosterVariables) -> dict[int, set[CoverKey]]:
+    return {
+        option.index: {
+            (option.team, option.zone, slot)
+            for slot in slots_covered(v.problem, option.shift.start, option.shift.end)
+        }
+        for option in v.options
+    }
+
+
+def _short_keys(v: RosterVariables, chosen: Chosen) -> list[CoverKey]:
+    """The required cover keys `chosen` leaves short, in time order."""
+    builder = _Builder(v)
+    builder.cover_roster(chosen)
+    return sorted((key for key, left in builder.required.items() if left > 0), key=lambda k: k[2])
+
+
 def shortfall(v: RosterVariables, chosen: Chosen) -> tuple[int, int]:
     """Required and target unit-slots a constructed roster leaves short (units of an
     option: its people, or the fewer of its clinicians and peers when units pair)."""
     builder = _Builder(v)
-    on: dict[int, list[int]] = defaultdict(list)
-    for (p, _day), k in chosen.items():
-        on[k].append(p)
-    for k, people in on.items():
-        if v.problem.people_per_unit == 2:
-            roles = [v.people[p].role for p in people]
-            units = min(roles.count(Role.CLINICIAN), roles.count(Role.PEER))
-        else:
-            units = len(people)
-        builder.cover(k, units)
+    builder.cover_roster(chosen)
     return (
         sum(max(0, left) for left in builder.required.values()),
         sum(max(0, left) for left in builder.target.values()),
@@ -159,6 +224,7 @@ class _Builder:
             for person in problem.staff
         ]
         self.rest = [round(person.rules.min_rest_hours * 60) for person in problem.staff]
+        self.planned: dict[int, int] | None = None  # units per option still to staff
         # Shifts further apart than this many days can never break rest or overlap
         # (with two hours to spare: a clock change moves a day's start by an hour).
         longest = max((o.shift.end - o.shift.start for o in v.options), default=0)
@@ -206,6 +272,29 @@ class _Builder:
         self.paid[p][week] += shift.paid_minutes
         self.days_worked[p][week] += 1
 
+    def unplace(self, p: int, k: int) -> None:
+        shift = self.v.option(k).shift
+        week = shift.day // 7
+        del self.chosen[(p, shift.day)]
+        del self.shift_of[p][shift.day]
+        self.members[k].remove(p)
+        self.paid[p][week] -= shift.paid_minutes
+        self.days_worked[p][week] -= 1
+
+    def cover_roster(self, chosen: Chosen) -> None:
+        """Count the coverage of `chosen` (units of an option: its people, or the fewer
+        of its clinicians and peers when units pair)."""
+        on: dict[int, list[int]] = defaultdict(list)
+        for (p, _day), k in chosen.items():
+            on[k].append(p)
+        for k, people in on.items():
+            if self.v.problem.people_per_unit == 2:
+                roles = [self.v.people[p].role for p in people]
+                units = min(roles.count(Role.CLINICIAN), roles.count(Role.PEER))
+            else:
+                units = len(people)
+            self.cover(k, units)
+
     def cover(self, k: int, units: int) -> None:
         for key in self.keys_of[k]:
             self.required[key] -= units
@@ -249,11 +338,12 @@ class _Builder:
 
     def fill_day(self, day: int, required_only: bool) -> None:
         nobody: set[int] = set()  # options nobody left can take today
+        planned = self.planned
         while True:
             best: tuple[float, float, int] | None = None
             for option in self.options_by_day[day]:
                 k = option.index
-                if k in nobody:
+                if k in nobody or (planned is not None and planned.get(k, 0) <= 0):
                     continue
                 required, target = self.gain(k)
                 if not (required or (target and not required_only)):
@@ -272,6 +362,8 @@ class _Builder:
             for p in unit:
                 self.place(p, k)
             self.cover(k, 1)
+            if planned is not None:
+                planned[k] -= 1
 
     # --- pins -------------------------------------------------------------------------
 
@@ -333,3 +425,253 @@ class _Builder:
             if not self.v.people[p].is_trainee or trainees < units:
                 return p
         return None
+
+
+def roster_choices(v: RosterVariables, solver: cp_model.CpSolver) -> Chosen:
+    """The option each person works per day in the roster `solver` holds."""
+    return {
+        (p, day): k
+        for p, person_x in enumerate(v.x)
+        for day, day_x in enumerate(person_x)
+        for k, var in day_x.items()
+        if solver.boolean_value(var)
+    }
+
+
+#: Points of a peer's shift away from home (the model's weight, `zones.py`).
+AWAY_POINTS = STAGE2_WEIGHTS["peer_shifts_away_from_home"]
+
+
+def rebalance(v: RosterVariables, chosen: Chosen, seconds: float) -> Chosen:
+    """`chosen` with shifts handed from one person to another of the same role where
+    that lowers what their weeks cost (contract shortfall and overtime, priced as
+    `hours.py` does, plus a peer's shift away from home), within `seconds`.
+
+    Each move keeps the option and the role, so every option keeps its clinicians
+    and peers and coverage is unchanged. The rules are kept as the greedy keeps them
+    (`can_take`), plus those a hand-over could break that it does not check:
+    nobody with a shortest run (worked or off) longer than a day, horizon hours,
+    shift limits or a weekend limit takes part; pinned shifts, trainees and shifts a
+    request speaks of never move; `forbidden_next` holds around the new shift.
+    The model is the judge all the same: the caller keeps the result only when the
+    model completes it into a solution that costs less (`engine._rebalanced`)."""
+    started = time.monotonic()
+    problem = v.problem
+    builder = _Builder(v)
+    for (p, _day), k in sorted(chosen.items()):
+        builder.place(p, k)
+    builder.cover_roster(chosen)
+    people = problem.staff
+    limited = {limit.employee_id for limit in problem.shift_limits}
+    movable = [
+        person.rules.min_consecutive_days == 1
+        and person.rules.min_consecutive_days_off == 1
+        and not person.is_trainee
+        and person.min_hours_total == 0
+        and person.max_hours_total is None
+        and person.rules.max_weekends is None
+        and person.employee_id not in limited
+        for person in people
+    ]
+    index = problem.staff_index
+    fixed = {(index[pin.employee_id], problem.day_of(pin.date)) for pin in problem.pins}
+    asked: dict[int, set[tuple[int, str]]] = defaultdict(set)  # shifts a request speaks of
+    for item in requests(problem):
+        p = index[item.employee_id]
+        for key, shift in v.instances.items():
+            if time_off_applies(problem, item, shift):
+                asked[p].add(key)
+    week_list = weeks(problem)
+    prices = [[week_cost(person, w.n_days) for w in week_list] for person in people]
+
+    def week_delta(p: int, week: int, minutes: int) -> int:
+        paid = builder.paid[p][week]
+        price = prices[p][week]
+        return price.of(paid + minutes) - price.of(paid)
+
+    def away(p: int, option: Option) -> int:
+        person = people[p]
+        return AWAY_POINTS * (person.role is Role.PEER and person.home_zone != option.zone)
+
+    def successions_allow(q: int, shift: ShiftInstance) -> bool:
+        before = builder.shift_of[q].get(shift.day - 1)
+        after = builder.shift_of[q].get(shift.day + 1)
+        if before is not None and shift.shift_id in problem.shift(before.shift_id).forbidden_next:
+            return False
+        return after is None or after.shift_id not in problem.shift(shift.shift_id).forbidden_next
+
+    def may_trade(p: int, k: int) -> bool:
+        shift = v.option(k).shift
+        return (
+            movable[p]
+            and (p, shift.day) not in fixed
+            and (shift.day, shift.shift_id) not in asked[p]
+        )
+
+    def takes(p: int, k: int, leaving: int) -> bool:
+        """Whether `p` may take option `k`, whose person `leaving` gave it up."""
+        shift = v.option(k).shift
+        if (shift.day, shift.shift_id) in asked[p] or not successions_allow(p, shift):
+            return False
+        if builder.forbidden[p].intersection(set(builder.members[k]) - {leaving}):
+            return False
+        return builder.can_take(p, k)
+
+    def swap_pass() -> bool:
+        swapped = False
+        for (p, day), k in sorted(builder.chosen.items()):
+            if time.monotonic() - started >= seconds:
+                break
+            if builder.chosen.get((p, day)) != k or not may_trade(p, k):
+                continue
+            week, long = day // 7, v.option(k).shift.paid_minutes
+            best: tuple[int, int, int] | None = None  # change, q, q's option
+            for q in builder.eligible[k]:
+                if q == p or not movable[q] or people[q].role is not people[p].role:
+                    continue
+                for other_day in range(week * 7, min(week * 7 + 7, problem.days)):
+                    k2 = builder.chosen.get((q, other_day))
+                    if k2 is None or k2 not in v.x[p][other_day] or not may_trade(q, k2):
+                        continue
+                    short = v.option(k2).shift.paid_minutes
+                    if short >= long or other_day == day:
+                        continue
+                    change = (
+                        week_delta(p, week, short - long)
+                        + week_delta(q, week, long - short)
+                        + away(p, v.option(k2))
+                        + away(q, v.option(k))
+                        - away(p, v.option(k))
+                        - away(q, v.option(k2))
+                    )
+                    if change < 0 and (best is None or change < best[0]):
+                        best = (change, q, k2)
+            if best is None:
+                continue
+            _, q, k2 = best
+            builder.unplace(p, k)
+            builder.unplace(q, k2)
+            if takes(q, k, p):
+                builder.place(q, k)
+                if takes(p, k2, q):
+                    builder.place(p, k2)
+                    swapped = True
+                    continue
+                builder.unplace(q, k)
+            builder.place(p, k)
+            builder.place(q, k2)
+        return swapped
+
+    improved = True
+    while improved and time.monotonic() - started < seconds:
+        improved = False
+        for (p, day), k in sorted(builder.chosen.items()):
+            if time.monotonic() - started >= seconds:
+                break
+            if not movable[p] or (p, day) in fixed:
+                continue
+            option = v.option(k)
+            shift = option.shift
+            if (day, shift.shift_id) in asked[p]:
+                continue
+            week, minutes = shift.day // 7, shift.paid_minutes
+            giving = week_delta(p, week, -minutes) - away(p, option)
+            best: tuple[int, int] | None = None
+            for q in builder.eligible[k]:
+                if q == p or not movable[q] or people[q].role is not people[p].role:
+                    continue
+                change = giving + week_delta(q, week, minutes) + away(q, option)
+                if change >= 0 or (best is not None and change >= best[0]):
+                    continue
+                if (day, shift.shift_id) in asked[q] or not successions_allow(q, shift):
+                    continue
+                if builder.forbidden[q].intersection(set(builder.members[k]) - {p}):
+                    continue
+                if builder.can_take(q, k):
+                    best = (change, q)
+            if best is not None:
+                builder.unplace(p, k)
+                builder.place(best[1], k)
+                improved = True
+        # Two people of a role in one week trade shifts of different lengths, where
+        # that lowers what both weeks cost together (each option keeps its roles).
+        if time.monotonic() - started < seconds and swap_pass():
+            improved = True
+        # A week still short of contract: one more unit where both of its people's
+        # weeks cost less for it (coverage only grows). Units pair a clinician and a
+        # peer, so the other role's partner comes with it.
+        pairs = problem.people_per_unit == 2
+        for p in range(len(people)):
+            if not movable[p] or time.monotonic() - started >= seconds:
+                continue
+            for day in range(problem.days):
+                week = day // 7
+                if (p, day) in builder.chosen or builder.paid[p][week] >= prices[p][week].contract:
+                    continue
+                found: tuple[int, int, int | None] | None = None
+                for k in v.x[p][day]:
+                    option = v.option(k)
+                    shift = option.shift
+                    change = week_delta(p, week, shift.paid_minutes) + away(p, option)
+                    if change >= 0 or (found is not None and change >= found[0]):
+                        continue
+                    if (day, shift.shift_id) in asked[p] or not successions_allow(p, shift):
+                        continue
+                    if not builder.can_take(p, k):
+                        continue
+                    if not pairs:
+                        found = (change, k, None)
+                        continue
+                    for q in builder.eligible[k]:
+                        if not movable[q] or people[q].role is people[p].role:
+                            continue
+                        both = change + week_delta(q, week, shift.paid_minutes) + away(q, option)
+                        if both >= 0 or (found is not None and both >= found[0]):
+                            continue
+                        if (day, shift.shift_id) in asked[q] or not successions_allow(q, shift):
+                            continue
+                        if q in builder.forbidden[p] or not builder.can_take(q, k):
+                            continue
+                        found = (both, k, q)
+                if found is not None:
+                    _, chosen_k, partner = found
+                    builder.place(p, chosen_k)
+                    if partner is not None:
+                        builder.place(partner, chosen_k)
+                    builder.cover(chosen_k, 1)
+                    improved = True
+        # A unit no slot needs (every slot it covers has one more than its target):
+        # off, when that lowers what its people's weeks cost.
+        if not pairs or time.monotonic() - started >= seconds:
+            continue
+        for k in sorted(builder.members):
+            members = builder.members[k]
+            if not members or any(not movable[p] for p in members):
+                continue
+            option = v.option(k)
+            shift = option.shift
+            if any((p, shift.day) in fixed for p in members):
+                continue
+            if any(builder.target[key] >= 0 for key in builder.keys_of[k]):
+                continue
+            week = shift.day // 7
+            saving = {
+                p: week_delta(p, week, -shift.paid_minutes) - away(p, option) for p in members
+            }
+            by_role = {
+                role: min((p for p in members if people[p].role is role), key=saving.__getitem__)
+                for role in Role
+                if any(people[p].role is role for p in members)
+            }
+            if len(by_role) < 2:
+                continue
+            unit = list(by_role.values())
+            if sum(saving[p] for p in unit) >= 0:
+                continue
+            if any((shift.day, shift.shift_id) in asked[p] for p in unit):
+                continue
+            for p in unit:
+                builder.unplace(p, k)
+            builder.cover(k, -1)
+            improved = True
+    return builder.chosen

@@ -93,6 +93,15 @@ class RosterVariables:
     def option(self, index: int) -> Option:
         return self.options[index - 1]
 
+    def choices(self) -> Choices:
+        """What the model's variables allow, as `person_choices` gives it."""
+        return Choices(
+            self.requirements,
+            self.options,
+            [[tuple(day_x) for day_x in person_x] for person_x in self.x],
+            list(self.problems_found),
+        )
+
     def paid_minutes(self, person: int, days: range) -> cp_model.LinearExpr:
         return total(
             self.option(k).shift.paid_minutes * var
@@ -179,27 +188,38 @@ class HistoryLimits:
         return None
 
 
-def build_variables(problem: Problem, model: cp_model.CpModel) -> RosterVariables:
+@dataclass(frozen=True)
+class Choices:
+    """What each person may work, before any variable exists: the options worth a
+    variable (`useful_options`) and, per person and day, the indices of those the
+    person may take (eligibility, shift-team restrictions, pins, zero shift limits,
+    unavailability and `History` ruled out)."""
+
+    requirements: dict[CoverKey, Requirement]
+    options: list[Option]
+    of: list[list[tuple[int, ...]]]  # of[person index][day] -> option indices
+    problems_found: list[str]
+
+    def option(self, index: int) -> Option:
+        return self.options[index - 1]
+
+
+def person_choices(problem: Problem) -> Choices:
     requirements = coverage_requirements(problem)
     options = useful_options(problem, requirements)
     by_day: dict[int, list[Option]] = defaultdict(list)
     for option in options:
         by_day[option.shift.day].append(option)
-
-    x: list[list[dict[int, cp_model.IntVar]]] = []
-    works: list[list[cp_model.IntVar]] = []
-    on: list[dict[tuple[int, str], cp_model.LinearExpr]] = []
     limit_of = problem.shift_limit_of
-    problems_found: list[str] = []
     history_of = history_instances(problem)
-    for p, person in enumerate(problem.staff):
+    problems_found: list[str] = []
+    of: list[list[tuple[int, ...]]] = []
+    for person in problem.staff:
         history = HistoryLimits.of(problem, person, history_of.get(person.employee_id, []))
         unavailable: dict[ShiftInstance, bool] = {}
-        person_x: list[dict[int, cp_model.IntVar]] = []
-        person_works: list[cp_model.IntVar] = []
-        person_on: dict[tuple[int, str], list[cp_model.IntVar]] = defaultdict(list)
+        person_of: list[tuple[int, ...]] = []
         for day in range(problem.days):
-            day_x: dict[int, cp_model.IntVar] = {}
+            allowed: list[int] = []
             for option in by_day[day]:
                 if option.team not in person.teams or not pin_allows(problem, person, option):
                     continue
@@ -213,9 +233,30 @@ def build_variables(problem: Problem, model: cp_model.CpModel) -> RosterVariable
                     continue
                 if history is not None and history.forbids(option.shift):
                     continue
-                var = model.new_bool_var(f"x_p{p}_o{option.index}")
-                day_x[option.index] = var
-                person_on[(day, option.shift.shift_id)].append(var)
+                allowed.append(option.index)
+            person_of.append(tuple(allowed))
+        of.append(person_of)
+        if history is not None:
+            problems_found.extend(_pins_against_history(problem, person, history))
+    return Choices(requirements, options, of, problems_found)
+
+
+def build_variables(problem: Problem, model: cp_model.CpModel) -> RosterVariables:
+    choices = person_choices(problem)
+    options = choices.options
+    x: list[list[dict[int, cp_model.IntVar]]] = []
+    works: list[list[cp_model.IntVar]] = []
+    on: list[dict[tuple[int, str], cp_model.LinearExpr]] = []
+    for p, person_of in enumerate(choices.of):
+        person_x: list[dict[int, cp_model.IntVar]] = []
+        person_works: list[cp_model.IntVar] = []
+        person_on: dict[tuple[int, str], list[cp_model.IntVar]] = defaultdict(list)
+        for day, allowed in enumerate(person_of):
+            day_x: dict[int, cp_model.IntVar] = {}
+            for k in allowed:
+                var = model.new_bool_var(f"x_p{p}_o{k}")
+                day_x[k] = var
+                person_on[(day, choices.option(k).shift.shift_id)].append(var)
             # At most one shift starts per person and day (a solver restriction).
             worked = model.new_bool_var(f"works_p{p}_d{day}")
             model.add(total(day_x.values()) == worked)
@@ -224,20 +265,18 @@ def build_variables(problem: Problem, model: cp_model.CpModel) -> RosterVariable
         x.append(person_x)
         works.append(person_works)
         on.append({key: total(vars_) for key, vars_ in person_on.items()})
-        if history is not None:
-            problems_found.extend(_pins_against_history(problem, person, history))
 
     return RosterVariables(
         problem=problem,
         model=model,
-        requirements=requirements,
+        requirements=choices.requirements,
         options=options,
         x=x,
         works=works,
         on=on,
         instances={(o.shift.day, o.shift.shift_id): o.shift for o in options},
         option_at={(o.shift.day, o.shift.shift_id, o.team, o.zone): o.index for o in options},
-        problems_found=problems_found,
+        problems_found=list(choices.problems_found),
     )
 
 

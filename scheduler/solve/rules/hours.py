@@ -57,7 +57,7 @@ def add(v: RosterVariables) -> Parts:
                     model,
                     total(cost),
                     _by_length(v, p, week.days),
-                    week_cost(v, p, week.n_days),
+                    week_cost(v.people[p], week.n_days),
                     roster=True,
                 )
     return {
