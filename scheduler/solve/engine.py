@@ -190,10 +190,10 @@ FULL_SEARCH = ("max_lp", "no_lp", "max_lp_sym", "quick_restart", "reduced_costs"
 ROOT_LP_ITERATIONS = 1_000_000
 
 #: Give the LP every linear constraint from the start (CP-SAT's default adds them
-#: lazily, in batches, as the LP solution violates them). Off: with one worker, instance
-#: 12's root LP took 20-25 s where the default had not finished in 70 s, but at 60 s
-#: (2 workers) over seeds 0 and 1 on
-#: Curtois 5, 8, 10 and 12 it was better on four runs and worse on three
+#: lazily, in batches, as the LP solution violates them). Off: with one worker,
+#: instance 12's root LP took 20-25 s where the default had not finished in 70 s,
+#: but at 60 s (2 workers, seeds 0 and 1) it was better on five runs of Curtois 5,
+#: 8, 10 and 12 and worse on three, and on 14-18 better on four and worse on six
 #: (docs/benchmarks.md), so it stays a switch to measure with.
 EAGER_LP = False
 
