@@ -5,6 +5,9 @@
     .venv/bin/python benchmarks/bench_engine.py --crisis 120:28:5 --limit 60 --seeds 0 --lns on off
 
 `--lns off` switches `engine.USE_LNS` off (CP-SAT alone, as before the LNS).
+`--variants base engine.EAGER_LP=False` runs each instance once per variant, back to
+back: `base` changes nothing, `module.NAME=value[;module.NAME=value]` sets switches of
+`scheduler.solve.<module>` (a Python literal) for that run and restores them after.
 Every roster is rechecked: Curtois by `scheduler.curtois.check`, crisis programs by
 `scheduler.evaluate` (hard violations are printed).
 """
@@ -12,8 +15,12 @@ Every roster is rechecked: Curtois by `scheduler.curtois.check`, crisis programs
 from __future__ import annotations
 
 import argparse
+import ast
+import contextlib
+import importlib
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -79,19 +86,41 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=60.0)
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--lns", nargs="+", default=["on"], choices=["on", "off"])
+    parser.add_argument("--variants", nargs="+", default=["base"])
     args = parser.parse_args()
     from scheduler.solve import engine
 
     for seed in args.seeds:
         for target in [*args.instances, *args.crisis]:
             for lns in args.lns:
-                engine.USE_LNS = lns == "on"
-                params = SolveParams(time_limit=args.limit, workers=2, seed=seed)
-                tag = f"lns={lns}"
-                if isinstance(target, int):
-                    _curtois(args.curtois, target, params, tag)
-                else:
-                    _crisis(target, params, tag)
+                for variant in args.variants:
+                    engine.USE_LNS = lns == "on"
+                    params = SolveParams(time_limit=args.limit, workers=2, seed=seed)
+                    tag = f"lns={lns} {variant}"
+                    with _switched(variant):
+                        if isinstance(target, int):
+                            _curtois(args.curtois, target, params, tag)
+                        else:
+                            _crisis(target, params, tag)
+
+
+@contextlib.contextmanager
+def _switched(variant: str) -> Iterator[None]:
+    """Set the variant's `module.NAME=value` switches, and restore them after."""
+    saved: list[tuple[object, str, object]] = []
+    try:
+        for setting in [] if variant == "base" else variant.split(";"):
+            dotted, value = setting.split("=", 1)
+            module_name, name = dotted.rsplit(".", 1)
+            module = importlib.import_module(f"scheduler.solve.{module_name}")
+            if not hasattr(module, name):
+                raise SystemExit(f"no switch {dotted}")
+            saved.append((module, name, getattr(module, name)))
+            setattr(module, name, ast.literal_eval(value))
+        yield
+    finally:
+        for owner, name, old in reversed(saved):
+            setattr(owner, name, old)
 
 
 if __name__ == "__main__":

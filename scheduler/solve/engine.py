@@ -199,6 +199,14 @@ FULL_SEARCH = ("max_lp", "no_lp", "max_lp_sym", "quick_restart", "reduced_costs"
 #: Simplex iterations the root LP may take in one go (CP-SAT's default is 2,000).
 ROOT_LP_ITERATIONS = 1_000_000
 
+#: Give the LP every linear constraint from the start (CP-SAT's default adds them
+#: lazily, in batches, as the LP solution violates them). Off: with one worker,
+#: instance 12's root LP took 20-25 s where the default had not finished in 70 s,
+#: but at 60 s (2 workers, seeds 0 and 1) it was better on five runs of Curtois 5,
+#: 8, 10 and 12 and worse on three, and on 14-18 better on four and worse on six
+#: (docs/benchmarks.md), so it stays a switch to measure with.
+EAGER_LP = False
+
 
 def _solver(
     params: SolveParams, seconds: float, full_search: tuple[str, ...] = FULL_SEARCH
@@ -215,6 +223,8 @@ def _solver(
     # (bound 4, 39% above the optimum); solved whole, it gives a bound within 2%
     # of the optimum by 30 s and guides the search (docs/benchmarks.md).
     solver.parameters.root_lp_iterations = ROOT_LP_ITERATIONS
+    if EAGER_LP:
+        solver.parameters.add_lp_constraints_lazily = False
     if params.workers == 1:
         solver.parameters.linearization_level = 2
     else:

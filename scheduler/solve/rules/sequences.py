@@ -51,6 +51,7 @@ def add(v: RosterVariables) -> Parts:
         employee_id: {s.day for s in shifts}
         for employee_id, shifts in history_instances(problem).items()
     }
+    cuts = _posts_run_start_cuts(v)
     for p, person in enumerate(problem.staff):
         works = v.works[p]
         before = _RunsBefore.of(known, history_days.get(person.employee_id, set()))
@@ -70,11 +71,15 @@ def add(v: RosterVariables) -> Parts:
                 Group("min_days_off", p, week.index),
             )
         shortest_worked = Group("min_consecutive_days", p)
-        _shortest_runs(v, shortest_worked, works, person.rules.min_consecutive_days, before.worked)
+        _shortest_runs(
+            v, shortest_worked, works, person.rules.min_consecutive_days, before.worked, cuts
+        )
         v.problems_found.extend(_runs_that_cannot_go_on(v, p, before))
         shortest_off = Group("min_consecutive_days_off", p)
         off = [~w for w in works]
-        _shortest_runs(v, shortest_off, off, person.rules.min_consecutive_days_off, before.off)
+        _shortest_runs(
+            v, shortest_off, off, person.rules.min_consecutive_days_off, before.off, cuts
+        )
         if person.rules.max_weekends is not None:
             _weekends(v, p, person.rules.max_weekends)
         # Each window of preferred+1 worked days is one day over the preference, so
@@ -118,9 +123,11 @@ def _shortest_runs(
     on: Sequence[cp_model.LiteralT],
     shortest: int,
     before: int | None,
+    cuts: bool = False,
 ) -> None:
     """No run of `on` shorter than `shortest`, except runs touching the last day and,
-    when `before` is None (History not known), runs touching the first day.
+    when `before` is None (History not known), runs touching the first day; with
+    `cuts`, also the redundant run-start inequalities (`_run_start_cuts`).
 
     A run starting on day d > 0 (on[d-1] off, on[d] on) must continue through
     day d + j for each j < shortest that is inside the horizon; a run cut by
@@ -141,6 +148,64 @@ def _shortest_runs(
             if start + ahead >= len(on):
                 break
             v.hard(model.add_bool_or([on[start - 1], ~on[start], on[start + ahead]]), group)
+    if shortest > 1 and before in (None, 0) and cuts:
+        _run_start_cuts(v, group, on, shortest, first=0 if before == 0 else 1)
+
+
+#: Post the run-start inequalities of `_run_start_cuts` (a switch, to measure) in
+#: models of at most this many choice variables (`x`). Off: measured on Curtois at
+#: 60 s, 2 workers, with one other CPU-bound process (docs/benchmarks.md), they helped
+#: instance 8 (1635 -> 1510 and 1615 -> 1424 with `engine.EAGER_LP`; 1717 -> 1613
+#: without) but on instance 12 (10,452 choices) they made the root LP too large to
+#: finish in the minute (bound 2 and 230 instead of 3630-3840), hence the size limit,
+#: and below it they made 10 and all of 14-18 worse (e.g. 15: 6662 -> 9227, 18: 6806
+#: -> 8173): the LP's bound barely moved, the larger model searched slower.
+RUN_START_CUTS = False
+RUN_START_CUTS_MAX_CHOICES = 8_000
+
+
+def _posts_run_start_cuts(v: RosterVariables) -> bool:
+    if not RUN_START_CUTS:
+        return False
+    return sum(len(day_x) for person_x in v.x for day_x in person_x) <= RUN_START_CUTS_MAX_CHOICES
+
+
+def _run_start_cuts(
+    v: RosterVariables,
+    group: Group,
+    on: Sequence[cp_model.LiteralT],
+    shortest: int,
+    first: int,
+) -> None:
+    """Redundant, for the LP: with `starts[t]` = a run of `on` starts on day t (t >= `first`),
+    at most one run starts in any `shortest` days ending on day s, and only if `on[s]`.
+
+    Two starts t1 < t2 in those days cannot both be: the run from t1 lasts through
+    s >= t2 (or to the last day), so day t2 - 1 is on. The clauses above say the
+    same start by start (starts[t] <= on[s]); the sum is the minimum up-time
+    inequality of Rajan and Takriti (2005), which with the starts describes the
+    convex hull of the runs, so the LP no longer counts two half runs as one.
+    `starts[t]` is only bounded below by the start (on[t] and not on[t-1]): any
+    roster meets the sums with its exact starts, and a larger value only makes
+    them harder to meet, so no roster is gained or lost."""
+    model = v.model
+    starts: list[cp_model.LinearExprT] = []
+    for t in range(len(on)):
+        if t < first:
+            starts.append(0)
+            continue
+        if t == 0:  # History known, day before off: a run on day 0 starts there
+            starts.append(on[0])
+            continue
+        # At least the start; more only makes the sums below harder to meet, so
+        # a roster always has the exact starts as a solution.
+        start = model.new_bool_var(f"run_start_{group.rule}_p{group.person}_d{t}")
+        model.add_bool_or([start, on[t - 1], ~on[t]])  # start >= on[t] - on[t-1]
+        starts.append(start)
+    for s in range(first + 1, len(on)):
+        window = starts[max(first, s - shortest + 1) : s + 1]
+        if len(window) > 1:
+            v.hard(model.add(total(window) <= on[s]), group)
 
 
 def _weekends(v: RosterVariables, p: int, most: int) -> None:
