@@ -129,3 +129,19 @@ def test_the_hours_aware_start_keeps_every_rule_and_costs_no_more(seed: int) -> 
     _, before = _cost(built, plain)
     _, after = _cost(built, rebalance(v, plain, 5))
     assert _priced(after) <= _priced(before)
+
+
+def test_the_final_hand_overs_are_kept_only_when_the_model_says_they_cost_less() -> None:
+    """The engine's last step on large programs: the unbalanced week above, held by a
+    solver, comes back cheaper by the model's own stage-2 count; a roster with
+    nothing left to hand over comes back as None (the search's roster stands)."""
+    built, chosen = _six_days()
+    v = built.variables
+    v.model.clear_hints()  # type: ignore[no-untyped-call]
+    values = add_hint(v, chosen)
+    assert values is not None
+    solver = engine.solver_at(v.model, values)
+    polished = engine._rebalanced(built, solver, 5)
+    assert polished is not None
+    assert polished.value(built.stage2) < solver.value(built.stage2)
+    assert engine._rebalanced(built, polished, 5) is None

@@ -27,7 +27,7 @@ from scheduler.model.problem import (
 )
 from scheduler.model.result import SolveParams, SolveResult, SolveStatus
 from scheduler.model.roster import Roster
-from scheduler.solve import build_model, decompose, solve
+from scheduler.solve import build_model, decompose
 from scheduler.solve.decompose import (
     DecompositionError,
     GroupRun,
@@ -486,29 +486,6 @@ def test_auto_keeps_the_merged_roster_of_a_program_too_big_for_the_whole_model(
     assert result.message.startswith("solved as 2 zone groups")
     assert "too big to run after the zone groups" in result.message
     assert result.status is SolveStatus.FEASIBLE and result.bound is None
-
-
-def test_a_merged_roster_too_big_for_the_whole_model_gets_the_whole_programs_bound(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """24/7 nights force overtime: the relaxation's LP bounds every roster of the whole
-    program that covers as well as the merged one, so it is at most the merged roster's
-    cost and at most the whole model's optimum (which covers better here)."""
-    monkeypatch.setattr(decompose, "WHOLE_AFTER_GROUPS_MAX_VARIABLES", 4)
-    problem = synthetic_program(4, 4, 2, 7, True, seed=0)
-    result = solve_auto(problem, QUICK, max_variables=4)
-    assert result.status is SolveStatus.FEASIBLE and result.stage1_objective is not None
-    assert "the whole program's bound from the relaxation's LP" in result.message
-    evaluation = evaluate(problem, result.roster)
-    assert not evaluation.hard_violations
-    assert result.bound is not None and 0 < result.bound <= stage2_total(evaluation.parts)
-    whole = solve(problem, SolveParams(time_limit=20, workers=2))
-    assert whole.status is SolveStatus.OPTIMAL and whole.objective is not None
-    covered = evaluate(problem, whole.roster).parts
-    shortfalls = (covered.required_shortfall, covered.target_shortfall)
-    merged = (evaluation.parts.required_shortfall, evaluation.parts.target_shortfall)
-    assert shortfalls <= merged  # covers at least as well
-    assert result.bound <= whole.objective
 
 
 def test_auto_runs_the_whole_model_of_any_size_when_a_group_fails_alone(

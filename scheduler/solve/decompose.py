@@ -50,11 +50,9 @@ from scheduler.model.problem import PairKind, Person, Problem, Role, Team
 from scheduler.model.report import ObjectiveParts
 from scheduler.model.result import ProgressEvent, SolveParams, SolveResult, SolveStatus
 from scheduler.model.roster import Assignment, Roster
-from scheduler.model.stop import StopToken, never_stopped
-from scheduler.solve.bounds import build_relaxation, relaxation_applies
+from scheduler.model.stop import StopToken
 from scheduler.solve.engine import ProgressHandler, solve
-from scheduler.solve.lp import lp_bound
-from scheduler.solve.variables import person_choices, useful_options
+from scheduler.solve.variables import useful_options
 
 #: Estimated person-day-option variables (`estimate_variables`) above which
 #: `solve_auto` splits the program, and the most it aims for per group; chosen
@@ -605,9 +603,6 @@ def solve_by_zone_groups(
 #: Share of the time limit the zone groups get when `solve_auto` splits a program;
 #: the whole model, warm-started from their merged roster, gets the rest.
 GROUPS_SHARE = 0.4
-#: Of the time limit, the share kept for the whole program's bound when the zone
-#: groups' merged roster stands (`with_whole_bound`).
-MERGED_BOUND_SHARE = 0.25
 #: Above this estimate the whole model runs only when the groups gave no roster:
 #: the 60 + 60 x 28-day program (130,000) peaked at 0.7 GiB, so this keeps the
 #: whole model to about 2-3 GiB; the merged roster of a larger program has no bound.
@@ -650,7 +645,7 @@ def solve_auto(
         if groups == 1:
             return solve(problem, params, on_progress, stop=stop)
         too_big = estimate_variables(problem) > WHOLE_AFTER_GROUPS_MAX_VARIABLES
-        share = params.time_limit * (1 - MERGED_BOUND_SHARE if too_big else GROUPS_SHARE)
+        share = params.time_limit if too_big else params.time_limit * GROUPS_SHARE
         split = solve_zone_groups(
             problem,
             replace(params, time_limit=share),
@@ -664,44 +659,12 @@ def solve_auto(
                 "the whole model is too big to run after the zone groups "
                 f"(over {WHOLE_AFTER_GROUPS_MAX_VARIABLES:,} estimated variables)"
             )
-            left = max(0.0, params.time_limit - (time.monotonic() - started))
-            bounded = with_whole_bound(problem, split.result, left, stop)
-            return replace(bounded, message=f"{bounded.message}. {note}")
+            return replace(split.result, message=f"{split.result.message}. {note}")
     except DecompositionError as error:
         result = solve(problem, params, on_progress, stop=stop)
         note = f"not split into zone groups ({error}); solved whole"
         return replace(result, message=f"{note}. {result.message}" if result.message else note)
     return _whole_after_groups(problem, params, started, split, on_progress, stop)
-
-
-def with_whole_bound(
-    problem: Problem, merged: SolveResult, seconds: float, stop: StopToken | None
-) -> SolveResult:
-    """`merged` (the zone groups' roster) with a bound of the *whole* problem, when
-    one is found within `seconds`: the LP of stage 2's relaxation (bounds.py) at the
-    merged roster's coverage. Every roster of the whole program that covers at least
-    as well costs at least that much in stage 2, so the bound is the one the whole
-    model would report, built without the whole model (which is what does not fit)."""
-    if merged.parts is None or merged.stage1_objective is None or merged.bound is not None:
-        return merged
-    choices = person_choices(problem)
-    if not relaxation_applies(problem, choices.requirements):
-        return merged
-    relaxation = build_relaxation(
-        problem, choices, _target_base(problem), round(merged.stage1_objective)
-    )
-    bound = lp_bound(relaxation.model, seconds, never_stopped(stop))
-    if bound <= 0:
-        return merged
-    return replace(
-        merged,
-        bound=bound,
-        cost_bound=bound,
-        message=merged.message.replace(
-            "no bound for the whole program",
-            "the whole program's bound from the relaxation's LP",
-        ),
-    )
 
 
 def _target_base(problem: Problem) -> int:
@@ -780,7 +743,6 @@ def _whole_after_groups(
 __all__ = [
     "GROUPS_SHARE",
     "GROUP_MAX_VARIABLES",
-    "MERGED_BOUND_SHARE",
     "WHOLE_AFTER_GROUPS_MAX_VARIABLES",
     "WHOLE_MODEL_MAX_VARIABLES",
     "Decomposed",
@@ -797,7 +759,6 @@ __all__ = [
     "solve_zone_groups",
     "split_zones",
     "team_zone_loads",
-    "with_whole_bound",
     "zone_groups",
     "zone_loads",
 ]

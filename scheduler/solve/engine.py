@@ -373,6 +373,8 @@ def solve(
     has_stage1 = bool(v.requirements) or baseline is not None
     pairs_units = problem.people_per_unit == 2
     relax = _relaxes(built, v)
+    # Timed by the clock: not in deterministic mode, whose rosters must not depend on it.
+    hands_over = _hands_over(built, v) and not params.deterministic
     budget = _Budget(
         params, started, has_stage1, pairs_units, built.plan_objective is not None, relax
     )
@@ -388,11 +390,11 @@ def solve(
         else:
             greedy = None
             plain = construct(v) if USE_CONSTRUCTIVE_HINT or hint is not None else None
-            if relax and plain is not None:
+            if hands_over and plain is not None:
                 plain = _fewer_hours_start(v, plain, params)
             if hint is not None and plain is not None:
                 start = construct(v, changes.baseline_hint(v, changes.baseline_rows(v, hint)))
-                if relax:
+                if hands_over:
                     start = rebalance(v, start, _hand_over_seconds(params))
                 # A part of a roster can leave the greedy too few people for the
                 # rest: the start only when it covers at least as much.
@@ -479,8 +481,11 @@ def solve(
             return _empty(SolveStatus.NO_SOLUTION, params, started, proto_size, [])
         # no time left for stage 2: the stage-1 roster stands, with the relaxation's bound
         solver, stage2_optimal, stage2_bound = solver1, False, relaxed
-    if relax and not stop.requested:
-        polished = _rebalanced(built, solver, params)
+    # The hand-overs take from stage 3's reserve: at most half of what is left, so the
+    # command keeps its time limit (they and their completion take about a second).
+    polish_seconds = min(_hand_over_seconds(params), (budget.stage3() - 1.0) / 2)
+    if hands_over and not stop.requested and polish_seconds >= 0.2:
+        polished = _rebalanced(built, solver, polish_seconds)
         if polished is not None:
             solver, stage2_optimal = polished, False
     stage2_value = float(solver.value(built.stage2))
@@ -781,14 +786,14 @@ def _fewer_hours_start(v: RosterVariables, plain: Chosen, params: SolveParams) -
 
 
 def _rebalanced(
-    built: BuiltModel, solver: cp_model.CpSolver, params: SolveParams
+    built: BuiltModel, solver: cp_model.CpSolver, seconds: float
 ) -> cp_model.CpSolver | None:
     """The final roster with shifts handed over where that costs less
     (`construct.rebalance`), as a solver holding it, when the model completes it
     into a solution of lower stage-2 cost; else None."""
     v = built.variables
     chosen = roster_choices(v, solver)
-    better = rebalance(v, chosen, _hand_over_seconds(params))
+    better = rebalance(v, chosen, seconds)
     if better == chosen:
         return None
     model = v.model
@@ -801,6 +806,21 @@ def _rebalanced(
     if polished.value(built.stage2) < solver.value(built.stage2):
         return polished
     return None
+
+
+#: The tiled start and the hand-overs from this many choice variables (zone groups of
+#: large programs included); below, CP-SAT's own search does as well.
+HAND_OVER_MIN_CHOICES = 10_000
+
+
+def _hands_over(built: BuiltModel, v: RosterVariables) -> bool:
+    """Plain solves of programs with 10,000+ choices and someone with a contract or
+    paid overtime: the tiled start and the hand-overs (`_fewer_hours_start`)."""
+    plain = built.stage1 is built.coverage and built.plan_objective is None
+    choices = sum(len(day_x) for person_x in v.x for day_x in person_x)
+    return (
+        plain and choices >= HAND_OVER_MIN_CHOICES and relaxation_applies(v.problem, v.requirements)
+    )
 
 
 def _relaxation_bound(
