@@ -201,6 +201,31 @@ def relaxation_applies(problem: Problem, requirements: Mapping[CoverKey, Require
     return priced and bool(requirements) and all(p.hire_id is None for p in staff)
 
 
+def weighted_shortfall(
+    model: cp_model.CpModel,
+    problem: Problem,
+    requirements: Mapping[CoverKey, Requirement],
+    on_duty: Mapping[CoverKey, Sequence[cp_model.IntVar]],
+    target_base: int,
+) -> Expr:
+    """Required shortfall x `target_base` + target shortfall, as stage 1 counts them,
+    of the units `on_duty` per cover key (plus `History`'s)."""
+    from_history = history_units_on_duty(problem)
+    required_short: list[cp_model.IntVar] = []
+    target_short: list[cp_model.IntVar] = []
+    for key, need in requirements.items():
+        scheduled = total(on_duty.get(key, [])) + from_history[key]
+        if need.required:
+            short = model.new_int_var(0, need.required, "")
+            model.add(short >= need.required - scheduled)
+            required_short.append(short)
+        if need.target:
+            short_t = model.new_int_var(0, need.target, "")
+            model.add(short_t >= need.target - scheduled)
+            target_short.append(short_t)
+    return total(required_short) * target_base + total(target_short)
+
+
 @dataclass
 class Relaxation:
     model: cp_model.CpModel
@@ -283,20 +308,8 @@ def build_relaxation(
     for option in v.options:
         for slot in slots_covered(problem, option.shift.start, option.shift.end):
             on_duty[(option.team, option.zone, slot)].append(units[option.index])
-    from_history = history_units_on_duty(problem)
-    required_short: list[cp_model.IntVar] = []
-    target_short: list[cp_model.IntVar] = []
-    for cover_key, need in v.requirements.items():
-        scheduled = total(on_duty.get(cover_key, [])) + from_history[cover_key]
-        if need.required:
-            short = model.new_int_var(0, need.required, "")
-            model.add(short >= need.required - scheduled)
-            required_short.append(short)
-        if need.target:
-            short_t = model.new_int_var(0, need.target, "")
-            model.add(short_t >= need.target - scheduled)
-            target_short.append(short_t)
-    model.add(total(required_short) * target_base + total(target_short) <= stage1_value)
+    covered = weighted_shortfall(model, problem, v.requirements, on_duty, target_base)
+    model.add(covered <= stage1_value)
     model.minimize(total(cost_terms))
     return Relaxation(model, works, units)
 

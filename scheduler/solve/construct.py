@@ -91,12 +91,13 @@ def planned_construct(v: RosterVariables, plan: dict[int, int], tries: int = 8) 
     best = construct(v, plan=plan)
     best_short = shortfall(v, best)
     chosen_short = best
+    keys_of = _keys_by_option(v)
     for _ in range(tries - 1):
         short = _short_keys(v, chosen_short)
         if not short:
             break
         for key in short:
-            covering = [k for k, keys in _keys_by_option(v).items() if key in keys]
+            covering = [k for k, keys in keys_of.items() if key in keys]
             if covering and not set(covering) & set(first):
                 first = (*first, max(covering, key=lambda k: plan.get(k, 0)))
         again = construct(v, plan=plan, first=first)
@@ -652,7 +653,9 @@ def rebalance(v: RosterVariables, chosen: Chosen, seconds: float) -> Chosen:
             shift = option.shift
             if any((p, shift.day) in fixed for p in members):
                 continue
-            if any(builder.target[key] >= 0 for key in builder.keys_of[k]):
+            # Only units of demand (not of ShiftCover rows or pins) and none a slot needs.
+            keys = builder.keys_of[k]
+            if not keys or any(builder.target[key] >= 0 for key in keys):
                 continue
             week = shift.day // 7
             saving = {

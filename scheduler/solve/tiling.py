@@ -19,9 +19,10 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from scheduler.model.calendar import CoverKey, history_units_on_duty, slots_covered
+from scheduler.model.calendar import CoverKey, slots_covered
 from scheduler.model.problem import Problem, Role
 from scheduler.model.stop import StopToken
+from scheduler.solve.bounds import weighted_shortfall
 from scheduler.solve.linear import Expr, total
 from scheduler.solve.stoppable import search_stoppably
 from scheduler.solve.variables import Choices
@@ -65,20 +66,7 @@ def _tiling_model(problem: Problem, choices: Choices, target_base: int) -> _Tili
             on_duty[(option.team, option.zone, slot)].append(var)
     for day, day_units in by_day.items():
         model.add(total(day_units) <= min(able[(day, role)] for role in roles))
-    from_history = history_units_on_duty(problem)
-    required_short: list[cp_model.IntVar] = []
-    target_short: list[cp_model.IntVar] = []
-    for key, need in choices.requirements.items():
-        scheduled = total(on_duty.get(key, [])) + from_history[key]
-        if need.required:
-            short = model.new_int_var(0, need.required, "")
-            model.add(short >= need.required - scheduled)
-            required_short.append(short)
-        if need.target:
-            short_t = model.new_int_var(0, need.target, "")
-            model.add(short_t >= need.target - scheduled)
-            target_short.append(short_t)
-    covered = total(required_short) * target_base + total(target_short)
+    covered = weighted_shortfall(model, problem, choices.requirements, on_duty, target_base)
     paid = total(choices.option(k).shift.paid_minutes * var for k, var in units.items())
     return _Tiling(model, units, covered, paid, most_paid)
 
