@@ -6,13 +6,14 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from scheduler.curtois.format import Cover, CurtoisInstance, Employee, ShiftRequest, ShiftType
 from scheduler.curtois.program import as_problem
 from scheduler.model.objective import STAGE2_WEIGHTS
+from scheduler.model.stop import never_stopped
 from scheduler.solve import engine
+from scheduler.solve.lp import lp_bound
 from scheduler.solve.rules import sequences
 from scheduler.synthetic import synthetic_program
 
@@ -55,34 +56,8 @@ def _model(instance: CurtoisInstance, cuts: bool) -> engine.BuiltModel:
 
 def _lp_value(model: cp_model.CpModel) -> float:
     """The objective's least value over the LP relaxation of the model's linear
-    constraints and clauses (GLOP; enforced linear constraints left out: still a
-    relaxation)."""
-    proto = model.proto
-    lp = pywraplp.Solver.CreateSolver("GLOP")
-    # (The proto wrapper's repeated fields do not take negative indices.)
-    xs = [lp.NumVar(var.domain[0], list(var.domain)[-1], "") for var in proto.variables]
-
-    def lit(ref: int) -> pywraplp.LinearExpr:
-        return xs[ref] if ref >= 0 else 1 - xs[-ref - 1]
-
-    for ct in proto.constraints:
-        if ct.has_linear() and not ct.enforcement_literal:
-            terms = sum(c * xs[i] for i, c in zip(ct.linear.vars, ct.linear.coeffs, strict=True))
-            lo, hi = ct.linear.domain[0], list(ct.linear.domain)[-1]
-            if lo > -(2**62):
-                lp.Add(terms >= lo)
-            if hi < 2**62:
-                lp.Add(terms <= hi)
-        elif ct.has_bool_or():
-            lp.Add(
-                sum(1 - lit(e) for e in ct.enforcement_literal)
-                + sum(lit(r) for r in ct.bool_or.literals)
-                >= 1
-            )
-    objective = proto.objective
-    lp.Minimize(sum(c * xs[i] for i, c in zip(objective.vars, objective.coeffs, strict=True)))
-    assert lp.Solve() == pywraplp.Solver.OPTIMAL
-    return float(lp.Objective().Value() + objective.offset)
+    constraints and clauses (`scheduler.solve.lp`: enforced ones left out)."""
+    return lp_bound(model, 30, never_stopped(None))
 
 
 def _optimum(model: cp_model.CpModel) -> float:

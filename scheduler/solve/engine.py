@@ -372,9 +372,11 @@ def solve(
     # A repair always has a stage 1: the change count, even without demand.
     has_stage1 = bool(v.requirements) or baseline is not None
     pairs_units = problem.people_per_unit == 2
-    relax = _relaxes(built, v)
-    # Timed by the clock: not in deterministic mode, whose rosters must not depend on it.
-    hands_over = _hands_over(built, v) and not params.deterministic
+    choices = _plain_priced_choices(built, v)
+    relax = _relaxes(choices)
+    # The tiled start and the hand-overs (`_fewer_hours_start`), timed by the clock:
+    # not in deterministic mode, whose rosters must not depend on it.
+    hands_over = choices >= HAND_OVER_MIN_CHOICES and not params.deterministic
     budget = _Budget(
         params, started, has_stage1, pairs_units, built.plan_objective is not None, relax
     )
@@ -746,13 +748,19 @@ RELAXATION_MIN_CHOICES = 20_000
 RELAXATION_MIN_SHARE = 0.15
 
 
-def _relaxes(built: BuiltModel, v: RosterVariables) -> bool:
-    """The relaxation is built for the plain solve (no baseline, no plan stage) of a
-    large program: on the sample it proved 0 in 5-17 s that stage 2 needs."""
+def _plain_priced_choices(built: BuiltModel, v: RosterVariables) -> int:
+    """How many choice variables (`x`) a plain solve (no baseline, no plan stage) of a
+    program with someone on a contract or paid overtime has; 0 for any other solve."""
     plain = built.stage1 is built.coverage and built.plan_objective is None
-    choices = sum(len(day_x) for person_x in v.x for day_x in person_x)
-    large = choices >= RELAXATION_MIN_CHOICES
-    return USE_RELAXATION and plain and large and relaxation_applies(v.problem, v.requirements)
+    if not (plain and relaxation_applies(v.problem, v.requirements)):
+        return 0
+    return sum(len(day_x) for person_x in v.x for day_x in person_x)
+
+
+def _relaxes(choices: int) -> bool:
+    """The relaxation is built for the plain solve of a large program: on the sample
+    it proved 0 in 5-17 s that stage 2 needs."""
+    return USE_RELAXATION and choices >= RELAXATION_MIN_CHOICES
 
 
 #: Of the time limit, at most this for the tiling of `_fewer_hours_start`, and for
@@ -811,16 +819,6 @@ def _rebalanced(
 #: The tiled start and the hand-overs from this many choice variables (zone groups of
 #: large programs included); below, CP-SAT's own search does as well.
 HAND_OVER_MIN_CHOICES = 10_000
-
-
-def _hands_over(built: BuiltModel, v: RosterVariables) -> bool:
-    """Plain solves of programs with 10,000+ choices and someone with a contract or
-    paid overtime: the tiled start and the hand-overs (`_fewer_hours_start`)."""
-    plain = built.stage1 is built.coverage and built.plan_objective is None
-    choices = sum(len(day_x) for person_x in v.x for day_x in person_x)
-    return (
-        plain and choices >= HAND_OVER_MIN_CHOICES and relaxation_applies(v.problem, v.requirements)
-    )
 
 
 def _relaxation_bound(
